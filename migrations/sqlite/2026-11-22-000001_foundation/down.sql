@@ -1,0 +1,10 @@
+DROP TABLE rate_limits;
+DROP TABLE audit_log;
+DROP TABLE jobs;
+DROP TABLE invitations;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE branches;
+DROP TABLE institutions;
+DROP TABLE enterprises;
+DROP TABLE regions;

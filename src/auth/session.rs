@@ -1,0 +1,143 @@
+//! The session middleware and the extractors built on it. Every dynamic request
+//! passes through `layer`: it finds the session behind the cookie, applies the
+//! idle and absolute timeouts, and refuses a POST that fails the CSRF check.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::models::audit::Actor;
+use crate::models::session::SessionRow;
+use crate::models::user::User;
+use crate::state::AppState;
+use crate::web::Layout;
+
+pub const COOKIE: &str = "xyd_session";
+
+/// The live session of this request, as the middleware found it.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub id: String,
+    pub csrf_token: String,
+    pub user: Option<User>,
+}
+
+/// The client's address (from the socket, or X-Forwarded-For behind a trusted proxy).
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub Option<String>);
+
+pub async fn layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let ip = crate::web::client_ip(&request, state.config.trust_proxy);
+    request.extensions_mut().insert(ClientIp(ip));
+    let token = CookieJar::from_headers(request.headers()).get(COOKIE).map(|c| c.value().to_string());
+    if let Some(token) = token.filter(|t| t.len() == 32) {
+        let now = state.clock.now();
+        match state.db.run(move |conn| Ok(SessionRow::load(conn, &token, now)?)).await {
+            Ok(Some((row, user))) => {
+                request.extensions_mut().insert(Session { id: row.id, csrf_token: row.csrf_token, user });
+            }
+            Ok(None) => {}
+            Err(error) => return error.into_response(),
+        }
+    }
+    match super::csrf::verify(request, &state.config.base_url).await {
+        Ok(request) => next.run(request).await,
+        Err(error) => error.into_response(),
+    }
+}
+
+pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((COOKIE, token)).path("/").http_only(true).same_site(SameSite::Lax).secure(secure).build()
+}
+
+pub fn removal_cookie() -> Cookie<'static> {
+    Cookie::build((COOKIE, "")).path("/").max_age(time::Duration::ZERO).build()
+}
+
+/// Anyone, signed in or not. Pages with a form call `ensure_session` for a CSRF token.
+pub struct Visitor {
+    pub session: Option<Session>,
+    pub ip: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Visitor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Visitor {
+            session: parts.extensions.get::<Session>().cloned(),
+            ip: parts.extensions.get::<ClientIp>().and_then(|ip| ip.0.clone()),
+        })
+    }
+}
+
+impl Visitor {
+    pub fn user(&self) -> Option<&User> {
+        self.session.as_ref().and_then(|s| s.user.as_ref())
+    }
+
+    /// Returns this visitor's CSRF token, starting an anonymous session (and
+    /// returning its cookie) when there is none yet.
+    pub async fn ensure_session(&self, state: &AppState) -> AppResult<(CookieJar, String)> {
+        if let Some(session) = &self.session {
+            return Ok((CookieJar::new(), session.csrf_token.clone()));
+        }
+        let (ip, now) = (self.ip.clone(), state.clock.now());
+        let (token, row) = state.db.run(move |conn| Ok(SessionRow::create(conn, None, ip.as_deref(), now)?)).await?;
+        let jar = CookieJar::new().add(session_cookie(token, state.config.secure_cookies()));
+        Ok((jar, row.csrf_token))
+    }
+
+    pub fn layout(&self, csrf: &str) -> Layout {
+        Layout::new(self.user(), csrf)
+    }
+}
+
+/// A signed-in user. Refuses anonymous requests with a redirect to the login
+/// page, and sends a user who must change the password to do that first.
+pub struct SignedIn {
+    pub user: User,
+    pub session: Session,
+    pub ip: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let visitor = Visitor::from_request_parts(parts, state).await?;
+        let path = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
+        let Some(session) = visitor.session.filter(|s| s.user.is_some()) else {
+            return Err(AppError::LoginRequired(path));
+        };
+        let user = session.user.clone().expect("filtered above");
+        if user.must_change_password && parts.uri.path() != "/account/password" && parts.uri.path() != "/logout" {
+            return Err(AppError::Redirect("/account/password".into()));
+        }
+        Ok(SignedIn { user, session, ip: visitor.ip })
+    }
+}
+
+impl SignedIn {
+    /// Allows the request only for `role`; anything else is a 403.
+    pub fn require(&self, role: Role) -> AppResult<()> {
+        if self.user.role() == role {
+            Ok(())
+        } else {
+            tracing::info!(user = self.user.id, wanted = role.as_str(), "access denied");
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor::of(Some(&self.user), self.ip.clone())
+    }
+
+    pub fn layout(&self) -> Layout {
+        Layout::new(Some(&self.user), &self.session.csrf_token)
+    }
+}

@@ -1,0 +1,11 @@
+//! Pure types and rules, no I/O: parsed values and the platform's vocabulary.
+
+pub mod industry;
+pub mod money;
+pub mod password;
+pub mod role;
+pub mod uscc;
+
+pub use money::Money;
+pub use role::Role;
+pub use uscc::Uscc;

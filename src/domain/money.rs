@@ -1,0 +1,68 @@
+//! Exact money: integer fen in the database, `Decimal` at the edges, never a float.
+
+use rust_decimal::Decimal;
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(i64);
+
+impl Money {
+    pub fn from_fen(fen: i64) -> Money {
+        Money(fen)
+    }
+
+    pub fn from_yuan(yuan: i64) -> Money {
+        Money(yuan * 100)
+    }
+
+    pub fn fen(self) -> i64 {
+        self.0
+    }
+
+    pub fn to_decimal(self) -> Decimal {
+        Decimal::new(self.0, 2)
+    }
+
+    /// "500.00 万元": how loan amounts and capital are shown.
+    pub fn wan_text(self) -> String {
+        let wan = Decimal::new(self.0, 6).round_dp(2);
+        format!("{} 万元", group_thousands(&format!("{wan:.2}")))
+    }
+
+    /// "1,234,567.89 元": precise amounts.
+    pub fn yuan_text(self) -> String {
+        format!("{} 元", group_thousands(&format!("{:.2}", self.to_decimal())))
+    }
+}
+
+fn group_thousands(number: &str) -> String {
+    let (sign, digits) = number.strip_prefix('-').map_or(("", number), |d| ("-", d));
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{frac}") }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.yuan_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_for_people() {
+        assert_eq!(Money::from_fen(123_456_789).yuan_text(), "1,234,567.89 元");
+        assert_eq!(Money::from_yuan(5_000_000).wan_text(), "500.00 万元");
+        assert_eq!(Money::from_yuan(12_345).wan_text(), "1.23 万元");
+        assert_eq!(Money::from_fen(-5).yuan_text(), "-0.05 元");
+    }
+}

@@ -1,0 +1,151 @@
+//! Signing in and out. Unknown user, wrong password and locked account all get
+//! the same answer; five failures in a row lock the account for 15 minutes.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
+
+use crate::auth::Visitor;
+use crate::auth::password::verify_async;
+use crate::auth::session::{removal_cookie, session_cookie};
+use crate::db::write_tx;
+use crate::error::{AppError, AppResult};
+use crate::models::audit::{self, Actor};
+use crate::models::rate_limit;
+use crate::models::session::SessionRow;
+use crate::models::user::User;
+use crate::state::AppState;
+use crate::web::{Layout, safe_next};
+
+pub const LOGIN_FAILED: &str = "账号或密码错误。连续输错 5 次，账号将被锁定 15 分钟。";
+
+#[derive(Template, WebTemplate)]
+#[template(path = "auth/login.html")]
+pub struct LoginPage {
+    layout: Layout,
+    login: String,
+    next: String,
+    error: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<LoginQuery>,
+) -> AppResult<Response> {
+    if let Some(user) = visitor.user() {
+        return Ok(Redirect::to(user.role().home()).into_response());
+    }
+    let (jar, csrf) = visitor.ensure_session(&state).await?;
+    let next = safe_next(query.next.as_deref()).unwrap_or_default();
+    Ok((jar, LoginPage { layout: visitor.layout(&csrf), login: String::new(), next, error: None }).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    login: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<LoginForm>,
+) -> AppResult<Response> {
+    let session = visitor.session.clone().ok_or(AppError::Csrf)?;
+    let now = state.clock.now();
+    let ip = visitor.ip.clone();
+    let key = format!("login:{}", ip.as_deref().unwrap_or("unknown"));
+    state
+        .db
+        .run(move |c| write_tx(c, |c| Ok::<_, AppError>(rate_limit::hit(c, &key, rate_limit::LOGIN, now)?)))
+        .await?
+        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+
+    let login = form.login.clone();
+    let user = state.db.run(move |c| Ok(User::find_by_login(c, &login)?)).await?;
+    let usable = user.clone().filter(|u| !u.disabled && !u.is_locked(now));
+    let password_ok = verify_async(usable.as_ref().map(|u| u.password_hash.clone()), form.password).await;
+    let actor = Actor::of(user.as_ref(), ip.clone());
+
+    let Some(user) = usable.filter(|_| password_ok) else {
+        let known = user.as_ref().map(|u| (u.id, u.is_locked(now)));
+        state
+            .db
+            .run(move |c| {
+                write_tx(c, |c| {
+                    match known {
+                        Some((id, false)) => {
+                            audit::record(c, &actor, "login_failed", None, "denied", now)?;
+                            if User::record_failure(c, id, now)? {
+                                audit::record(c, &actor, "lockout", None, "locked", now)?;
+                            }
+                        }
+                        Some((_, true)) => audit::record(c, &actor, "login_while_locked", None, "denied", now)?,
+                        None => audit::record(c, &actor, "login_failed", None, "unknown_user", now)?,
+                    }
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await?;
+        let page = LoginPage {
+            layout: visitor.layout(&session.csrf_token),
+            login: form.login,
+            next: safe_next(form.next.as_deref()).unwrap_or_default(),
+            error: Some(LOGIN_FAILED),
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+
+    let (user_id, old_session) = (user.id, session.id.clone());
+    let (token, _) = state
+        .db
+        .run(move |c| {
+            write_tx(c, |c| {
+                User::record_success(c, user_id, now)?;
+                SessionRow::delete(c, &old_session)?;
+                audit::record(c, &actor, "login", None, "ok", now)?;
+                Ok::<_, AppError>(SessionRow::create(c, Some(user_id), ip.as_deref(), now)?)
+            })
+        })
+        .await?;
+    tracing::info!(user = user.id, role = %user.role, "signed in");
+    let target = if user.must_change_password {
+        "/account/password".to_string()
+    } else {
+        safe_next(form.next.as_deref()).unwrap_or_else(|| user.role().home().to_string())
+    };
+    let jar = CookieJar::new().add(session_cookie(token, state.config.secure_cookies()));
+    Ok((jar, Redirect::to(&target)).into_response())
+}
+
+pub async fn logout(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
+    if let Some(session) = visitor.session.clone() {
+        let now = state.clock.now();
+        let actor = Actor::of(session.user.as_ref(), visitor.ip.clone());
+        state
+            .db
+            .run(move |c| {
+                write_tx(c, |c| {
+                    SessionRow::delete(c, &session.id)?;
+                    if actor.user_id.is_some() {
+                        audit::record(c, &actor, "logout", None, "ok", now)?;
+                    }
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await?;
+    }
+    Ok((CookieJar::new().add(removal_cookie()), Redirect::to("/")).into_response())
+}

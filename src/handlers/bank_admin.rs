@@ -1,0 +1,122 @@
+//! The bank admin's page: the institution's branches and people, and inviting officers.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::auth::SignedIn;
+use crate::db::write_tx;
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::handlers::invitations::send_invitation;
+use crate::models::institution::{Branch, Institution};
+use crate::models::invitation::Invitation;
+use crate::models::user::User;
+use crate::state::AppState;
+use crate::web::{FormErrors, Layout, NoticeQuery, notice};
+
+#[derive(Deserialize, Default)]
+pub struct InviteForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    branch_id: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bank_admin/home.html")]
+pub struct BankAdminHomePage {
+    layout: Layout,
+    notice: Option<&'static str>,
+    institution: Institution,
+    branches: Vec<Branch>,
+    people: Vec<User>,
+    invitations: Vec<Invitation>,
+    form: InviteForm,
+    errors: FormErrors,
+}
+
+impl BankAdminHomePage {
+    fn branch_name(&self, id: &Option<i64>) -> String {
+        self.branches.iter().find(|b| Some(b.id) == *id).map_or_else(|| "—".into(), |b| b.name.clone())
+    }
+}
+
+async fn page(
+    state: &AppState,
+    signed: &SignedIn,
+    form: InviteForm,
+    errors: FormErrors,
+    notice: Option<&'static str>,
+) -> AppResult<BankAdminHomePage> {
+    let institution_id = signed.user.institution_id.ok_or(AppError::Forbidden)?;
+    let now = state.clock.now();
+    let (institution, branches, people, invitations) = state
+        .db
+        .run(move |c| {
+            Ok((
+                Institution::find(c, institution_id)?,
+                Branch::of_institution(c, institution_id)?,
+                User::of_institution(c, institution_id)?,
+                Invitation::pending_of_institution(c, institution_id, now)?,
+            ))
+        })
+        .await?;
+    Ok(BankAdminHomePage { layout: signed.layout(), notice, institution, branches, people, invitations, form, errors })
+}
+
+pub async fn bank_admin_home(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(query): Query<NoticeQuery>,
+) -> AppResult<BankAdminHomePage> {
+    signed.require(Role::BankAdmin)?;
+    page(&state, &signed, InviteForm::default(), FormErrors::default(), notice(query.notice.as_deref())).await
+}
+
+pub async fn invite_officer(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Form(form): Form<InviteForm>,
+) -> AppResult<Response> {
+    signed.require(Role::BankAdmin)?;
+    let institution_id = signed.user.institution_id.ok_or(AppError::Forbidden)?;
+    let mut errors = FormErrors::default();
+    let email = form.email.trim().to_lowercase();
+    if email.parse::<lettre::Address>().is_err() {
+        errors.add("email", "请输入有效的邮箱地址");
+    }
+    let branch_id: Option<i64> = form.branch_id.parse().ok();
+    let check_email = email.clone();
+    let (branches, taken) = state
+        .db
+        .run(move |c| Ok((Branch::of_institution(c, institution_id)?, User::email_taken(c, &check_email)?)))
+        .await?;
+    // Only a branch of the admin's own institution, whatever id the form carries.
+    let branch = branches.into_iter().find(|b| Some(b.id) == branch_id);
+    if branch.is_none() {
+        errors.add("branch_id", "请选择客户经理所属支行");
+    }
+    if taken {
+        errors.add("email", "该邮箱已有账号");
+    }
+    let Some(branch) = branch.filter(|_| errors.is_empty()) else {
+        let page = page(&state, &signed, form, errors, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let (now, actor, base_url) = (state.clock.now(), signed.actor(), state.config.base_url.clone());
+    state
+        .db
+        .run(move |c| {
+            write_tx(c, |c| {
+                let institution = Institution::find(c, institution_id)?;
+                send_invitation(c, &actor, &base_url, &email, Role::Officer, &institution, Some(branch.id), now)
+            })
+        })
+        .await?;
+    Ok(Redirect::to("/bank-admin?notice=invited").into_response())
+}

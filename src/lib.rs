@@ -1,0 +1,29 @@
+//! 信易贷 (xinyidai): a marketplace where small enterprises get bank credit on
+//! the strength of their public credit record.
+//!
+//! - `config`: typed configuration from the environment
+//! - `db`, `schema`: one diesel codebase over SQLite or PostgreSQL
+//! - `domain`: pure rules and values (USCC, money, roles, password policy)
+//! - `models`: table rows and their queries
+//! - `auth`: passwords, sessions, CSRF, role extractors
+//! - `handlers`, `router`, `web`: the pages; `templates/` mirrors the URLs
+//! - `jobs`, `email`: the durable job queue and the mail it sends
+//! - `seed`: the demo city
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod email;
+pub mod error;
+pub mod handlers;
+pub mod jobs;
+pub mod models;
+pub mod router;
+pub mod schema;
+pub mod seed;
+pub mod state;
+pub mod web;
+
+pub use router::router as app;

@@ -1,0 +1,170 @@
+//! The command line: serve (default), migrate, seed demo, create-admin, worker.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use xinyidai::clock::SystemClock;
+use xinyidai::config::{Config, LogFormat};
+use xinyidai::db::{self, Db};
+use xinyidai::email::Mailer;
+use xinyidai::state::AppState;
+use xinyidai::{jobs, seed};
+
+#[derive(Parser)]
+#[command(name = "xinyidai", about = "信易贷: credit-based SME financing marketplace")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, load the demo data into an empty database, and serve the site (default).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load a data set into the database.
+    Seed {
+        #[arg(value_parser = ["demo"])]
+        set: String,
+    },
+    /// Create a credit-office administrator with a one-time password.
+    CreateAdmin {
+        /// Login name, also used as the email when --email is not given.
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long, default_value = "信用办管理员")]
+        name: String,
+    },
+    /// Run background jobs only (for deployments that separate web and worker).
+    Worker,
+    /// Check the audit log's hash chain.
+    VerifyAudit,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("xinyidai: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(config.log_format);
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xinyidai: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let db = Db::connect(&config)?;
+    let state = AppState {
+        mailer: Mailer::from_config(&config)?,
+        db: db.clone(),
+        clock: Arc::new(SystemClock),
+        config: Arc::new(config),
+    };
+    let blocking = |work: fn(&AppState) -> anyhow::Result<()>| {
+        let state = state.clone();
+        tokio::task::spawn_blocking(move || work(&state))
+    };
+    match command {
+        Command::Migrate => blocking(|s| db::migrate(&mut *s.db.get()?)).await??,
+        Command::Seed { .. } => {
+            blocking(|s| {
+                let mut conn = s.db.get()?;
+                db::migrate(&mut conn)?;
+                seed::demo(&mut conn, s.clock.now())
+            })
+            .await??;
+        }
+        Command::CreateAdmin { username, email, name } => {
+            let state = state.clone();
+            let password = tokio::task::spawn_blocking(move || {
+                let mut conn = state.db.get()?;
+                db::migrate(&mut conn)?;
+                seed::create_admin(&mut conn, &username, email.as_deref(), &name, state.clock.now())
+            })
+            .await??;
+            println!("一次性密码 (one-time password, must be changed at first login): {password}");
+        }
+        Command::Worker => {
+            blocking(|s| db::migrate(&mut *s.db.get()?)).await??;
+            tokio::select! {
+                _ = jobs::work_forever(state.clone()) => {}
+                _ = shutdown_signal() => {}
+            }
+        }
+        Command::VerifyAudit => {
+            let rows = blocking(|s| {
+                let rows = xinyidai::models::audit::verify(&mut *s.db.get()?)?;
+                match rows {
+                    Ok(count) => println!("audit log intact: {count} entries"),
+                    Err(id) => anyhow::bail!("audit log broken at entry {id}"),
+                }
+                Ok(())
+            });
+            rows.await??;
+        }
+        Command::Serve => serve(state).await?,
+    }
+    Ok(())
+}
+
+async fn serve(state: AppState) -> anyhow::Result<()> {
+    let seeded = tokio::task::spawn_blocking({
+        let state = state.clone();
+        move || -> anyhow::Result<bool> {
+            let mut conn = state.db.get()?;
+            db::migrate(&mut conn)?;
+            seed::demo_if_empty(&mut conn, state.clock.now())
+        }
+    })
+    .await??;
+    if state.config.run_worker {
+        tokio::spawn(jobs::work_forever(state.clone()));
+    }
+    let listener = tokio::net::TcpListener::bind(state.config.bind).await?;
+    let config = state.config.clone();
+    println!(
+        "信易贷 is running at {} (database: {}, mail: {})",
+        config.base_url,
+        config.backend.name(),
+        state.mailer.describe()
+    );
+    if seeded {
+        println!("Loaded the demo city. Demo accounts (password {}):", seed::DEMO_PASSWORD);
+    } else {
+        println!("Demo accounts, where the demo data is loaded (password {}):", seed::DEMO_PASSWORD);
+    }
+    for (username, role) in seed::DEMO_ACCOUNTS {
+        println!("  {username:<20} {role}");
+    }
+    let app = xinyidai::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("shutting down");
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "xinyidai=info,tower_http=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}

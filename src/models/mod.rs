@@ -1,0 +1,23 @@
+//! One file per table or aggregate: row structs and the queries on them.
+
+pub mod audit;
+pub mod enterprise;
+pub mod institution;
+pub mod invitation;
+pub mod rate_limit;
+pub mod region;
+pub mod session;
+pub mod user;
+
+/// A random URL-safe token and the SHA-256 hex digest that is stored in its place,
+/// so that a leaked database does not hand out live sessions or invitations.
+pub fn new_token() -> (String, String) {
+    let token = hex::encode(rand::random::<[u8; 16]>());
+    let digest = token_digest(&token);
+    (token, digest)
+}
+
+pub fn token_digest(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}

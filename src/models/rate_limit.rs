@@ -1,0 +1,45 @@
+//! Fixed-window counters in the database, shared by every app instance.
+
+use chrono::{Duration, NaiveDateTime, Timelike};
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::schema::rate_limits;
+
+/// How many hits a key may make per window.
+#[derive(Clone, Copy, Debug)]
+pub struct Limit {
+    pub max: i32,
+    pub window: Duration,
+}
+
+pub const LOGIN: Limit = Limit { max: 30, window: Duration::minutes(10) };
+pub const REGISTER: Limit = Limit { max: 10, window: Duration::minutes(60) };
+
+/// Counts one hit; Err(seconds to wait) once the window's allowance is spent.
+/// Must run inside a write transaction.
+pub fn hit(conn: &mut DbConn, key: &str, limit: Limit, now: NaiveDateTime) -> QueryResult<Result<(), i64>> {
+    let window_secs = limit.window.num_seconds();
+    let since_midnight = i64::from(now.num_seconds_from_midnight());
+    let start =
+        now - Duration::seconds(since_midnight % window_secs) - Duration::nanoseconds(i64::from(now.nanosecond()));
+    let target = rate_limits::table.find((key, start));
+    let updated = diesel::update(target).set(rate_limits::hits.eq(rate_limits::hits + 1)).execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(rate_limits::table)
+            .values((rate_limits::key.eq(key), rate_limits::window_start.eq(start), rate_limits::hits.eq(1)))
+            .execute(conn)?;
+        return Ok(Ok(()));
+    }
+    let hits: i32 = target.select(rate_limits::hits).first(conn)?;
+    if hits > limit.max {
+        let retry = (start + limit.window - now).num_seconds();
+        return Ok(Err(retry.max(1)));
+    }
+    Ok(Ok(()))
+}
+
+/// Drops windows that ended; run periodically by the worker.
+pub fn purge(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(rate_limits::table.filter(rate_limits::window_start.lt(now - Duration::days(1)))).execute(conn)
+}

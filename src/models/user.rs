@@ -1,0 +1,134 @@
+//! Accounts: one row per person who signs in, with the role that decides what they see.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::domain::Role;
+use crate::schema::users;
+
+/// Failed sign-ins in a row that lock an account, and for how long.
+pub const LOCKOUT_THRESHOLD: i32 = 5;
+pub const LOCKOUT_DURATION: Duration = Duration::minutes(15);
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub enterprise_id: Option<i64>,
+    pub institution_id: Option<i64>,
+    pub branch_id: Option<i64>,
+    pub must_change_password: bool,
+    pub failed_logins: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+    pub last_login_at: Option<NaiveDateTime>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub enterprise_id: Option<i64>,
+    pub institution_id: Option<i64>,
+    pub branch_id: Option<i64>,
+    pub must_change_password: bool,
+    pub created_at: NaiveDateTime,
+}
+
+impl User {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Enterprise)
+    }
+
+    pub fn is_locked(&self, now: NaiveDateTime) -> bool {
+        self.locked_until.is_some_and(|until| until > now)
+    }
+
+    pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<User> {
+        users::table.find(id).select(User::as_select()).first(conn)
+    }
+
+    /// Finds an account by user name or email, case-insensitively.
+    pub fn find_by_login(conn: &mut DbConn, login: &str) -> QueryResult<Option<User>> {
+        let login = login.trim().to_lowercase();
+        users::table
+            .filter(users::username.eq(&login).or(users::email.eq(&login)))
+            .select(User::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn email_taken(conn: &mut DbConn, email: &str) -> QueryResult<bool> {
+        let email = email.trim().to_lowercase();
+        diesel::select(diesel::dsl::exists(users::table.filter(users::email.eq(&email).or(users::username.eq(&email)))))
+            .get_result(conn)
+    }
+
+    pub fn insert(conn: &mut DbConn, new: &NewUser) -> QueryResult<i64> {
+        diesel::insert_into(users::table).values(new).returning(users::id).get_result(conn)
+    }
+
+    /// Counts a failed sign-in; the fifth in a row locks the account. Returns whether it is now locked.
+    pub fn record_failure(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+        let failures: i32 = diesel::update(users::table.find(id))
+            .set(users::failed_logins.eq(users::failed_logins + 1))
+            .returning(users::failed_logins)
+            .get_result(conn)?;
+        if failures >= LOCKOUT_THRESHOLD {
+            diesel::update(users::table.find(id))
+                .set((users::failed_logins.eq(0), users::locked_until.eq(now + LOCKOUT_DURATION)))
+                .execute(conn)?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    pub fn record_success(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+        diesel::update(users::table.find(id))
+            .set((
+                users::failed_logins.eq(0),
+                users::locked_until.eq(None::<NaiveDateTime>),
+                users::last_login_at.eq(now),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
+    pub fn set_password(conn: &mut DbConn, id: i64, hash: &str) -> QueryResult<()> {
+        diesel::update(users::table.find(id))
+            .set((users::password_hash.eq(hash), users::must_change_password.eq(false)))
+            .execute(conn)
+            .map(drop)
+    }
+
+    pub fn count_by_role(conn: &mut DbConn, role: Role) -> QueryResult<i64> {
+        users::table.filter(users::role.eq(role.as_str())).count().get_result(conn)
+    }
+}
+
+impl User {
+    pub fn enterprise_has_account(conn: &mut DbConn, enterprise_id: i64) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(users::table.filter(users::enterprise_id.eq(enterprise_id))))
+            .get_result(conn)
+    }
+
+    /// The officers and admins of one institution, for its admin.
+    pub fn of_institution(conn: &mut DbConn, institution_id: i64) -> QueryResult<Vec<User>> {
+        users::table
+            .filter(users::institution_id.eq(institution_id))
+            .order((users::role, users::display_name))
+            .select(User::as_select())
+            .load(conn)
+    }
+}

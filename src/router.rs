@@ -1,0 +1,47 @@
+//! Every URL of the site in one table, grouped by audience.
+
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::session;
+use crate::handlers::{account, auth, bank_admin, credit_office, dashboard, health, home, invitations, register};
+use crate::state::AppState;
+use crate::web;
+
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        // Public
+        .route("/", get(home::home))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/register", get(register::register_form).post(register::register))
+        .route("/invitations/{token}", get(invitations::accept_form).post(invitations::accept))
+        // Every signed-in role
+        .route("/dashboard", get(dashboard::dashboard))
+        .route("/account/password", get(account::password_form).post(account::change_password))
+        // Enterprise
+        .route("/enterprise", get(dashboard::enterprise_home))
+        // Bank officer
+        .route("/officer", get(dashboard::officer_home))
+        // Bank admin
+        .route("/bank-admin", get(bank_admin::bank_admin_home))
+        .route("/bank-admin/invitations", post(bank_admin::invite_officer))
+        // Credit office
+        .route("/credit-office", get(credit_office::credit_office_home))
+        .route("/credit-office/institutions", get(credit_office::institutions).post(credit_office::create_institution))
+        .route("/credit-office/institutions/new", get(credit_office::new_institution))
+        .layer(from_fn_with_state(state.clone(), session::layer));
+
+    Router::new()
+        .merge(pages)
+        .route("/healthz", get(health::healthz))
+        .route("/static/{name}", get(web::static_file))
+        .fallback(web::not_found)
+        .layer(from_fn(web::security_headers))
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,248 @@
+//! The demo city 云海市: six districts, about 200 enterprises across industries,
+//! five institutions with branches and officers, and the four demo accounts.
+//! Generated from a fixed seed, so every start shows the same city.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::collections::HashSet;
+
+use crate::auth::password;
+use crate::db::{DbConn, write_tx};
+use crate::domain::{Role, Uscc};
+use crate::models::enterprise::NewEnterprise;
+use crate::models::institution::{Branch, Institution};
+use crate::models::region::Region;
+use crate::models::user::{NewUser, User};
+use crate::schema::{enterprises, regions};
+
+/// Demo only: every demo account has this password. Never load the demo set in production.
+pub const DEMO_PASSWORD: &str = "xinyidai-demo";
+
+pub const DEMO_ACCOUNTS: [(&str, &str); 4] = [
+    ("demo-enterprise", "企业用户 (云海晨光精密机械有限公司)"),
+    ("demo-officer", "客户经理 (云海银行 高新支行)"),
+    ("demo-bank-admin", "机构管理员 (云海银行)"),
+    ("demo-credit-office", "信用办"),
+];
+
+const REGIONS: [(&str, &str); 6] = [
+    ("990102", "东湖区"),
+    ("990103", "西山区"),
+    ("990104", "南港区"),
+    ("990105", "北岭区"),
+    ("990106", "高新区"),
+    ("990121", "云海县"),
+];
+
+const PREFIXES: [&str; 24] = [
+    "晨光", "海澜", "东方", "恒信", "瑞丰", "华泰", "嘉禾", "鼎盛", "远航", "金桥", "绿源", "天成", "宏达", "安澜",
+    "博远", "汇通", "永信", "星河", "青松", "明德", "润泽", "启航", "同心", "云帆",
+];
+
+const TRADES: [(&str, &[&str]); 10] = [
+    ("C", &["精密机械", "电子科技", "食品", "纺织", "新材料", "包装制品", "五金制造"]),
+    ("F", &["商贸", "贸易", "百货", "医药连锁"]),
+    ("I", &["软件", "信息技术", "网络科技", "数据服务"]),
+    ("E", &["建设工程", "建筑装饰", "市政工程"]),
+    ("G", &["物流", "运输", "冷链仓储"]),
+    ("H", &["餐饮管理", "酒店管理"]),
+    ("A", &["农业开发", "生态农业", "水产养殖"]),
+    ("M", &["检测技术", "生物科技", "环保科技"]),
+    ("L", &["商务咨询", "企业管理", "广告传媒"]),
+    ("O", &["家政服务", "汽车维修"]),
+];
+
+const SURNAMES: [&str; 20] = [
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗",
+    "高",
+];
+const GIVEN: [&str; 20] = [
+    "建国", "晓明", "海燕", "志强", "丽娟", "国华", "文博", "婷婷", "俊杰", "秀英", "伟", "静", "磊", "敏", "军", "洋",
+    "勇", "艳", "杰", "涛",
+];
+
+struct DemoInstitution {
+    name: &'static str,
+    kind: &'static str,
+    branches: &'static [(&'static str, &'static str)],
+    officers: &'static [(&'static str, &'static str, usize)],
+}
+
+const INSTITUTIONS: [DemoInstitution; 5] = [
+    DemoInstitution {
+        name: "云海银行",
+        kind: "bank",
+        branches: &[("高新支行", "990106"), ("南港支行", "990104")],
+        officers: &[("demo-officer", "周晓明", 1), ("yhbank-officer2", "吴海燕", 2), ("yhbank-officer3", "郑文博", 0)],
+    },
+    DemoInstitution {
+        name: "云海农村商业银行",
+        kind: "rural_credit",
+        branches: &[("西山支行", "990103"), ("云海县支行", "990121")],
+        officers: &[("yhrcb-officer1", "孙志强", 1), ("yhrcb-officer2", "马丽娟", 2)],
+    },
+    DemoInstitution {
+        name: "东岳银行云海分行",
+        kind: "bank",
+        branches: &[("北岭支行", "990105")],
+        officers: &[("dybank-officer1", "林国华", 0), ("dybank-officer2", "高婷婷", 1)],
+    },
+    DemoInstitution {
+        name: "云海鼎信小额贷款有限公司",
+        kind: "microlender",
+        branches: &[],
+        officers: &[("dxloan-officer1", "何俊杰", 0)],
+    },
+    DemoInstitution {
+        name: "云海安泰融资担保有限公司",
+        kind: "guarantor",
+        branches: &[],
+        officers: &[("atguar-officer1", "罗秀英", 0)],
+    },
+];
+
+/// A valid USCC for a fictional enterprise or institution.
+fn demo_uscc(rng: &mut StdRng, prefix: &str, region: &str) -> String {
+    const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let body: String = (0..9).map(|_| CHARS[rng.random_range(0..CHARS.len())] as char).collect();
+    Uscc::with_check_character(&format!("{prefix}{region}{body}")).expect("valid characters").to_string()
+}
+
+pub fn demo(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<()> {
+    let hash = password::hash(DEMO_PASSWORD)?;
+    let mut rng = StdRng::seed_from_u64(20261122);
+    write_tx(conn, |conn| {
+        let known: Vec<String> = regions::table.select(regions::code).load(conn)?;
+        for (code, name) in REGIONS.iter().filter(|(code, _)| !known.iter().any(|k| k == code)) {
+            diesel::insert_into(regions::table)
+                .values(Region { code: code.to_string(), name: name.to_string() })
+                .execute(conn)?;
+        }
+        let demo_enterprise = insert_enterprises(conn, &mut rng, now)?;
+        let account = |username: &'static str, name: &'static str, role: Role| NewUser {
+            username,
+            email: "",
+            display_name: name,
+            password_hash: &hash,
+            role: role.as_str(),
+            enterprise_id: None,
+            institution_id: None,
+            branch_id: None,
+            must_change_password: false,
+            created_at: now,
+        };
+        let with_email = |user: NewUser<'_>, conn: &mut DbConn| -> QueryResult<i64> {
+            let email = format!("{}@demo.xinyidai.local", user.username);
+            User::insert(conn, &NewUser { email: &email, ..user })
+        };
+        with_email(
+            NewUser {
+                enterprise_id: Some(demo_enterprise),
+                ..account("demo-enterprise", "云海晨光精密机械有限公司", Role::Enterprise)
+            },
+            conn,
+        )?;
+        with_email(account("demo-credit-office", "信用办 陈静", Role::CreditOffice), conn)?;
+        for (i, demo) in INSTITUTIONS.iter().enumerate() {
+            let uscc = demo_uscc(&mut rng, "91", REGIONS[i % REGIONS.len()].0);
+            let (institution_id, head_branch) =
+                Institution::create(conn, demo.name, demo.kind, &uscc, REGIONS[0].0, now)?;
+            let mut branch_ids = vec![head_branch];
+            for (name, region) in demo.branches {
+                branch_ids.push(Branch::create(conn, institution_id, name, region, now)?);
+            }
+            let (admin_username, admin_name) = if i == 0 {
+                ("demo-bank-admin", "赵磊")
+            } else {
+                (["", "yhrcb-admin", "dybank-admin", "dxloan-admin", "atguar-admin"][i], "机构管理员")
+            };
+            with_email(
+                NewUser {
+                    institution_id: Some(institution_id),
+                    ..account(admin_username, admin_name, Role::BankAdmin)
+                },
+                conn,
+            )?;
+            for (username, name, branch) in demo.officers {
+                with_email(
+                    NewUser {
+                        institution_id: Some(institution_id),
+                        branch_id: Some(branch_ids[(*branch).min(branch_ids.len() - 1)]),
+                        ..account(username, name, Role::Officer)
+                    },
+                    conn,
+                )?;
+            }
+        }
+        Ok::<_, anyhow::Error>(())
+    })?;
+    tracing::info!("demo city loaded");
+    Ok(())
+}
+
+/// Inserts about 200 enterprises and returns the id of the demo enterprise (the first).
+fn insert_enterprises(conn: &mut DbConn, rng: &mut StdRng, now: NaiveDateTime) -> QueryResult<i64> {
+    let mut names = HashSet::new();
+    let mut rows = vec![NewEnterprise {
+        uscc: demo_uscc(rng, "91", "990106"),
+        name: "云海晨光精密机械有限公司".into(),
+        legal_representative: "李建国".into(),
+        registered_capital_fen: 800 * 10_000 * 100,
+        established_on: NaiveDate::from_ymd_opt(2012, 5, 18).expect("date"),
+        region: "990106".into(),
+        industry: "C".into(),
+        size_class: "small".into(),
+        address: "云海市高新区科创大道 88 号".into(),
+        created_at: now,
+        updated_at: now,
+    }];
+    names.insert(rows[0].name.clone());
+    while rows.len() < 200 {
+        let (industry, words) = TRADES[rng.random_range(0..TRADES.len())];
+        let name = format!(
+            "云海{}{}有限公司",
+            PREFIXES[rng.random_range(0..PREFIXES.len())],
+            words[rng.random_range(0..words.len())]
+        );
+        if !names.insert(name.clone()) {
+            continue;
+        }
+        let (region, district) = REGIONS[rng.random_range(0..REGIONS.len())];
+        let capital_wan: i64 = [50, 100, 200, 300, 500, 800, 1000, 2000, 5000][rng.random_range(0..9)];
+        let size_class = match capital_wan {
+            ..=200 => "micro",
+            201..=1000 => "small",
+            _ => "medium",
+        };
+        let year = rng.random_range(2005..=2024);
+        let established =
+            NaiveDate::from_ymd_opt(year, rng.random_range(1..=12), rng.random_range(1..=28)).expect("date");
+        rows.push(NewEnterprise {
+            uscc: demo_uscc(rng, "91", region),
+            name,
+            legal_representative: format!(
+                "{}{}",
+                SURNAMES[rng.random_range(0..SURNAMES.len())],
+                GIVEN[rng.random_range(0..GIVEN.len())]
+            ),
+            registered_capital_fen: capital_wan * 10_000 * 100,
+            established_on: established.with_year(year).unwrap_or(established),
+            region: region.into(),
+            industry: industry.into(),
+            size_class: size_class.into(),
+            address: format!(
+                "云海市{district}{}路 {} 号",
+                PREFIXES[rng.random_range(0..PREFIXES.len())],
+                rng.random_range(1..300)
+            ),
+            created_at: now,
+            updated_at: now,
+        });
+    }
+    for row in &rows {
+        diesel::insert_into(enterprises::table).values(row).execute(conn)?;
+    }
+    enterprises::table.filter(enterprises::name.eq("云海晨光精密机械有限公司")).select(enterprises::id).first(conn)
+}

@@ -1,0 +1,140 @@
+//! What every page shares: the layout context (who is signed in, the menu, the
+//! CSRF token), form errors, the security headers on every response, and the
+//! static files compiled into the binary.
+
+use std::collections::BTreeMap;
+
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::domain::Role;
+use crate::error::ErrorPage;
+use crate::models::user::User;
+
+/// The top bar: the platform name, the signed-in person and their role's menu.
+pub struct Layout {
+    pub user_name: Option<String>,
+    pub role: Option<Role>,
+    pub csrf: String,
+}
+
+impl Layout {
+    pub fn new(user: Option<&User>, csrf: &str) -> Layout {
+        Layout { user_name: user.map(|u| u.display_name.clone()), role: user.map(User::role), csrf: csrf.to_string() }
+    }
+
+    pub fn role_label(&self) -> &'static str {
+        self.role.map_or("", Role::label)
+    }
+
+    /// The menu of the signed-in role (links to pages that exist today).
+    pub fn menu(&self) -> Vec<(&'static str, &'static str)> {
+        match self.role {
+            None => vec![("/", "首页"), ("/login", "登录"), ("/register", "企业注册")],
+            Some(Role::Enterprise) => vec![("/enterprise", "企业首页"), ("/account/password", "修改密码")],
+            Some(Role::Officer) => vec![("/officer", "工作台"), ("/account/password", "修改密码")],
+            Some(Role::BankAdmin) => vec![("/bank-admin", "机构管理"), ("/account/password", "修改密码")],
+            Some(Role::CreditOffice) => vec![
+                ("/credit-office", "工作台"),
+                ("/credit-office/institutions", "金融机构"),
+                ("/account/password", "修改密码"),
+            ],
+        }
+    }
+}
+
+/// Field name -> message, shown in red beside the field.
+#[derive(Default, Debug)]
+pub struct FormErrors(BTreeMap<&'static str, String>);
+
+impl FormErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.entry(field).or_insert_with(|| message.into());
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+}
+
+pub fn client_ip(request: &Request, trust_proxy: bool) -> Option<String> {
+    if trust_proxy && let Some(forwarded) = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+        return forwarded.split(',').next().map(|ip| ip.trim().to_string());
+    }
+    request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip().to_string())
+}
+
+pub fn url_encode(text: &str) -> String {
+    serde_urlencoded::to_string([("", text)]).map(|s| s[1..].to_string()).unwrap_or_default()
+}
+
+/// Only local paths may be a post-login destination (no open redirects).
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).map(str::to_string)
+}
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// Adds the security headers to every response, errors included.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let is_static = request.uri().path().starts_with("/static/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let mut set = |name: HeaderName, value: &'static str| {
+        headers.insert(name, HeaderValue::from_static(value));
+    };
+    set(header::CONTENT_SECURITY_POLICY, CSP);
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(header::REFERRER_POLICY, "same-origin");
+    if !is_static {
+        set(header::CACHE_CONTROL, "no-store");
+    }
+    response
+}
+
+/// The stylesheet and icons, compiled in so the binary needs no files beside it.
+pub async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    let (body, content_type): (&'static [u8], &str) = match name.as_str() {
+        "app.css" => (include_bytes!("../static/app.css"), "text/css; charset=utf-8"),
+        "logo.svg" => (include_bytes!("../static/logo.svg"), "image/svg+xml"),
+        _ => return not_found().await,
+    };
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+pub async fn not_found() -> Response {
+    ErrorPage::not_found().into_response_with()
+}
+
+pub fn status_page(status: StatusCode, page: impl IntoResponse) -> Response {
+    (status, page).into_response()
+}
+
+/// Messages shown once after a redirect (`?notice=key`); fixed texts, never echoed input.
+pub fn notice(key: Option<&str>) -> Option<&'static str> {
+    Some(match key? {
+        "registered" => "注册成功，欢迎使用信易贷。",
+        "password_changed" => "密码已修改，其他设备上的登录已退出。",
+        "invited" => "邀请邮件已发出，链接 72 小时内有效。",
+        "institution_created" => "金融机构已创建，邀请邮件已发给其机构管理员。",
+        "welcome" => "账号已开通，欢迎加入信易贷。",
+        _ => return None,
+    })
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct NoticeQuery {
+    pub notice: Option<String>,
+}

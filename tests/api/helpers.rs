@@ -1,0 +1,229 @@
+//! TestApp: the real router over a fresh database, the memory mailer and a
+//! clock the test moves. Client: one browser's cookies, with CSRF handled as
+//! a browser would (the token read from the page's form).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use http_body_util::BodyExt;
+use std::sync::Mutex;
+use tower::ServiceExt;
+use xinyidai::clock::TestClock;
+use xinyidai::db::DbConn;
+use xinyidai::domain::{Role, Uscc};
+use xinyidai::email::{Email, Mailer};
+use xinyidai::models::enterprise::NewEnterprise;
+use xinyidai::models::institution::Institution;
+use xinyidai::models::user::{NewUser, User};
+use xinyidai::schema::{enterprises, regions};
+use xinyidai::state::AppState;
+
+#[path = "../common/mod.rs"]
+mod common;
+pub use common::TestDb;
+
+pub const BASE_URL: &str = "http://xinyidai.test";
+pub const PASSWORD: &str = "云海测试-Passw0rd";
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub clock: Arc<TestClock>,
+    pub db: TestDb,
+}
+
+pub fn start() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(1, 30, 0).unwrap()
+}
+
+impl TestApp {
+    pub fn new() -> TestApp {
+        let db = TestDb::new();
+        let clock = Arc::new(TestClock::new(start()));
+        let state = common::state(&db, clock.clone(), Mailer::memory(), BASE_URL);
+        let router = xinyidai::app(state.clone());
+        let app = TestApp { state, router, clock, db };
+        app.ensure_region(&mut app.conn());
+        app
+    }
+
+    pub fn conn(&self) -> r2d2::PooledConnection<xinyidai::db::Manager> {
+        self.state.db.get().expect("connection")
+    }
+
+    pub fn client(&self) -> Client<'_> {
+        self.client_from("198.51.100.7")
+    }
+
+    /// A client whose requests come from `ip` (the app trusts X-Forwarded-For in tests).
+    pub fn client_from(&self, ip: &str) -> Client<'_> {
+        Client { app: self, cookie: Mutex::new(None), ip: ip.to_string() }
+    }
+
+    pub fn sent_emails(&self) -> Vec<Email> {
+        self.state.mailer.sent()
+    }
+
+    pub async fn run_jobs(&self) -> usize {
+        xinyidai::jobs::run_due(&self.state, "test-worker").await.expect("jobs run")
+    }
+
+    pub fn ensure_region(&self, conn: &mut DbConn) {
+        let exists: i64 = regions::table.count().get_result(conn).unwrap();
+        if exists == 0 {
+            diesel::insert_into(regions::table)
+                .values((regions::code.eq("990102"), regions::name.eq("东湖区")))
+                .execute(conn)
+                .unwrap();
+        }
+    }
+
+    /// An enterprise on the credit office's record; returns its USCC and id.
+    pub fn enterprise_on_record(&self, name: &str, legal_representative: &str) -> (String, i64) {
+        let conn = &mut *self.conn();
+        self.ensure_region(conn);
+        let count: i64 = enterprises::table.count().get_result(conn).unwrap();
+        let uscc = Uscc::with_check_character(&format!("91990102MA{:07}", count + 1)).unwrap().to_string();
+        let id = diesel::insert_into(enterprises::table)
+            .values(NewEnterprise {
+                uscc: uscc.clone(),
+                name: name.into(),
+                legal_representative: legal_representative.into(),
+                registered_capital_fen: 500_000_000,
+                established_on: NaiveDate::from_ymd_opt(2015, 3, 1).unwrap(),
+                region: "990102".into(),
+                industry: "C".into(),
+                size_class: "small".into(),
+                address: "云海市东湖区测试路 1 号".into(),
+                created_at: start(),
+                updated_at: start(),
+            })
+            .returning(enterprises::id)
+            .get_result(conn)
+            .unwrap();
+        (uscc, id)
+    }
+
+    pub fn institution(&self, name: &str) -> (i64, i64) {
+        let conn = &mut *self.conn();
+        self.ensure_region(conn);
+        let count: i64 = xinyidai::schema::institutions::table.count().get_result(conn).unwrap();
+        let uscc = Uscc::with_check_character(&format!("91990102MB{:07}", count + 1)).unwrap().to_string();
+        Institution::create(conn, name, "bank", &uscc, "990102", start()).unwrap()
+    }
+
+    /// An account of `role` named `username` with the password PASSWORD.
+    pub fn user(&self, role: Role, username: &str) -> i64 {
+        let (enterprise_id, institution_id, branch_id) = match role {
+            Role::Enterprise => (Some(self.enterprise_on_record(&format!("{username}有限公司"), "张三").1), None, None),
+            Role::Officer | Role::BankAdmin => {
+                let (institution, branch) = self.institution(&format!("{username}银行"));
+                (None, Some(institution), Some(branch))
+            }
+            Role::CreditOffice => (None, None, None),
+        };
+        let hash = xinyidai::auth::password::hash(PASSWORD).unwrap();
+        let email = format!("{username}@example.com");
+        User::insert(
+            &mut self.conn(),
+            &NewUser {
+                username,
+                email: &email,
+                display_name: username,
+                password_hash: &hash,
+                role: role.as_str(),
+                enterprise_id,
+                institution_id,
+                branch_id,
+                must_change_password: false,
+                created_at: start(),
+            },
+        )
+        .unwrap()
+    }
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+    }
+
+    /// The CSRF token of the first form on the page.
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let start = self.body.find(marker).expect("page has a form with a csrf token") + marker.len();
+        self.body[start..].split('"').next().unwrap().to_string()
+    }
+}
+
+pub struct Client<'a> {
+    pub app: &'a TestApp,
+    cookie: Mutex<Option<String>>,
+    ip: String,
+}
+
+impl Client<'_> {
+    pub async fn get(&self, path: &str) -> Page {
+        let request = self.request("GET", path).body(Body::empty()).unwrap();
+        self.send(request).await
+    }
+
+    /// POSTs a form as a browser on our site would (Origin set, the cookie sent).
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let request = self
+            .request("POST", path)
+            .header(header::ORIGIN, BASE_URL)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(serde_urlencoded::to_string(fields).unwrap()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// GETs `form_path`, then posts `fields` to `action` with the page's CSRF token.
+    pub async fn submit(&self, form_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.get(form_path).await.csrf();
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post(action, &all).await
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> Page {
+        self.submit("/login", "/login", &[("login", login), ("password", password)]).await
+    }
+
+    /// The Cookie header this client sends.
+    pub fn cookie(&self) -> String {
+        self.cookie.lock().unwrap().clone().unwrap_or_default()
+    }
+
+    fn request(&self, method: &str, path: &str) -> axum::http::request::Builder {
+        let mut builder = Request::builder().method(method).uri(path).header("x-forwarded-for", &self.ip);
+        if let Some(cookie) = self.cookie.lock().unwrap().as_ref() {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        builder
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Page {
+        let response = self.app.router.clone().oneshot(request).await.unwrap();
+        for value in response.headers().get_all(header::SET_COOKIE) {
+            let pair = value.to_str().unwrap().split(';').next().unwrap().to_string();
+            let mut cookie = self.cookie.lock().unwrap();
+            if pair.ends_with('=') { *cookie = None } else { *cookie = Some(pair) }
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+}

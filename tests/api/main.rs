@@ -1,0 +1,12 @@
+//! The integration suite: the real router against a fresh database per test,
+//! on SQLite by default or on PostgreSQL when TEST_DATABASE_URL is set.
+
+mod helpers;
+
+mod access;
+mod auth;
+mod health;
+mod invitations;
+mod jobs;
+mod registration;
+mod security;

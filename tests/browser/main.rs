@@ -1,0 +1,66 @@
+//! User journeys in a real headless Chromium, driven through chromedriver,
+//! against the app served on a loopback port over a fresh database.
+//! Run with `cargo test --test browser` (needs chromium and chromium-driver).
+//! Screenshots of every page visited land in target/screenshots/ at desktop and phone widths.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod harness;
+
+use harness::Browser;
+use thirtyfour::prelude::*;
+
+#[tokio::test]
+async fn each_demo_user_logs_in_and_sees_the_dashboard_of_its_role() -> WebDriverResult<()> {
+    let browser = Browser::start().await;
+    let driver = &browser.driver;
+    driver.goto(browser.url("/")).await?;
+    browser.screenshot("home").await?;
+    for (username, heading, name) in [
+        ("demo-enterprise", "云海晨光精密机械有限公司", "enterprise"),
+        ("demo-officer", "客户经理工作台", "officer"),
+        ("demo-bank-admin", "云海银行", "bank-admin"),
+        ("demo-credit-office", "信用办工作台", "credit-office"),
+    ] {
+        driver.goto(browser.url("/login")).await?;
+        if username == "demo-enterprise" {
+            browser.screenshot("login").await?;
+        }
+        driver.find(By::Id("login")).await?.send_keys(username).await?;
+        driver.find(By::Id("password")).await?.send_keys(xinyidai::seed::DEMO_PASSWORD).await?;
+        driver.find(By::Css("form.form button[type=submit]")).await?.click().await?;
+        harness::wait_until_left(driver, "/login").await?;
+        let title = driver.find(By::Css("h1")).await?.text().await?;
+        assert_eq!(title, heading, "{username} lands on its dashboard");
+        let role_tag = driver.find(By::Css(".role-tag")).await?.text().await?;
+        assert!(!role_tag.is_empty());
+        browser.screenshot(name).await?;
+        let here = driver.current_url().await?.path().to_string();
+        driver.find(By::Css("form.logout button")).await?.click().await?;
+        harness::wait_until_left(driver, &here).await?;
+        driver.find(By::Css(".hero")).await?;
+    }
+    browser.finish().await
+}
+
+#[tokio::test]
+async fn registration_errors_show_beside_the_fields() -> WebDriverResult<()> {
+    let browser = Browser::start().await;
+    let driver = &browser.driver;
+    driver.goto(browser.url("/register")).await?;
+    driver.find(By::Id("uscc")).await?.send_keys("91990106ABCDEFGH12").await?;
+    driver.find(By::Id("name")).await?.send_keys("云海晨光精密机械有限公司").await?;
+    driver.find(By::Id("legal_representative")).await?.send_keys("李建国").await?;
+    driver.find(By::Id("email")).await?.send_keys("finance@example.com").await?;
+    driver.find(By::Id("password")).await?.send_keys("12345678").await?;
+    driver.find(By::Id("password_confirm")).await?.send_keys("12345678").await?;
+    driver.find(By::Css("form.form button[type=submit]")).await?.click().await?;
+    let uscc_error = driver.find(By::Id("uscc-error")).await?.text().await?;
+    assert!(uscc_error.contains("不是有效字符") || uscc_error.contains("校验位"), "{uscc_error}");
+    let password_error = driver.find(By::Id("password-error")).await?.text().await?;
+    assert!(password_error.contains("过于常见"));
+    let kept = driver.find(By::Id("name")).await?.value().await?;
+    assert_eq!(kept.as_deref(), Some("云海晨光精密机械有限公司"));
+    browser.screenshot("register-errors").await?;
+    browser.finish().await
+}
