@@ -143,3 +143,44 @@ fn flag(get: &impl Fn(&str) -> Option<String>, key: &str, default: bool) -> Resu
         Some(other) => Err(ConfigError(format!("{key} must be true or false, got {other:?}"))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_lookup(|key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string()))
+    }
+
+    #[test]
+    fn defaults_start_on_sqlite_on_localhost() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.backend, Backend::Sqlite);
+        assert_eq!(config.database_url, "sqlite://data/xinyidai.db");
+        assert_eq!(config.base_url, "http://127.0.0.1:8080");
+        assert!(!config.secure_cookies());
+    }
+
+    #[test]
+    fn postgres_is_chosen_by_the_url_scheme() {
+        let config = config(&[("DATABASE_URL", "postgresql://u@h/db")]).unwrap();
+        assert_eq!((config.backend, config.pool_size), (Backend::Postgres, 8));
+    }
+
+    #[test]
+    fn bad_values_are_named_in_one_line() {
+        for (key, value, words) in [
+            ("BIND", "localhost", "BIND must be"),
+            ("DATABASE_URL", "mysql://x", "DATABASE_URL must be"),
+            ("BASE_URL", "example.com", "BASE_URL must start"),
+            ("SMTP_URL", "mail.example.com", "SMTP_URL must start"),
+            ("LOG_FORMAT", "xml", "LOG_FORMAT must be"),
+            ("DATABASE_POOL_SIZE", "0", "DATABASE_POOL_SIZE must be"),
+            ("TRUST_PROXY", "maybe", "TRUST_PROXY must be"),
+        ] {
+            let error = config(&[(key, value)]).unwrap_err().to_string();
+            assert!(error.contains(words), "{error}");
+            assert!(!error.contains('\n'));
+        }
+    }
+}

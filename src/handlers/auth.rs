@@ -66,12 +66,7 @@ pub async fn login(
     let session = visitor.session.clone().ok_or(AppError::Csrf)?;
     let now = state.clock.now();
     let ip = visitor.ip.clone();
-    let key = format!("login:{}", ip.as_deref().unwrap_or("unknown"));
-    state
-        .db
-        .run(move |c| write_tx(c, |c| Ok::<_, AppError>(rate_limit::hit(c, &key, rate_limit::LOGIN, now)?)))
-        .await?
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    rate_limit::check(&state, "login", ip.as_deref(), rate_limit::LOGIN).await?;
 
     let login = form.login.clone();
     let user = state.db.run(move |c| Ok(User::find_by_login(c, &login)?)).await?;

@@ -66,12 +66,7 @@ pub async fn register(
     let session = visitor.session.clone().ok_or(AppError::Csrf)?;
     let now = state.clock.now();
     let ip = visitor.ip.clone();
-    let key = format!("register:{}", ip.as_deref().unwrap_or("unknown"));
-    state
-        .db
-        .run(move |c| write_tx(c, |c| Ok::<_, AppError>(rate_limit::hit(c, &key, rate_limit::REGISTER, now)?)))
-        .await?
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    rate_limit::check(&state, "register", ip.as_deref(), rate_limit::REGISTER).await?;
 
     let mut errors = FormErrors::default();
     let uscc = Uscc::parse(&form.uscc).map_err(|e| errors.add("uscc", e.to_string())).ok();
