@@ -3,6 +3,7 @@
 pub mod industry;
 pub mod money;
 pub mod password;
+pub mod records;
 pub mod role;
 pub mod uscc;
 
