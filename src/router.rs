@@ -1,13 +1,14 @@
 //! Every URL of the site in one table, grouped by audience.
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::session;
-use crate::handlers::{account, auth, bank_admin, credit_office, dashboard, health, home, invitations, register};
+use crate::handlers::{account, auth, bank_admin, credit_office, dashboard, health, home, imports, invitations, register};
 use crate::state::AppState;
 use crate::web;
 
@@ -33,6 +34,13 @@ pub fn router(state: AppState) -> Router {
         .route("/credit-office", get(credit_office::credit_office_home))
         .route("/credit-office/institutions", get(credit_office::institutions).post(credit_office::create_institution))
         .route("/credit-office/institutions/new", get(credit_office::new_institution))
+        .route(
+            "/credit-office/imports",
+            get(imports::imports).post(imports::upload).layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT)),
+        )
+        .route("/credit-office/imports/{id}", get(imports::import))
+        .route("/credit-office/imports/{id}/errors.csv", get(imports::import_errors_csv))
+        .route("/credit-office/imports/templates/{kind}", get(imports::import_template))
         .layer(from_fn_with_state(state.clone(), session::layer));
 
     Router::new()
@@ -41,7 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(web::static_file))
         .fallback(web::not_found)
         .layer(from_fn(web::security_headers))
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(RequestBodyLimitLayer::new(imports::UPLOAD_LIMIT + 64 * 1024))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -22,6 +22,9 @@ diesel::table! {
         address -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        department -> Nullable<Text>,
+        as_of -> Nullable<Date>,
+        batch_id -> Nullable<BigInt>,
     }
 }
 
@@ -133,6 +136,147 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    import_batches (id) {
+        id -> BigInt,
+        kind -> Text,
+        department -> Text,
+        as_of -> Date,
+        file_name -> Text,
+        file_bytes -> BigInt,
+        uploaded_by -> Nullable<BigInt>,
+        status -> Text,
+        bytes_done -> BigInt,
+        rows_total -> BigInt,
+        rows_changed -> BigInt,
+        rows_unchanged -> BigInt,
+        rows_rejected -> BigInt,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    import_chunks (batch_id, seq) {
+        batch_id -> BigInt,
+        seq -> Integer,
+        data -> Binary,
+    }
+}
+
+diesel::table! {
+    import_errors (id) {
+        id -> BigInt,
+        batch_id -> BigInt,
+        row_no -> BigInt,
+        field -> Text,
+        value -> Text,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    tax_records (id) {
+        id -> BigInt,
+        uscc -> Text,
+        year -> Integer,
+        tax_grade -> Text,
+        tax_paid_fen -> BigInt,
+        revenue_fen -> BigInt,
+        department -> Text,
+        as_of -> Date,
+        batch_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    utility_records (id) {
+        id -> BigInt,
+        uscc -> Text,
+        month -> Date,
+        utility -> Text,
+        usage_centi -> BigInt,
+        billed_fen -> BigInt,
+        arrears_fen -> BigInt,
+        department -> Text,
+        as_of -> Date,
+        batch_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    property_records (id) {
+        id -> BigInt,
+        certificate_no -> Text,
+        uscc -> Text,
+        kind -> Text,
+        area_centi -> BigInt,
+        assessed_value_fen -> BigInt,
+        mortgaged -> Bool,
+        department -> Text,
+        as_of -> Date,
+        batch_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    social_security_records (id) {
+        id -> BigInt,
+        uscc -> Text,
+        month -> Date,
+        insured -> Integer,
+        arrears_fen -> BigInt,
+        department -> Text,
+        as_of -> Date,
+        batch_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    penalty_records (id) {
+        id -> BigInt,
+        authority -> Text,
+        case_no -> Text,
+        uscc -> Text,
+        decided_on -> Date,
+        kind -> Text,
+        amount_fen -> BigInt,
+        status -> Text,
+        ended_on -> Nullable<Date>,
+        department -> Text,
+        as_of -> Date,
+        batch_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    honour_records (id) {
+        id -> BigInt,
+        uscc -> Text,
+        honour -> Text,
+        awarded_on -> Date,
+        issuer -> Text,
+        expires_on -> Nullable<Date>,
+        department -> Text,
+        as_of -> Date,
+        batch_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    credit_evaluations (uscc) {
+        uscc -> Text,
+        model_version -> Text,
+        score -> Integer,
+        grade -> Text,
+        risk_level -> Text,
+        dishonest -> Bool,
+        factors -> Text,
+        computed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(enterprises -> regions (region));
 diesel::joinable!(branches -> institutions (institution_id));
 diesel::joinable!(users -> enterprises (enterprise_id));
@@ -151,4 +295,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     audit_log,
     rate_limits,
+    import_batches,
+    import_chunks,
+    import_errors,
+    tax_records,
+    utility_records,
+    property_records,
+    social_security_records,
+    penalty_records,
+    honour_records,
+    credit_evaluations,
 );

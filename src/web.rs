@@ -38,6 +38,7 @@ impl Layout {
             Some(Role::BankAdmin) => vec![("/bank-admin", "机构管理"), ("/account/password", "修改密码")],
             Some(Role::CreditOffice) => vec![
                 ("/credit-office", "工作台"),
+                ("/credit-office/imports", "数据导入"),
                 ("/credit-office/institutions", "金融机构"),
                 ("/account/password", "修改密码"),
             ],
@@ -137,4 +138,63 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
 #[derive(serde::Deserialize, Default)]
 pub struct NoticeQuery {
     pub notice: Option<String>,
+}
+
+/// Which page of a long list is shown; `?page=N` in the URL, 1-based.
+#[derive(Clone, Copy, Debug)]
+pub struct Pager {
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+impl Pager {
+    pub fn new(page: Option<i64>, per_page: i64, total: i64) -> Pager {
+        let last = ((total + per_page - 1) / per_page).max(1);
+        Pager { page: page.unwrap_or(1).clamp(1, last), per_page, total }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+
+    pub fn prev(&self) -> Option<i64> {
+        (self.page > 1).then_some(self.page - 1)
+    }
+
+    pub fn next(&self) -> Option<i64> {
+        (self.page < self.pages()).then_some(self.page + 1)
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
+    pub page: Option<i64>,
+}
+
+/// A CSV cell that a spreadsheet will not run as a formula (= + - @ lead).
+pub fn csv_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() }
+}
+
+/// A CSV download: UTF-8 with a BOM so that Excel shows the Chinese correctly.
+pub fn csv_response(file_name: &str, rows: Vec<Vec<String>>) -> Response {
+    let mut writer = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    for row in rows {
+        let _ = writer.write_record(row.iter().map(|cell| csv_cell(cell)));
+    }
+    let body = writer.into_inner().unwrap_or_default();
+    let disposition = format!("attachment; filename=\"{}\"", file_name.replace(['"', '\\'], ""));
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
 }

@@ -8,5 +8,6 @@ pub mod credit_office;
 pub mod dashboard;
 pub mod health;
 pub mod home;
+pub mod imports;
 pub mod invitations;
 pub mod register;

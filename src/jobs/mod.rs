@@ -1,6 +1,7 @@
 //! Background work: the job queue, what each kind of job does, and the worker
 //! loop that runs inside `serve` or alone as `xinyidai worker`.
 
+pub mod import;
 pub mod queue;
 
 use std::time::Duration;
@@ -47,6 +48,11 @@ async fn execute(state: &AppState, job: &queue::Job) -> anyhow::Result<()> {
         SEND_EMAIL => {
             let email: Email = serde_json::from_str(&job.payload)?;
             state.mailer.send(&email, &format!("job-{}", job.id)).await
+        }
+        import::IMPORT_BATCH => {
+            let job: import::ImportJob = serde_json::from_str(&job.payload)?;
+            let (db, clock) = (state.db.clone(), state.clock.clone());
+            tokio::task::spawn_blocking(move || import::run(&db, clock.as_ref(), job.batch_id)).await?
         }
         other => anyhow::bail!("unknown job kind {other}"),
     }

@@ -22,6 +22,9 @@ pub struct Enterprise {
     pub address: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub department: Option<String>,
+    pub as_of: Option<NaiveDate>,
+    pub batch_id: Option<i64>,
 }
 
 #[derive(Insertable)]

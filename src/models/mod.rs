@@ -1,7 +1,9 @@
 //! One file per table or aggregate: row structs and the queries on them.
 
 pub mod audit;
+pub mod credit_record;
 pub mod enterprise;
+pub mod import_batch;
 pub mod institution;
 pub mod invitation;
 pub mod rate_limit;

@@ -1,0 +1,13 @@
+DROP TABLE credit_evaluations;
+DROP TABLE honour_records;
+DROP TABLE penalty_records;
+DROP TABLE social_security_records;
+DROP TABLE property_records;
+DROP TABLE utility_records;
+DROP TABLE tax_records;
+ALTER TABLE enterprises DROP COLUMN batch_id;
+ALTER TABLE enterprises DROP COLUMN as_of;
+ALTER TABLE enterprises DROP COLUMN department;
+DROP TABLE import_errors;
+DROP TABLE import_chunks;
+DROP TABLE import_batches;

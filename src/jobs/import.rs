@@ -1,0 +1,143 @@
+//! Running an import batch. Pass one reads the stored file, validates every
+//! row and records the rejected ones, showing progress as it goes. Pass two
+//! writes every valid row in one transaction, so that a crash at any moment
+//! leaves either the whole batch or nothing. Then the credit evaluations of
+//! the enterprises the batch touched are recomputed.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::clock::Clock;
+use crate::db::{Db, DbConn, write_tx};
+use crate::domain::records::{Record, RecordKind};
+use crate::models::audit::{self, Actor};
+use crate::models::credit_record::{self, Change, Provenance};
+use crate::models::import_batch::{ChunkReader, ImportBatch};
+
+pub const IMPORT_BATCH: &str = "import_batch";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct ImportJob {
+    pub batch_id: i64,
+}
+
+/// Rejected rows are written in groups of this many, with a progress update.
+const FLUSH_EVERY: usize = 2000;
+
+/// Counts the bytes read through it, for the progress bar.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// The USCC a record is about.
+pub fn uscc_of(record: &Record) -> &str {
+    match record {
+        Record::Registry(r) => r.uscc.as_str(),
+        Record::Tax(r) => r.uscc.as_str(),
+        Record::Utility(r) => r.uscc.as_str(),
+        Record::Property(r) => r.uscc.as_str(),
+        Record::SocialSecurity(r) => r.uscc.as_str(),
+        Record::Penalty(r) => r.uscc.as_str(),
+        Record::Honour(r) => r.uscc.as_str(),
+    }
+}
+
+/// Imports batch `batch_id` (blocking: run it off the async threads). A file
+/// that cannot be read at all marks the batch failed with the reason.
+pub fn run(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<()> {
+    let mut conn = db.get()?;
+    let batch = ImportBatch::find(&mut conn, batch_id)?;
+    if batch.is_finished() {
+        return Ok(());
+    }
+    let kind = batch.kind().ok_or_else(|| anyhow::anyhow!("unknown import kind {}", batch.kind))?;
+    write_tx(&mut conn, |c| ImportBatch::start(c, batch_id))?;
+    let today = crate::clock::beijing(clock.now()).date_naive();
+
+    // Pass one: validate, record rejected rows, show progress.
+    let read = Arc::new(AtomicU64::new(0));
+    let reader = Counting { inner: ChunkReader::new(db.get()?, batch_id), count: read.clone() };
+    let rows = match crate::imports::parse(kind, reader, today) {
+        Ok(rows) => rows,
+        Err(error) => {
+            write_tx(&mut conn, |c| ImportBatch::fail(c, batch_id, &error.to_string(), clock.now()))?;
+            return Ok(());
+        }
+    };
+    let (mut total, mut rejected, mut pending) = (0i64, 0i64, Vec::new());
+    for row in rows {
+        total += 1;
+        if let Err(e) = row {
+            rejected += 1;
+            pending.push((e.row as i64, e.field, e.value, e.reason));
+        }
+        if pending.len() >= FLUSH_EVERY || total % (FLUSH_EVERY as i64 * 10) == 0 {
+            flush(&mut conn, batch_id, &mut pending, read.load(Ordering::Relaxed) as i64, total, rejected)?;
+        }
+    }
+    let file_bytes = read.load(Ordering::Relaxed) as i64;
+    flush(&mut conn, batch_id, &mut pending, file_bytes, total, rejected)?;
+
+    // Pass two: every valid row in one transaction.
+    let provenance = Provenance { department: batch.department.clone(), as_of: batch.as_of, batch_id };
+    let actor = Actor { user_id: batch.uploaded_by, role: Some("credit_office".into()), institution_id: None, ip: None };
+    let touched = write_tx(&mut conn, |c| -> anyhow::Result<BTreeSet<String>> {
+        if let DbConn::Postgres(pg) = c {
+            // One import writes at a time, so natural-key checks cannot race.
+            use diesel::RunQueryDsl;
+            diesel::sql_query("SELECT pg_advisory_xact_lock(7200)").execute(pg)?;
+        }
+        let (mut changed, mut unchanged, mut touched) = (0i64, 0i64, BTreeSet::new());
+        let now = clock.now();
+        let rows = crate::imports::parse(kind, ChunkReader::new(db.get()?, batch_id), today)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        for record in rows.flatten() {
+            match credit_record::store(c, &record, &provenance, now)? {
+                Change::Unchanged => unchanged += 1,
+                Change::Inserted | Change::Updated => {
+                    changed += 1;
+                    touched.insert(uscc_of(&record).to_string());
+                }
+            }
+        }
+        ImportBatch::finish(c, batch_id, changed, unchanged, now)?;
+        let outcome = format!("rows={total} changed={changed} unchanged={unchanged} rejected={rejected}");
+        audit::record(c, &actor, "import", Some(&format!("import_batch:{batch_id}")), &outcome, now)?;
+        Ok(touched)
+    })?;
+    crate::credit::recompute(db, clock, touched.iter().map(String::as_str))?;
+    tracing::info!(batch = batch_id, kind = kind.as_str(), rows = total, rejected, "import finished");
+    Ok(())
+}
+
+fn flush(
+    conn: &mut DbConn,
+    batch_id: i64,
+    pending: &mut Vec<(i64, String, String, String)>,
+    bytes: i64,
+    total: i64,
+    rejected: i64,
+) -> anyhow::Result<()> {
+    write_tx(conn, |c| {
+        ImportBatch::add_errors(c, batch_id, pending)?;
+        ImportBatch::progress(c, batch_id, bytes, total, rejected)
+    })?;
+    pending.clear();
+    Ok(())
+}
+
+/// The kinds accepted on the command line and the upload form.
+pub fn kind_of(text: &str) -> Option<RecordKind> {
+    RecordKind::parse(text)
+}
