@@ -7,6 +7,7 @@
 //! - `models`: table rows and their queries
 //! - `auth`: passwords, sessions, CSRF, role extractors
 //! - `handlers`, `router`, `web`: the pages; `templates/` mirrors the URLs
+//! - `imports`: streaming parser for department data files (CSV, UTF-8/GBK)
 //! - `jobs`, `email`: the durable job queue and the mail it sends
 //! - `seed`: the demo city
 
@@ -18,6 +19,7 @@ pub mod domain;
 pub mod email;
 pub mod error;
 pub mod handlers;
+pub mod imports;
 pub mod jobs;
 pub mod models;
 pub mod router;
