@@ -7,17 +7,20 @@
 //! - `models`: table rows and their queries
 //! - `auth`: passwords, sessions, CSRF, role extractors
 //! - `handlers`, `router`, `web`: the pages; `templates/` mirrors the URLs
+//! - `imports`: streaming parser for department data files (CSV, UTF-8/GBK)
 //! - `jobs`, `email`: the durable job queue and the mail it sends
 //! - `seed`: the demo city
 
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod credit;
 pub mod db;
 pub mod domain;
 pub mod email;
 pub mod error;
 pub mod handlers;
+pub mod imports;
 pub mod jobs;
 pub mod models;
 pub mod router;

@@ -167,6 +167,12 @@ pub struct ImportPage {
     pager: Pager,
 }
 
+impl ImportPage {
+    fn errors_base(&self) -> String {
+        format!("/credit-office/imports/{}?", self.batch.id)
+    }
+}
+
 pub async fn import(
     State(state): State<AppState>,
     signed: SignedIn,

@@ -68,7 +68,7 @@ pub fn run(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<()> {
     // Pass one: validate, record rejected rows, show progress.
     let read = Arc::new(AtomicU64::new(0));
     let reader = Counting { inner: ChunkReader::new(db.get()?, batch_id), count: read.clone() };
-    let rows = match crate::imports::parse(kind, reader, today) {
+    let mut rows = match crate::imports::parse(kind, reader, today) {
         Ok(rows) => rows,
         Err(error) => {
             write_tx(&mut conn, |c| ImportBatch::fail(c, batch_id, &error.to_string(), clock.now()))?;
@@ -76,7 +76,7 @@ pub fn run(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<()> {
         }
     };
     let (mut total, mut rejected, mut pending) = (0i64, 0i64, Vec::new());
-    for row in rows {
+    for row in rows.by_ref() {
         total += 1;
         if let Err(e) = row {
             rejected += 1;
@@ -88,6 +88,11 @@ pub fn run(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<()> {
     }
     let file_bytes = read.load(Ordering::Relaxed) as i64;
     flush(&mut conn, batch_id, &mut pending, file_bytes, total, rejected)?;
+    if let Err(error) = rows.finish() {
+        // A broken-off or malformed file: nothing of it is written.
+        write_tx(&mut conn, |c| ImportBatch::fail(c, batch_id, &error.to_string(), clock.now()))?;
+        return Ok(());
+    }
 
     // Pass two: every valid row in one transaction.
     let provenance = Provenance { department: batch.department.clone(), as_of: batch.as_of, batch_id };
@@ -100,9 +105,9 @@ pub fn run(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<()> {
         }
         let (mut changed, mut unchanged, mut touched) = (0i64, 0i64, BTreeSet::new());
         let now = clock.now();
-        let rows = crate::imports::parse(kind, ChunkReader::new(db.get()?, batch_id), today)
+        let mut rows = crate::imports::parse(kind, ChunkReader::new(db.get()?, batch_id), today)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        for record in rows.flatten() {
+        for record in rows.by_ref().flatten() {
             match credit_record::store(c, &record, &provenance, now)? {
                 Change::Unchanged => unchanged += 1,
                 Change::Inserted | Change::Updated => {
@@ -111,6 +116,7 @@ pub fn run(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<()> {
                 }
             }
         }
+        rows.finish().map_err(|e| anyhow::anyhow!("{e}"))?;
         ImportBatch::finish(c, batch_id, changed, unchanged, now)?;
         let outcome = format!("rows={total} changed={changed} unchanged={unchanged} rejected={rejected}");
         audit::record(c, &actor, "import", Some(&format!("import_batch:{batch_id}")), &outcome, now)?;
