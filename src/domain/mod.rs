@@ -1,5 +1,6 @@
 //! Pure types and rules, no I/O: parsed values and the platform's vocabulary.
 
+pub mod credit;
 pub mod industry;
 pub mod money;
 pub mod password;
