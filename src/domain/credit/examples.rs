@@ -15,7 +15,7 @@ fn assert_example(enterprise: &Enterprise, points: &[(&str, i32)], score: u16, g
     assert_eq!(evaluation.model_version, MODEL_VERSION);
 }
 
-/// The whole evaluation in readable form, for failure messages and `print_examples`.
+/// The whole evaluation in readable form, for failure messages.
 fn describe(evaluation: &Evaluation) -> String {
     let mut text = String::new();
     for f in &evaluation.factors {
@@ -32,19 +32,6 @@ fn describe(evaluation: &Evaluation) -> String {
         evaluation.dishonest
     ));
     text
-}
-
-#[test]
-#[ignore = "prints the examples for the documentation: cargo test --lib print_examples -- --ignored --nocapture"]
-fn print_examples() {
-    for (name, enterprise) in [
-        ("strong manufacturer", fixtures::strong_manufacturer()),
-        ("young shop", fixtures::young_shop()),
-        ("repaired penalty", fixtures::repaired_penalty_firm()),
-        ("dishonest debtor", fixtures::dishonest_debtor()),
-    ] {
-        println!("== {name}\n{}", describe(&evaluate(&enterprise.facts())));
-    }
 }
 
 #[test]
