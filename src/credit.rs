@@ -183,7 +183,12 @@ impl Records {
 
 /// Evaluates one enterprise on record and stores the result; None when the
 /// USCC is not an enterprise on record.
-pub fn recompute_one(conn: &mut DbConn, uscc: &str, as_of: NaiveDate, now: chrono::NaiveDateTime) -> QueryResult<Option<Evaluation>> {
+pub fn recompute_one(
+    conn: &mut DbConn,
+    uscc: &str,
+    as_of: NaiveDate,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<Option<Evaluation>> {
     let established: Option<NaiveDate> = enterprises::table
         .filter(enterprises::uscc.eq(uscc))
         .select(enterprises::established_on)

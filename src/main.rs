@@ -156,8 +156,11 @@ fn import_file(
 ) -> anyhow::Result<()> {
     use xinyidai::db::write_tx;
     use xinyidai::models::import_batch::{ImportBatch, NewBatch};
-    let kind = xinyidai::domain::records::RecordKind::parse(kind)
-        .ok_or_else(|| anyhow::anyhow!("unknown kind {kind:?}: registry, tax, utilities, property, social_security, penalties or honours"))?;
+    let kind = xinyidai::domain::records::RecordKind::parse(kind).ok_or_else(|| {
+        anyhow::anyhow!(
+            "unknown kind {kind:?}: registry, tax, utilities, property, social_security, penalties or honours"
+        )
+    })?;
     let file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
     let mut conn = state.db.get()?;
     db::migrate(&mut conn)?;
@@ -180,7 +183,11 @@ fn import_file(
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "import #{id} {}: {} rows, {} changed, {} unchanged, {} rejected in {seconds:.1} s ({:.0} rows/s)",
-        batch.status, batch.rows_total, batch.rows_changed, batch.rows_unchanged, batch.rows_rejected,
+        batch.status,
+        batch.rows_total,
+        batch.rows_changed,
+        batch.rows_unchanged,
+        batch.rows_rejected,
         batch.rows_total as f64 / seconds.max(0.001)
     );
     if let Some(error) = batch.error {

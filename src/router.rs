@@ -8,7 +8,9 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::session;
-use crate::handlers::{account, auth, bank_admin, credit_office, dashboard, health, home, imports, invitations, register};
+use crate::handlers::{
+    account, auth, bank_admin, credit_office, dashboard, health, home, imports, invitations, register,
+};
 use crate::state::AppState;
 use crate::web;
 

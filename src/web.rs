@@ -189,12 +189,6 @@ pub fn csv_response(file_name: &str, rows: Vec<Vec<String>>) -> Response {
     }
     let body = writer.into_inner().unwrap_or_default();
     let disposition = format!("attachment; filename=\"{}\"", file_name.replace(['"', '\\'], ""));
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
         .into_response()
 }

@@ -51,7 +51,13 @@ fn kinds() -> Vec<(&'static str, &'static str, &'static str)> {
     RecordKind::ALL.iter().map(|k| (k.as_str(), k.label(), k.default_department())).collect()
 }
 
-async fn list_page(state: &AppState, signed: &SignedIn, page: Option<i64>, form: UploadForm, errors: FormErrors) -> AppResult<ImportsPage> {
+async fn list_page(
+    state: &AppState,
+    signed: &SignedIn,
+    page: Option<i64>,
+    form: UploadForm,
+    errors: FormErrors,
+) -> AppResult<ImportsPage> {
     let total = state.db.run(|c| Ok(ImportBatch::page(c, 0, 0)?.1)).await?;
     let pager = Pager::new(page, 20, total);
     let (offset, limit) = (pager.offset(), pager.per_page);
@@ -189,7 +195,11 @@ pub async fn import(
 }
 
 /// Every rejected row of a batch as CSV.
-pub async fn import_errors_csv(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn import_errors_csv(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     signed.require(Role::CreditOffice)?;
     let errors = state.db.run(move |c| Ok(ImportBatch::errors(c, id, 0, i64::MAX)?)).await?;
     let mut rows = vec![vec!["行号".to_string(), "字段".into(), "值".into(), "原因".into()]];

@@ -96,7 +96,8 @@ pub fn run(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<()> {
 
     // Pass two: every valid row in one transaction.
     let provenance = Provenance { department: batch.department.clone(), as_of: batch.as_of, batch_id };
-    let actor = Actor { user_id: batch.uploaded_by, role: Some("credit_office".into()), institution_id: None, ip: None };
+    let actor =
+        Actor { user_id: batch.uploaded_by, role: Some("credit_office".into()), institution_id: None, ip: None };
     let touched = write_tx(&mut conn, |c| -> anyhow::Result<BTreeSet<String>> {
         if let DbConn::Postgres(pg) = c {
             // One import writes at a time, so natural-key checks cannot race.

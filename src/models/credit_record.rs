@@ -319,7 +319,9 @@ pub fn store(conn: &mut DbConn, record: &Record, from: &Provenance, now: NaiveDa
                     Change::Inserted
                 }
                 Plan::Update(id) => {
-                    diesel::update(enterprises::table.find(id)).set((&row, enterprises::updated_at.eq(now))).execute(conn)?;
+                    diesel::update(enterprises::table.find(id))
+                        .set((&row, enterprises::updated_at.eq(now)))
+                        .execute(conn)?;
                     Change::Updated
                 }
                 Plan::Keep => Change::Unchanged,

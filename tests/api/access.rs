@@ -5,13 +5,15 @@ use xinyidai::domain::Role;
 
 use crate::helpers::{PASSWORD, TestApp};
 
-const ROLE_PAGES: [(Role, &str); 6] = [
+const ROLE_PAGES: [(Role, &str); 8] = [
     (Role::Enterprise, "/enterprise"),
     (Role::Officer, "/officer"),
     (Role::BankAdmin, "/bank-admin"),
     (Role::CreditOffice, "/credit-office"),
     (Role::CreditOffice, "/credit-office/institutions"),
     (Role::CreditOffice, "/credit-office/institutions/new"),
+    (Role::CreditOffice, "/credit-office/imports"),
+    (Role::CreditOffice, "/credit-office/imports/templates/tax.csv"),
 ];
 
 #[tokio::test]

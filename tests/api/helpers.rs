@@ -201,6 +201,33 @@ impl Client<'_> {
         self.submit("/login", "/login", &[("login", login), ("password", password)]).await
     }
 
+    /// Uploads a department file through the import form, as a browser would.
+    pub async fn upload(&self, kind: &str, department: &str, as_of: &str, file_name: &str, bytes: &[u8]) -> Page {
+        let token = self.get("/credit-office/imports").await.csrf();
+        let boundary = "----xinyidai-test-boundary";
+        let mut body = Vec::new();
+        for (name, value) in [("kind", kind), ("department", department), ("as_of", as_of)] {
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+            );
+        }
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+        let request = self
+            .request("POST", &format!("/credit-office/imports?csrf={token}"))
+            .header(header::ORIGIN, BASE_URL)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
     /// The Cookie header this client sends.
     pub fn cookie(&self) -> String {
         self.cookie.lock().unwrap().clone().unwrap_or_default()

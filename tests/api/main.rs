@@ -6,6 +6,7 @@ mod helpers;
 mod access;
 mod auth;
 mod health;
+mod imports;
 mod invitations;
 mod jobs;
 mod registration;
