@@ -35,12 +35,12 @@ pub struct StoredFactor {
 /// Every record of one enterprise, as stored, with provenance.
 #[derive(Default, Debug)]
 pub struct Records {
-    pub tax: Vec<TaxRow>,
-    pub utilities: Vec<UtilityRow>,
-    pub property: Vec<PropertyRow>,
-    pub social_security: Vec<SocialSecurityRow>,
-    pub penalties: Vec<PenaltyRow>,
-    pub honours: Vec<HonourRow>,
+    pub tax: Vec<(i64, TaxRow)>,
+    pub utilities: Vec<(i64, UtilityRow)>,
+    pub property: Vec<(i64, PropertyRow)>,
+    pub social_security: Vec<(i64, SocialSecurityRow)>,
+    pub penalties: Vec<(i64, PenaltyRow)>,
+    pub honours: Vec<(i64, HonourRow)>,
 }
 
 impl Records {
@@ -49,32 +49,32 @@ impl Records {
             tax: tax_records::table
                 .filter(tax_records::uscc.eq(uscc))
                 .order(tax_records::year)
-                .select(TaxRow::as_select())
+                .select((tax_records::id, TaxRow::as_select()))
                 .load(conn)?,
             utilities: utility_records::table
                 .filter(utility_records::uscc.eq(uscc))
                 .order((utility_records::month, utility_records::utility))
-                .select(UtilityRow::as_select())
+                .select((utility_records::id, UtilityRow::as_select()))
                 .load(conn)?,
             property: property_records::table
                 .filter(property_records::uscc.eq(uscc))
                 .order(property_records::certificate_no)
-                .select(PropertyRow::as_select())
+                .select((property_records::id, PropertyRow::as_select()))
                 .load(conn)?,
             social_security: social_security_records::table
                 .filter(social_security_records::uscc.eq(uscc))
                 .order(social_security_records::month)
-                .select(SocialSecurityRow::as_select())
+                .select((social_security_records::id, SocialSecurityRow::as_select()))
                 .load(conn)?,
             penalties: penalty_records::table
                 .filter(penalty_records::uscc.eq(uscc))
                 .order(penalty_records::decided_on.desc())
-                .select(PenaltyRow::as_select())
+                .select((penalty_records::id, PenaltyRow::as_select()))
                 .load(conn)?,
             honours: honour_records::table
                 .filter(honour_records::uscc.eq(uscc))
                 .order(honour_records::awarded_on.desc())
-                .select(HonourRow::as_select())
+                .select((honour_records::id, HonourRow::as_select()))
                 .load(conn)?,
         })
     }
@@ -85,7 +85,7 @@ impl Records {
         let tax: Vec<TaxRecord> = self
             .tax
             .iter()
-            .filter_map(|r| {
+            .filter_map(|(_, r)| {
                 Some(TaxRecord {
                     uscc: uscc.clone(),
                     year: r.year,
@@ -98,7 +98,7 @@ impl Records {
         let utilities: Vec<UtilityRecord> = self
             .utilities
             .iter()
-            .filter_map(|r| {
+            .filter_map(|(_, r)| {
                 Some(UtilityRecord {
                     uscc: uscc.clone(),
                     month: r.month,
@@ -117,7 +117,7 @@ impl Records {
         let property: Vec<PropertyRecord> = self
             .property
             .iter()
-            .map(|r| PropertyRecord {
+            .map(|(_, r)| PropertyRecord {
                 uscc: uscc.clone(),
                 certificate_no: r.certificate_no.clone(),
                 kind: r.kind.clone(),
@@ -129,7 +129,7 @@ impl Records {
         let social_security: Vec<SocialSecurityRecord> = self
             .social_security
             .iter()
-            .map(|r| SocialSecurityRecord {
+            .map(|(_, r)| SocialSecurityRecord {
                 uscc: uscc.clone(),
                 month: r.month,
                 insured: r.insured,
@@ -139,7 +139,7 @@ impl Records {
         let penalties: Vec<PenaltyRecord> = self
             .penalties
             .iter()
-            .filter_map(|r| {
+            .filter_map(|(_, r)| {
                 Some(PenaltyRecord {
                     uscc: uscc.clone(),
                     case_no: r.case_no.clone(),
@@ -160,7 +160,7 @@ impl Records {
         let honours: Vec<HonourRecord> = self
             .honours
             .iter()
-            .map(|r| HonourRecord {
+            .map(|(_, r)| HonourRecord {
                 uscc: uscc.clone(),
                 honour: r.honour.clone(),
                 issuer: r.issuer.clone(),
@@ -250,4 +250,54 @@ pub fn recompute<'a>(db: &Db, clock: &dyn Clock, usccs: impl Iterator<Item = &'a
 pub fn recompute_all(db: &Db, clock: &dyn Clock) -> anyhow::Result<usize> {
     let usccs: Vec<String> = enterprises::table.select(enterprises::uscc).load(&mut *db.get()?)?;
     recompute(db, clock, usccs.iter().map(String::as_str))
+}
+
+/// The stored evaluation of one enterprise, as the portrait shows it.
+#[derive(Clone, Debug)]
+pub struct StoredEvaluation {
+    pub model_version: String,
+    pub score: i32,
+    pub grade: String,
+    pub risk_level: String,
+    pub dishonest: bool,
+    pub factors: Vec<StoredFactor>,
+    pub computed_at: chrono::NaiveDateTime,
+}
+
+impl StoredEvaluation {
+    pub fn load(conn: &mut DbConn, uscc: &str) -> QueryResult<Option<StoredEvaluation>> {
+        let row: Option<(String, i32, String, String, bool, String, chrono::NaiveDateTime)> = credit_evaluations::table
+            .find(uscc)
+            .select((
+                credit_evaluations::model_version,
+                credit_evaluations::score,
+                credit_evaluations::grade,
+                credit_evaluations::risk_level,
+                credit_evaluations::dishonest,
+                credit_evaluations::factors,
+                credit_evaluations::computed_at,
+            ))
+            .first(conn)
+            .optional()?;
+        Ok(row.map(|(model_version, score, grade, risk_level, dishonest, factors, computed_at)| StoredEvaluation {
+            model_version,
+            score,
+            grade,
+            risk_level,
+            dishonest,
+            factors: serde_json::from_str(&factors).unwrap_or_default(),
+            computed_at,
+        }))
+    }
+
+    pub fn risk_label(&self) -> &'static str {
+        crate::domain::credit::RiskLevel::parse(&self.risk_level).map_or("", |r| r.label())
+    }
+
+    /// The factors that would raise the score, most room first.
+    pub fn advice(&self) -> Vec<&StoredFactor> {
+        let mut advice: Vec<&StoredFactor> = self.factors.iter().filter(|f| f.advice.is_some()).collect();
+        advice.sort_by_key(|f| std::cmp::Reverse(f.max_points - f.points));
+        advice
+    }
 }

@@ -9,7 +9,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::session;
 use crate::handlers::{
-    account, auth, bank_admin, credit_office, dashboard, health, home, imports, invitations, register,
+    account, auth, bank_admin, consents, credit_office, dashboard, disputes, health, home, imports, invitations,
+    portrait, register,
 };
 use crate::state::AppState;
 use crate::web;
@@ -27,6 +28,13 @@ pub fn router(state: AppState) -> Router {
         .route("/account/password", get(account::password_form).post(account::change_password))
         // Enterprise
         .route("/enterprise", get(dashboard::enterprise_home))
+        .route("/enterprise/portrait", get(portrait::own_portrait))
+        .route("/enterprise/consents", get(consents::consents).post(consents::grant))
+        .route("/enterprise/consents/{id}/revoke", get(consents::confirm_revoke).post(consents::revoke))
+        .route("/enterprise/disputes/new", get(disputes::new_dispute))
+        .route("/enterprise/disputes", post(disputes::open_dispute))
+        // Credit office and banks (under an authorization)
+        .route("/portraits/{id}", get(portrait::portrait))
         // Bank officer
         .route("/officer", get(dashboard::officer_home))
         // Bank admin
@@ -41,6 +49,8 @@ pub fn router(state: AppState) -> Router {
             get(imports::imports).post(imports::upload).layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT)),
         )
         .route("/credit-office/imports/{id}", get(imports::import))
+        .route("/credit-office/disputes", get(disputes::disputes))
+        .route("/credit-office/disputes/{id}", get(disputes::dispute).post(disputes::answer_dispute))
         .route("/credit-office/imports/{id}/errors.csv", get(imports::import_errors_csv))
         .route("/credit-office/imports/templates/{kind}", get(imports::import_template))
         .layer(from_fn_with_state(state.clone(), session::layer));

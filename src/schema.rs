@@ -277,6 +277,71 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    authorizations (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        institution_id -> BigInt,
+        purpose -> Text,
+        granted_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    portrait_views (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        enterprise_id -> BigInt,
+        viewer_id -> BigInt,
+        viewer_role -> Text,
+        institution_id -> Nullable<BigInt>,
+        authorization_id -> Nullable<BigInt>,
+        purpose -> Text,
+        ip -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    disputes (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        record_kind -> Text,
+        record_id -> BigInt,
+        record_summary -> Text,
+        reason -> Text,
+        status -> Text,
+        answer -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        due_at -> Timestamp,
+        answered_by -> Nullable<BigInt>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    whitelist_rule (id) {
+        id -> BigInt,
+        min_grade -> Text,
+        no_active_penalty -> Bool,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    whitelist_changes (id) {
+        id -> BigInt,
+        uscc -> Text,
+        action -> Text,
+        reason -> Text,
+        changed_by -> BigInt,
+        changed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(enterprises -> regions (region));
 diesel::joinable!(branches -> institutions (institution_id));
 diesel::joinable!(users -> enterprises (enterprise_id));
@@ -305,4 +370,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     penalty_records,
     honour_records,
     credit_evaluations,
+    authorizations,
+    portrait_views,
+    disputes,
+    whitelist_rule,
+    whitelist_changes,
 );
+diesel::joinable!(authorizations -> institutions (institution_id));
+diesel::joinable!(portrait_views -> institutions (institution_id));
+diesel::joinable!(portrait_views -> users (viewer_id));
+diesel::joinable!(disputes -> enterprises (enterprise_id));
+diesel::joinable!(authorizations -> enterprises (enterprise_id));

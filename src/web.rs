@@ -33,12 +33,18 @@ impl Layout {
     pub fn menu(&self) -> Vec<(&'static str, &'static str)> {
         match self.role {
             None => vec![("/", "首页"), ("/login", "登录"), ("/register", "企业注册")],
-            Some(Role::Enterprise) => vec![("/enterprise", "企业首页"), ("/account/password", "修改密码")],
+            Some(Role::Enterprise) => vec![
+                ("/enterprise", "企业首页"),
+                ("/enterprise/portrait", "信用画像"),
+                ("/enterprise/consents", "授权与查询"),
+                ("/account/password", "修改密码"),
+            ],
             Some(Role::Officer) => vec![("/officer", "工作台"), ("/account/password", "修改密码")],
             Some(Role::BankAdmin) => vec![("/bank-admin", "机构管理"), ("/account/password", "修改密码")],
             Some(Role::CreditOffice) => vec![
                 ("/credit-office", "工作台"),
                 ("/credit-office/imports", "数据导入"),
+                ("/credit-office/disputes", "异议处理"),
                 ("/credit-office/institutions", "金融机构"),
                 ("/account/password", "修改密码"),
             ],
@@ -131,6 +137,10 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "invited" => "邀请邮件已发出，链接 72 小时内有效。",
         "institution_created" => "金融机构已创建，邀请邮件已发给其机构管理员。",
         "welcome" => "账号已开通，欢迎加入信易贷。",
+        "authorized" => "授权已生效。",
+        "revoked" => "授权已撤回，该机构已无法查看您的信用画像。",
+        "dispute_opened" => "异议已提交，信用办将在 20 日内答复，结果会通过邮件通知您。",
+        "dispute_answered" => "已答复异议，企业将收到邮件通知。",
         _ => return None,
     })
 }
@@ -191,4 +201,18 @@ pub fn csv_response(file_name: &str, rows: Vec<Vec<String>>) -> Response {
     let disposition = format!("attachment; filename=\"{}\"", file_name.replace(['"', '\\'], ""));
     ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
         .into_response()
+}
+
+/// A confirmation step before anything that cannot be undone.
+#[derive(askama::Template, askama_web::WebTemplate)]
+#[template(path = "confirm.html")]
+pub struct ConfirmPage {
+    pub layout: Layout,
+    pub title: String,
+    pub message: String,
+    /// Where the confirming POST goes.
+    pub action: String,
+    pub button: String,
+    pub back: String,
+    pub danger: bool,
 }

@@ -4,10 +4,13 @@
 pub mod account;
 pub mod auth;
 pub mod bank_admin;
+pub mod consents;
 pub mod credit_office;
 pub mod dashboard;
+pub mod disputes;
 pub mod health;
 pub mod home;
 pub mod imports;
 pub mod invitations;
+pub mod portrait;
 pub mod register;

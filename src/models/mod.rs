@@ -1,11 +1,14 @@
 //! One file per table or aggregate: row structs and the queries on them.
 
 pub mod audit;
+pub mod authorization;
 pub mod credit_record;
+pub mod dispute;
 pub mod enterprise;
 pub mod import_batch;
 pub mod institution;
 pub mod invitation;
+pub mod portrait_view;
 pub mod rate_limit;
 pub mod region;
 pub mod session;

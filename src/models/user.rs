@@ -132,3 +132,21 @@ impl User {
             .load(conn)
     }
 }
+
+impl User {
+    pub fn of_role(conn: &mut DbConn, role: Role) -> QueryResult<Vec<User>> {
+        users::table
+            .filter(users::role.eq(role.as_str()))
+            .filter(users::disabled.eq(false))
+            .select(User::as_select())
+            .load(conn)
+    }
+
+    pub fn of_enterprise(conn: &mut DbConn, enterprise_id: i64) -> QueryResult<Vec<User>> {
+        users::table
+            .filter(users::enterprise_id.eq(enterprise_id))
+            .filter(users::disabled.eq(false))
+            .select(User::as_select())
+            .load(conn)
+    }
+}

@@ -9,5 +9,6 @@ mod health;
 mod imports;
 mod invitations;
 mod jobs;
+mod portrait;
 mod registration;
 mod security;

@@ -1,0 +1,174 @@
+//! The credit portrait (信用画像): the enterprise sees its own; the credit office
+//! sees any; a bank sees one only under an active authorization of that
+//! enterprise for that bank. Every view by someone other than the enterprise
+//! is logged in the same transaction that lets it happen.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::auth::SignedIn;
+use crate::credit::{Records, StoredEvaluation};
+use crate::db::{DbConn, write_tx};
+use crate::domain::{Money, Role, industry};
+use crate::error::{AppError, AppResult};
+use crate::models::audit;
+use crate::models::authorization::Authorization;
+use crate::models::dispute::{Dispute, utility_label};
+use crate::models::enterprise::Enterprise;
+use crate::models::portrait_view::{NewView, PortraitView};
+use crate::models::region::Region;
+use crate::state::AppState;
+use crate::web::{Layout, NoticeQuery, notice};
+
+/// Everything the portrait page shows.
+pub struct Portrait {
+    pub enterprise: Enterprise,
+    pub region: String,
+    pub industry: &'static str,
+    pub size_class: &'static str,
+    pub evaluation: Option<StoredEvaluation>,
+    pub records: Records,
+    pub disputes: Vec<Dispute>,
+}
+
+impl Portrait {
+    pub fn load(conn: &mut DbConn, enterprise_id: i64) -> AppResult<Portrait> {
+        let enterprise = Enterprise::find(conn, enterprise_id)?;
+        let regions = Region::all(conn)?;
+        let evaluation = StoredEvaluation::load(conn, &enterprise.uscc)?;
+        let records = Records::load(conn, &enterprise.uscc)?;
+        let disputes = Dispute::of_enterprise(conn, enterprise_id)?;
+        Ok(Portrait {
+            region: Region::name_of(&regions, &enterprise.region),
+            industry: industry::name(&enterprise.industry).unwrap_or("未知"),
+            size_class: industry::size_class_label(&enterprise.size_class),
+            evaluation,
+            records,
+            disputes,
+            enterprise,
+        })
+    }
+
+    /// Whether an item has a dispute still being handled.
+    pub fn disputed(&self, kind: &str, id: &i64) -> bool {
+        self.disputes.iter().any(|d| d.record_kind == kind && d.record_id == *id && d.status == "open")
+    }
+
+    pub fn yuan(&self, fen: &i64) -> String {
+        Money::from_fen(*fen).yuan_text()
+    }
+
+    pub fn wan(&self, fen: &i64) -> String {
+        Money::from_fen(*fen).wan_text()
+    }
+
+    pub fn hundredths(&self, value: &i64) -> String {
+        rust_decimal::Decimal::new(*value, 2).normalize().to_string()
+    }
+
+    pub fn utility(&self, utility: &str) -> &'static str {
+        utility_label(utility)
+    }
+
+    pub fn penalty_kind(&self, kind: &str) -> &'static str {
+        match kind {
+            "administrative_penalty" => "行政处罚",
+            "dishonest_debtor" => "失信被执行人",
+            _ => "被执行人",
+        }
+    }
+
+    /// The last 24 months of utility records, newest first, for the detail table.
+    pub fn recent_utilities(&self) -> Vec<&(i64, crate::models::credit_record::UtilityRow)> {
+        self.records.utilities.iter().rev().take(72).collect()
+    }
+
+    pub fn recent_social_security(&self) -> Vec<&(i64, crate::models::credit_record::SocialSecurityRow)> {
+        self.records.social_security.iter().rev().take(24).collect()
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "portrait/show.html")]
+pub struct PortraitPage {
+    layout: Layout,
+    portrait: Portrait,
+    /// The enterprise itself: dispute links and the consent centre are shown.
+    own: bool,
+    /// Why a bank sees it, shown at the top of a bank's view.
+    purpose: Option<String>,
+    notice: Option<&'static str>,
+}
+
+/// `GET /enterprise/portrait`: the enterprise's own portrait.
+pub async fn own_portrait(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(query): Query<NoticeQuery>,
+) -> AppResult<PortraitPage> {
+    signed.require(Role::Enterprise)?;
+    let id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
+    let portrait = state.db.run(move |c| Portrait::load(c, id)).await?;
+    let notice = notice(query.notice.as_deref());
+    Ok(PortraitPage { layout: signed.layout(), portrait, own: true, purpose: None, notice })
+}
+
+/// `GET /portraits/{enterprise_id}`: the credit office, or a bank under an authorization.
+pub async fn portrait(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
+    let role = signed.user.role();
+    if role == Role::Enterprise {
+        return if signed.user.enterprise_id == Some(id) {
+            Ok(Redirect::to("/enterprise/portrait").into_response())
+        } else {
+            Err(AppError::Forbidden)
+        };
+    }
+    let (now, actor, user_id, institution_id, ip) =
+        (state.clock.now(), signed.actor(), signed.user.id, signed.user.institution_id, signed.ip.clone());
+    let purpose = state
+        .db
+        .run(move |c| {
+            write_tx(c, |c| {
+                Enterprise::find(c, id)?;
+                let (authorization, purpose) = match (role, institution_id) {
+                    (Role::CreditOffice, _) => (None, "信用办监督核查".to_string()),
+                    (Role::Officer | Role::BankAdmin, Some(institution)) => {
+                        match Authorization::active(c, id, institution, now)? {
+                            Some(a) => (Some(a.id), a.purpose),
+                            None => {
+                                audit::record(
+                                    c,
+                                    &actor,
+                                    "portrait_view",
+                                    Some(&format!("enterprise:{id}")),
+                                    "denied",
+                                    now,
+                                )?;
+                                return Ok(None);
+                            }
+                        }
+                    }
+                    _ => return Ok(None),
+                };
+                let view = NewView {
+                    enterprise_id: id,
+                    viewer_id: user_id,
+                    viewer_role: role.as_str(),
+                    institution_id,
+                    authorization_id: authorization,
+                    purpose: &purpose,
+                    ip: ip.as_deref(),
+                };
+                PortraitView::record(c, &view, now)?;
+                audit::record(c, &actor, "portrait_view", Some(&format!("enterprise:{id}")), "ok", now)?;
+                Ok::<_, AppError>(Some(purpose))
+            })
+        })
+        .await?;
+    let Some(purpose) = purpose else { return Err(AppError::Forbidden) };
+    let portrait = state.db.run(move |c| Portrait::load(c, id)).await?;
+    Ok(PortraitPage { layout: signed.layout(), portrait, own: false, purpose: Some(purpose), notice: None }
+        .into_response())
+}

@@ -1,0 +1,97 @@
+//! Authorizations (授权): an enterprise lets one institution see its portrait,
+//! for a purpose, until it expires or is revoked. Revoking takes effect at once.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::schema::{authorizations, institutions};
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = authorizations)]
+pub struct Authorization {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub institution_id: i64,
+    pub purpose: String,
+    pub granted_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+impl Authorization {
+    pub fn grant(
+        conn: &mut DbConn,
+        enterprise_id: i64,
+        institution_id: i64,
+        purpose: &str,
+        valid_for: Duration,
+        now: NaiveDateTime,
+    ) -> QueryResult<i64> {
+        diesel::insert_into(authorizations::table)
+            .values((
+                authorizations::enterprise_id.eq(enterprise_id),
+                authorizations::institution_id.eq(institution_id),
+                authorizations::purpose.eq(purpose),
+                authorizations::granted_at.eq(now),
+                authorizations::expires_at.eq(now + valid_for),
+            ))
+            .returning(authorizations::id)
+            .get_result(conn)
+    }
+
+    /// The authorization under which `institution_id` may see the portrait now, if any.
+    pub fn active(
+        conn: &mut DbConn,
+        enterprise_id: i64,
+        institution_id: i64,
+        now: NaiveDateTime,
+    ) -> QueryResult<Option<Authorization>> {
+        authorizations::table
+            .filter(authorizations::enterprise_id.eq(enterprise_id))
+            .filter(authorizations::institution_id.eq(institution_id))
+            .filter(authorizations::revoked_at.is_null())
+            .filter(authorizations::expires_at.gt(now))
+            .order(authorizations::expires_at.desc())
+            .select(Authorization::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Revokes one of the enterprise's own authorizations; false when it was not theirs or already ended.
+    pub fn revoke(conn: &mut DbConn, id: i64, enterprise_id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+        let changed = diesel::update(
+            authorizations::table
+                .find(id)
+                .filter(authorizations::enterprise_id.eq(enterprise_id))
+                .filter(authorizations::revoked_at.is_null()),
+        )
+        .set(authorizations::revoked_at.eq(now))
+        .execute(conn)?;
+        Ok(changed == 1)
+    }
+
+    /// The enterprise's authorizations with the institution's name, newest first.
+    pub fn of_enterprise(conn: &mut DbConn, enterprise_id: i64) -> QueryResult<Vec<(Authorization, String)>> {
+        authorizations::table
+            .inner_join(institutions::table)
+            .filter(authorizations::enterprise_id.eq(enterprise_id))
+            .order(authorizations::granted_at.desc())
+            .select((Authorization::as_select(), institutions::name))
+            .load(conn)
+    }
+
+    pub fn state(&self, now: &NaiveDateTime) -> &'static str {
+        if self.revoked_at.is_some() {
+            "已撤回"
+        } else if self.expires_at <= *now {
+            "已过期"
+        } else {
+            "有效"
+        }
+    }
+
+    pub fn is_active(&self, now: &NaiveDateTime) -> bool {
+        self.revoked_at.is_none() && self.expires_at > *now
+    }
+}

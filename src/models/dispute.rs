@@ -1,0 +1,255 @@
+//! Disputes (异议): an enterprise contests one of its records; the credit office
+//! answers within 20 days: corrected (the record is withdrawn), upheld, or, for
+//! a penalty, marked repaired. The dispute keeps what the record said.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::domain::Money;
+use crate::domain::records::RecordKind;
+use crate::schema::{
+    disputes, enterprises, honour_records, penalty_records, property_records, social_security_records, tax_records,
+    utility_records,
+};
+
+pub const ANSWER_WITHIN: Duration = Duration::days(20);
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = disputes)]
+pub struct Dispute {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub record_kind: String,
+    pub record_id: i64,
+    pub record_summary: String,
+    pub reason: String,
+    pub status: String,
+    pub answer: Option<String>,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+    pub due_at: NaiveDateTime,
+    pub answered_by: Option<i64>,
+    pub answered_at: Option<NaiveDateTime>,
+}
+
+/// How the credit office closes a dispute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Corrected,
+    Upheld,
+    Repaired,
+}
+
+impl Outcome {
+    pub fn parse(text: &str) -> Option<Outcome> {
+        match text {
+            "corrected" => Some(Outcome::Corrected),
+            "upheld" => Some(Outcome::Upheld),
+            "repaired" => Some(Outcome::Repaired),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Corrected => "corrected",
+            Outcome::Upheld => "upheld",
+            Outcome::Repaired => "repaired",
+        }
+    }
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "open" => "处理中",
+        "corrected" => "已更正",
+        "upheld" => "维持原记录",
+        "repaired" => "已信用修复",
+        _ => "未知",
+    }
+}
+
+impl Dispute {
+    pub fn status_label(&self) -> &'static str {
+        status_label(&self.status)
+    }
+
+    pub fn kind(&self) -> Option<RecordKind> {
+        RecordKind::parse(&self.record_kind)
+    }
+
+    pub fn open(
+        conn: &mut DbConn,
+        enterprise_id: i64,
+        kind: RecordKind,
+        record_id: i64,
+        summary: &str,
+        reason: &str,
+        user_id: i64,
+        now: NaiveDateTime,
+    ) -> QueryResult<i64> {
+        diesel::insert_into(disputes::table)
+            .values((
+                disputes::enterprise_id.eq(enterprise_id),
+                disputes::record_kind.eq(kind.as_str()),
+                disputes::record_id.eq(record_id),
+                disputes::record_summary.eq(summary),
+                disputes::reason.eq(reason),
+                disputes::status.eq("open"),
+                disputes::created_by.eq(user_id),
+                disputes::created_at.eq(now),
+                disputes::due_at.eq(now + ANSWER_WITHIN),
+            ))
+            .returning(disputes::id)
+            .get_result(conn)
+    }
+
+    pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Dispute> {
+        disputes::table.find(id).select(Dispute::as_select()).first(conn)
+    }
+
+    pub fn of_enterprise(conn: &mut DbConn, enterprise_id: i64) -> QueryResult<Vec<Dispute>> {
+        disputes::table
+            .filter(disputes::enterprise_id.eq(enterprise_id))
+            .order(disputes::id.desc())
+            .select(Dispute::as_select())
+            .load(conn)
+    }
+
+    pub fn is_open_for(conn: &mut DbConn, kind: RecordKind, record_id: i64) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            disputes::table
+                .filter(disputes::record_kind.eq(kind.as_str()))
+                .filter(disputes::record_id.eq(record_id))
+                .filter(disputes::status.eq("open")),
+        ))
+        .get_result(conn)
+    }
+
+    /// Open disputes first (soonest due), then the answered ones; with the enterprise's name.
+    pub fn page(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<(Dispute, String)>, i64)> {
+        let total = disputes::table.count().get_result(conn)?;
+        let rows = disputes::table
+            .inner_join(enterprises::table)
+            .order(((disputes::status.ne("open")), disputes::due_at, disputes::id))
+            .offset(offset)
+            .limit(limit)
+            .select((Dispute::as_select(), enterprises::name))
+            .load(conn)?;
+        Ok((rows, total))
+    }
+
+    /// Closes an open dispute; false when it was already answered.
+    pub fn answer(
+        conn: &mut DbConn,
+        id: i64,
+        outcome: Outcome,
+        answer: &str,
+        user_id: i64,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let changed = diesel::update(disputes::table.find(id).filter(disputes::status.eq("open")))
+            .set((
+                disputes::status.eq(outcome.as_str()),
+                disputes::answer.eq(answer),
+                disputes::answered_by.eq(user_id),
+                disputes::answered_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(changed == 1)
+    }
+}
+
+/// A one-line description of one of `uscc`'s records, or None when the record
+/// does not exist or belongs to someone else.
+pub fn describe_record(conn: &mut DbConn, uscc: &str, kind: RecordKind, id: i64) -> QueryResult<Option<String>> {
+    let yuan = |fen: i64| Money::from_fen(fen).yuan_text();
+    Ok(match kind {
+        RecordKind::Registry => enterprises::table
+            .filter(enterprises::id.eq(id).and(enterprises::uscc.eq(uscc)))
+            .select((enterprises::name, enterprises::legal_representative, enterprises::registered_capital_fen))
+            .first::<(String, String, i64)>(conn)
+            .optional()?
+            .map(|(n, l, c)| format!("登记信息：{n}，法定代表人 {l}，注册资本 {}", Money::from_fen(c).wan_text())),
+        RecordKind::Tax => tax_records::table
+            .filter(tax_records::id.eq(id).and(tax_records::uscc.eq(uscc)))
+            .select((tax_records::year, tax_records::tax_grade, tax_records::tax_paid_fen))
+            .first::<(i32, String, i64)>(conn)
+            .optional()?
+            .map(|(y, g, p)| format!("{y} 年纳税：信用等级 {g}，纳税额 {}", yuan(p))),
+        RecordKind::Utilities => utility_records::table
+            .filter(utility_records::id.eq(id).and(utility_records::uscc.eq(uscc)))
+            .select((utility_records::month, utility_records::utility, utility_records::arrears_fen))
+            .first::<(NaiveDate, String, i64)>(conn)
+            .optional()?
+            .map(|(m, u, a)| format!("{} {} 费：欠费 {}", m.format("%Y-%m"), utility_label(&u), yuan(a))),
+        RecordKind::Property => property_records::table
+            .filter(property_records::id.eq(id).and(property_records::uscc.eq(uscc)))
+            .select((property_records::certificate_no, property_records::kind))
+            .first::<(String, String)>(conn)
+            .optional()?
+            .map(|(c, k)| format!("不动产 {c}（{k}）")),
+        RecordKind::SocialSecurity => social_security_records::table
+            .filter(social_security_records::id.eq(id).and(social_security_records::uscc.eq(uscc)))
+            .select((social_security_records::month, social_security_records::insured))
+            .first::<(NaiveDate, i32)>(conn)
+            .optional()?
+            .map(|(m, n)| format!("{} 社保参保 {n} 人", m.format("%Y-%m"))),
+        RecordKind::Penalties => penalty_records::table
+            .filter(penalty_records::id.eq(id).and(penalty_records::uscc.eq(uscc)))
+            .select((penalty_records::authority, penalty_records::case_no, penalty_records::decided_on))
+            .first::<(String, String, NaiveDate)>(conn)
+            .optional()?
+            .map(|(a, c, d)| format!("{a} {c}（{d}）")),
+        RecordKind::Honours => honour_records::table
+            .filter(honour_records::id.eq(id).and(honour_records::uscc.eq(uscc)))
+            .select((honour_records::honour, honour_records::awarded_on))
+            .first::<(String, NaiveDate)>(conn)
+            .optional()?
+            .map(|(h, d)| format!("荣誉：{h}（{d}）")),
+    })
+}
+
+pub fn utility_label(utility: &str) -> &'static str {
+    match utility {
+        "water" => "水",
+        "electricity" => "电",
+        "gas" => "燃气",
+        _ => "其他",
+    }
+}
+
+/// Applies the outcome to the record: a correction withdraws it; a repair
+/// marks the penalty repaired as of `today`. Registry data is corrected by a new import.
+pub fn apply_outcome(
+    conn: &mut DbConn,
+    kind: RecordKind,
+    id: i64,
+    outcome: Outcome,
+    today: NaiveDate,
+) -> QueryResult<()> {
+    match (outcome, kind) {
+        (Outcome::Repaired, RecordKind::Penalties) => diesel::update(penalty_records::table.find(id))
+            .set((penalty_records::status.eq("repaired"), penalty_records::ended_on.eq(today)))
+            .execute(conn)
+            .map(drop),
+        (Outcome::Corrected, RecordKind::Tax) => diesel::delete(tax_records::table.find(id)).execute(conn).map(drop),
+        (Outcome::Corrected, RecordKind::Utilities) => {
+            diesel::delete(utility_records::table.find(id)).execute(conn).map(drop)
+        }
+        (Outcome::Corrected, RecordKind::Property) => {
+            diesel::delete(property_records::table.find(id)).execute(conn).map(drop)
+        }
+        (Outcome::Corrected, RecordKind::SocialSecurity) => {
+            diesel::delete(social_security_records::table.find(id)).execute(conn).map(drop)
+        }
+        (Outcome::Corrected, RecordKind::Penalties) => {
+            diesel::delete(penalty_records::table.find(id)).execute(conn).map(drop)
+        }
+        (Outcome::Corrected, RecordKind::Honours) => {
+            diesel::delete(honour_records::table.find(id)).execute(conn).map(drop)
+        }
+        _ => Ok(()),
+    }
+}

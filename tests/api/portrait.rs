@@ -1,0 +1,260 @@
+//! The credit portrait: who may see it, the view log, consent, disputes.
+
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use xinyidai::domain::records::{PenaltyKind, PenaltyRecord, PenaltyStatus, Record, TaxGrade, TaxRecord};
+use xinyidai::domain::{Money, Role, Uscc};
+use xinyidai::models::credit_record::{Provenance, store};
+use xinyidai::schema::{penalty_records, portrait_views, users};
+
+use crate::helpers::{PASSWORD, TestApp, start};
+
+/// An enterprise account with a tax record and an active penalty, evaluated.
+fn enterprise_with_records(app: &TestApp, username: &str) -> (i64, String) {
+    let user_id = app.user(Role::Enterprise, username);
+    let conn = &mut *app.conn();
+    let enterprise_id: i64 =
+        users::table.find(user_id).select(users::enterprise_id).first::<Option<i64>>(conn).unwrap().unwrap();
+    let uscc: String = xinyidai::schema::enterprises::table
+        .find(enterprise_id)
+        .select(xinyidai::schema::enterprises::uscc)
+        .first(conn)
+        .unwrap();
+    let code = Uscc::parse(&uscc).unwrap();
+    let from =
+        Provenance {
+            department: "税务局".into(), as_of: NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(), batch_id: 1
+        };
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    store(
+        conn,
+        &Record::Tax(TaxRecord {
+            uscc: code.clone(),
+            year: 2025,
+            tax_grade: TaxGrade::B,
+            tax_paid: Money::from_yuan(80_000),
+            revenue: Money::from_yuan(2_000_000),
+        }),
+        &from,
+        start(),
+    )
+    .unwrap();
+    store(
+        conn,
+        &Record::Penalty(PenaltyRecord {
+            uscc: code,
+            case_no: format!("云环罚〔2026〕{enterprise_id}号"),
+            decided_on: day(2026, 3, 2),
+            authority: "云海市生态环境局".into(),
+            kind: PenaltyKind::AdministrativePenalty,
+            amount: Money::from_yuan(20_000),
+            status: PenaltyStatus::Active,
+            ended_on: None,
+        }),
+        &from,
+        start(),
+    )
+    .unwrap();
+    xinyidai::credit::recompute_one(conn, &uscc, day(2026, 11, 23), start()).unwrap();
+    (enterprise_id, uscc)
+}
+
+fn views(app: &TestApp, enterprise_id: i64) -> i64 {
+    portrait_views::table
+        .filter(portrait_views::enterprise_id.eq(enterprise_id))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_enterprise_sees_its_portrait_with_score_factors_and_sources() {
+    let app = TestApp::new();
+    enterprise_with_records(&app, "ent");
+    let browser = app.client();
+    browser.login("ent", PASSWORD).await;
+    let page = browser.get("/enterprise/portrait").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in ["评分构成", "纳税信用等级", "税务局 · 截至 2026-10-31", "云海市生态环境局", "如何提升", "异议"]
+    {
+        assert!(page.body.contains(text), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_bank_sees_the_portrait_only_under_an_active_authorization_and_every_view_is_logged() {
+    let app = TestApp::new();
+    let (enterprise_id, _) = enterprise_with_records(&app, "ent");
+    app.user(Role::Officer, "officer");
+    let institution: i64 = users::table
+        .filter(users::username.eq("officer"))
+        .select(users::institution_id)
+        .first::<Option<i64>>(&mut *app.conn())
+        .unwrap()
+        .unwrap();
+    let officer = app.client();
+    officer.login("officer", PASSWORD).await;
+    let path = format!("/portraits/{enterprise_id}");
+
+    assert_eq!(officer.get(&path).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(views(&app, enterprise_id), 0);
+
+    let enterprise = app.client();
+    enterprise.login("ent", PASSWORD).await;
+    let granted = enterprise
+        .submit(
+            "/enterprise/consents",
+            "/enterprise/consents",
+            &[("institution_id", &institution.to_string()), ("purpose", "贷款申请审查"), ("days", "90")],
+        )
+        .await;
+    assert_eq!(granted.location(), Some("/enterprise/consents?notice=authorized"));
+
+    for _ in 0..3 {
+        let page = officer.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("贷款申请审查"));
+        assert!(!page.body.contains("/enterprise/disputes/new"), "a bank gets no dispute links");
+    }
+    assert_eq!(views(&app, enterprise_id), 3);
+    let log = enterprise.get("/enterprise/consents").await;
+    assert!(log.body.contains("查询记录（3）"));
+    assert!(log.body.contains("officer银行"));
+
+    // Revoking takes effect at once.
+    let consents = enterprise.get("/enterprise/consents").await;
+    let revoke = consents.body.split("href=\"/enterprise/consents/").nth(1).unwrap().split('"').next().unwrap();
+    let confirm_path = format!("/enterprise/consents/{revoke}");
+    let confirm = enterprise.get(&confirm_path).await;
+    assert!(confirm.body.contains("确认撤回授权"));
+    let done = enterprise.post(&confirm_path, &[("csrf", &confirm.csrf())]).await;
+    assert_eq!(done.location(), Some("/enterprise/consents?notice=revoked"));
+    assert_eq!(officer.get(&path).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(views(&app, enterprise_id), 3, "a refused view is not a view");
+}
+
+#[tokio::test]
+async fn an_authorization_expires() {
+    let app = TestApp::new();
+    let (enterprise_id, _) = enterprise_with_records(&app, "ent");
+    app.user(Role::BankAdmin, "admin");
+    let institution: i64 = users::table
+        .filter(users::username.eq("admin"))
+        .select(users::institution_id)
+        .first::<Option<i64>>(&mut *app.conn())
+        .unwrap()
+        .unwrap();
+    xinyidai::models::authorization::Authorization::grant(
+        &mut app.conn(),
+        enterprise_id,
+        institution,
+        "授信审查",
+        chrono::Duration::days(30),
+        start(),
+    )
+    .unwrap();
+    let admin = app.client();
+    admin.login("admin", PASSWORD).await;
+    assert_eq!(admin.get(&format!("/portraits/{enterprise_id}")).await.status, StatusCode::OK);
+    app.clock.advance(chrono::Duration::days(30));
+    admin.login("admin", PASSWORD).await;
+    assert_eq!(admin.get(&format!("/portraits/{enterprise_id}")).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn enterprises_cannot_see_or_dispute_each_others_records() {
+    let app = TestApp::new();
+    let (a_id, _) = enterprise_with_records(&app, "ent-a");
+    enterprise_with_records(&app, "ent-b");
+    let b = app.client();
+    b.login("ent-b", PASSWORD).await;
+    assert_eq!(b.get(&format!("/portraits/{a_id}")).await.status, StatusCode::FORBIDDEN);
+    let a_penalty: i64 = penalty_records::table
+        .filter(penalty_records::case_no.like(format!("%{a_id}号")))
+        .select(penalty_records::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        b.get(&format!("/enterprise/disputes/new?kind=penalties&id={a_penalty}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_credit_office_sees_any_portrait_and_its_views_are_logged() {
+    let app = TestApp::new();
+    let (enterprise_id, _) = enterprise_with_records(&app, "ent");
+    app.user(Role::CreditOffice, "clerk");
+    let office = app.client();
+    office.login("clerk", PASSWORD).await;
+    assert_eq!(office.get(&format!("/portraits/{enterprise_id}")).await.status, StatusCode::OK);
+    assert_eq!(office.get("/portraits/999999").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(views(&app, enterprise_id), 1);
+}
+
+#[tokio::test]
+async fn a_dispute_round_trip_repairs_a_penalty_and_raises_the_score() {
+    let app = TestApp::new();
+    let (enterprise_id, uscc) = enterprise_with_records(&app, "ent");
+    app.user(Role::CreditOffice, "clerk");
+    let score = |app: &TestApp| -> i32 {
+        use xinyidai::schema::credit_evaluations;
+        credit_evaluations::table.find(&uscc).select(credit_evaluations::score).first(&mut *app.conn()).unwrap()
+    };
+    let before = score(&app);
+    let penalty: i64 = penalty_records::table.select(penalty_records::id).first(&mut *app.conn()).unwrap();
+
+    let enterprise = app.client();
+    enterprise.login("ent", PASSWORD).await;
+    let form = format!("/enterprise/disputes/new?kind=penalties&id={penalty}");
+    let short = enterprise
+        .submit(&form, "/enterprise/disputes", &[("kind", "penalties"), ("id", &penalty.to_string()), ("reason", "错")])
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let opened = enterprise
+        .submit(
+            &form,
+            "/enterprise/disputes",
+            &[("kind", "penalties"), ("id", &penalty.to_string()), ("reason", "罚款已于2026年4月缴清并完成整改")],
+        )
+        .await;
+    assert_eq!(opened.location(), Some("/enterprise/portrait?notice=dispute_opened#disputes"));
+    assert!(enterprise.get("/enterprise/portrait").await.body.contains("异议处理中"));
+    app.run_jobs().await;
+    let to_office = app.sent_emails();
+    assert_eq!(to_office.len(), 1);
+    assert_eq!(to_office[0].to, "clerk@example.com");
+    assert!(to_office[0].text.contains("罚款已于2026年4月缴清"));
+
+    let office = app.client();
+    office.login("clerk", PASSWORD).await;
+    let list = office.get("/credit-office/disputes").await;
+    let dispute_path = format!(
+        "/credit-office/disputes/{}",
+        list.body.split("/credit-office/disputes/").nth(1).unwrap().split('"').next().unwrap()
+    );
+    let answered = office
+        .submit(&dispute_path, &dispute_path, &[("outcome", "repaired"), ("answer", "经核实企业已整改，予以信用修复")])
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER);
+    let status: String =
+        penalty_records::table.find(penalty).select(penalty_records::status).first(&mut *app.conn()).unwrap();
+    assert_eq!(status, "repaired");
+    assert!(score(&app) > before, "repairing the penalty raises the score");
+
+    app.run_jobs().await;
+    let to_enterprise = app.sent_emails();
+    assert_eq!(to_enterprise.len(), 2);
+    assert_eq!(to_enterprise[1].to, "ent@example.com");
+    assert!(to_enterprise[1].subject.contains("已信用修复"));
+    let portrait = enterprise.get("/enterprise/portrait").await;
+    assert!(portrait.body.contains("经核实企业已整改"));
+    assert!(portrait.body.contains("已修复"));
+
+    // Answered once; a second answer changes nothing.
+    let again =
+        office.submit(&dispute_path, &dispute_path, &[("outcome", "upheld"), ("answer", "维持原记录不变")]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let _ = enterprise_id;
+}
