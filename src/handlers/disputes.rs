@@ -19,7 +19,7 @@ use crate::email::{Email, EmailTemplate};
 use crate::error::{AppError, AppResult};
 use crate::jobs::enqueue_email;
 use crate::models::audit;
-use crate::models::dispute::{Dispute, Outcome, apply_outcome, describe_record};
+use crate::models::dispute::{Dispute, NewDispute, Outcome, apply_outcome, describe_record};
 use crate::models::enterprise::Enterprise;
 use crate::models::user::User;
 use crate::state::AppState;
@@ -142,7 +142,15 @@ pub async fn open_dispute(
         .db
         .run(move |c| {
             write_tx(c, |c| {
-                let id = Dispute::open(c, enterprise.id, kind, record_id, &summary, &reason, user_id, now)?;
+                let new = NewDispute {
+                    enterprise_id: enterprise.id,
+                    kind,
+                    record_id,
+                    summary: &summary,
+                    reason: &reason,
+                    user_id,
+                };
+                let id = Dispute::open(c, &new, now)?;
                 let dispute = Dispute::find(c, id)?;
                 let message = DisputeOpenedEmail {
                     enterprise: enterprise.name.clone(),

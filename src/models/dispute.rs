@@ -33,6 +33,16 @@ pub struct Dispute {
     pub answered_at: Option<NaiveDateTime>,
 }
 
+/// What the enterprise contests, and why.
+pub struct NewDispute<'a> {
+    pub enterprise_id: i64,
+    pub kind: RecordKind,
+    pub record_id: i64,
+    pub summary: &'a str,
+    pub reason: &'a str,
+    pub user_id: i64,
+}
+
 /// How the credit office closes a dispute.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -79,25 +89,16 @@ impl Dispute {
         RecordKind::parse(&self.record_kind)
     }
 
-    pub fn open(
-        conn: &mut DbConn,
-        enterprise_id: i64,
-        kind: RecordKind,
-        record_id: i64,
-        summary: &str,
-        reason: &str,
-        user_id: i64,
-        now: NaiveDateTime,
-    ) -> QueryResult<i64> {
+    pub fn open(conn: &mut DbConn, new: &NewDispute, now: NaiveDateTime) -> QueryResult<i64> {
         diesel::insert_into(disputes::table)
             .values((
-                disputes::enterprise_id.eq(enterprise_id),
-                disputes::record_kind.eq(kind.as_str()),
-                disputes::record_id.eq(record_id),
-                disputes::record_summary.eq(summary),
-                disputes::reason.eq(reason),
+                disputes::enterprise_id.eq(new.enterprise_id),
+                disputes::record_kind.eq(new.kind.as_str()),
+                disputes::record_id.eq(new.record_id),
+                disputes::record_summary.eq(new.summary),
+                disputes::reason.eq(new.reason),
                 disputes::status.eq("open"),
-                disputes::created_by.eq(user_id),
+                disputes::created_by.eq(new.user_id),
                 disputes::created_at.eq(now),
                 disputes::due_at.eq(now + ANSWER_WITHIN),
             ))
