@@ -176,6 +176,11 @@ pub fn demo(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<()> {
                 )?;
             }
         }
+        let usccs = super::records::add(conn, &mut super::records::rng(), now)?;
+        let as_of = crate::clock::beijing(now).date_naive();
+        for uscc in &usccs {
+            crate::credit::recompute_one(conn, uscc, as_of, now)?;
+        }
         Ok::<_, anyhow::Error>(())
     })?;
     tracing::info!("demo city loaded");

@@ -17,7 +17,7 @@ pub struct Browser {
     pub driver: WebDriver,
     base_url: String,
     chromedriver: Child,
-    server: tokio::task::JoinHandle<()>,
+    server: (tokio::task::JoinHandle<()>, tokio::task::JoinHandle<()>),
     _db: TestDb,
     _profile: tempfile::TempDir,
 }
@@ -39,10 +39,12 @@ impl Browser {
         })
         .await
         .unwrap();
+        let worker = tokio::spawn(xinyidai::jobs::work_forever(state.clone()));
         let app = xinyidai::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         let server = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
+        let server = (server, worker);
 
         let port = free_port();
         let chromedriver = {
@@ -104,6 +106,27 @@ impl Browser {
         Ok(())
     }
 
+    /// Signs in through the login form and waits for the next page.
+    pub async fn login(&self, username: &str) -> WebDriverResult<()> {
+        self.driver.goto(self.url("/login")).await?;
+        self.driver.find(By::Id("login")).await?.send_keys(username).await?;
+        self.driver.find(By::Id("password")).await?.send_keys(xinyidai::seed::DEMO_PASSWORD).await?;
+        self.driver.find(By::Css("form.form button[type=submit]")).await?.click().await?;
+        wait_until_left(&self.driver, "/login").await
+    }
+
+    /// Waits until the page's text contains `text` (pages that refresh themselves).
+    pub async fn wait_for_text(&self, text: &str, seconds: u64) -> WebDriverResult<()> {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        while Instant::now() < deadline {
+            if self.driver.source().await?.contains(text) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("the page never showed {text:?}");
+    }
+
     pub async fn finish(self) -> WebDriverResult<()> {
         self.driver.clone().quit().await
     }
@@ -111,7 +134,8 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        self.server.abort();
+        self.server.0.abort();
+        self.server.1.abort();
         // pkill -g names the group unambiguously (`kill -PGID` can be read as `kill -1`).
         let group = self.chromedriver.id();
         if group > 1 {

@@ -64,3 +64,49 @@ async fn registration_errors_show_beside_the_fields() -> WebDriverResult<()> {
     browser.screenshot("register-errors").await?;
     browser.finish().await
 }
+
+#[tokio::test]
+async fn the_credit_office_imports_a_file_and_reads_its_report() -> WebDriverResult<()> {
+    let browser = Browser::start().await;
+    let driver = &browser.driver;
+    browser.login("demo-credit-office").await?;
+    driver.goto(browser.url("/credit-office/imports")).await?;
+    driver.find(By::Css("#kind option[value=social_security]")).await?.click().await?;
+    driver.find(By::Id("department")).await?.send_keys("云海市人力资源和社会保障局").await?;
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/samples/social_security_with_errors.csv");
+    driver.find(By::Id("file")).await?.send_keys(sample).await?;
+    browser.screenshot("import-form").await?;
+    driver.find(By::Css("form.form button[type=submit]")).await?.click().await?;
+    harness::wait_until_left(driver, "/credit-office/imports").await?;
+    browser.wait_for_text("被拒绝的行", 20).await?;
+    let rows = driver.find_all(By::Css("td[data-label='行号']")).await?;
+    let mut numbers = Vec::new();
+    for row in rows {
+        numbers.push(row.text().await?);
+    }
+    assert_eq!(numbers, ["4", "5", "6", "8"]);
+    browser.screenshot("import-report").await?;
+    browser.finish().await
+}
+
+#[tokio::test]
+async fn the_enterprise_opens_its_portrait_and_disputes_an_item() -> WebDriverResult<()> {
+    let browser = Browser::start().await;
+    let driver = &browser.driver;
+    browser.login("demo-enterprise").await?;
+    driver.goto(browser.url("/enterprise/portrait")).await?;
+    let score = driver.find(By::Css(".score")).await?.text().await?;
+    assert!(score.parse::<u32>().unwrap() > 0);
+    browser.screenshot("portrait").await?;
+    driver.find(By::Css("a[href^='/enterprise/disputes/new?kind=penalties']")).await?.click().await?;
+    driver.find(By::Id("reason")).await?.send_keys("该处罚已于当年整改完毕并缴清罚款").await?;
+    browser.screenshot("dispute-form").await?;
+    driver.find(By::Css("form.form button[type=submit]")).await?.click().await?;
+    harness::wait_until_left(driver, "/enterprise/disputes/new").await?;
+    let notice = driver.find(By::Css(".notice")).await?.text().await?;
+    assert!(notice.contains("异议已提交"));
+    let disputes = driver.find(By::Id("disputes")).await?.text().await?;
+    assert!(disputes.contains("该处罚已于当年整改完毕"));
+    assert!(disputes.contains("处理中"));
+    browser.finish().await
+}
