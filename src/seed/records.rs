@@ -56,7 +56,7 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, now: NaiveDateTime) -> QueryResu
         let code = Uscc::parse(uscc).expect("demo codes are valid");
         // The demo enterprise (first) is a sound firm; one in twelve struggles.
         let quality: f64 = if index == 0 { 0.9 } else { rng.random_range(0.0..1.0) };
-        let scale = (*capital as f64 / 1_000_000_00.0).clamp(0.3, 30.0);
+        let scale = (*capital as f64 / 100_000_000.0).clamp(0.3, 30.0);
         for year in (today.year() - 3)..today.year() {
             if NaiveDate::from_ymd_opt(year, 12, 31).expect("date") < *established {
                 continue;
