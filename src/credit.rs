@@ -223,6 +223,7 @@ pub fn recompute_one(
             .values((credit_evaluations::uscc.eq(uscc), values))
             .execute(conn)?;
     }
+    crate::models::whitelist::refresh_one(conn, uscc)?;
     Ok(Some(evaluation))
 }
 

@@ -22,6 +22,9 @@ pub enum DbConn {
 
 pub type Pool = r2d2::Pool<Manager>;
 
+/// The diesel backend of `DbConn`, for boxed queries.
+pub type DbBackend = <DbConn as diesel::Connection>::Backend;
+
 /// Opens connections of the configured backend; never guesses from the URL by trial.
 #[derive(Clone, Debug)]
 pub struct Manager {

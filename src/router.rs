@@ -9,7 +9,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::session;
 use crate::handlers::{
-    account, auth, bank_admin, consents, credit_office, dashboard, disputes, health, home, imports, invitations,
+    account, auth, bank_admin, consents, credit_office, dashboard, disputes, health, home, imports, invitations, lists,
     portrait, register,
 };
 use crate::state::AppState;
@@ -49,6 +49,10 @@ pub fn router(state: AppState) -> Router {
             get(imports::imports).post(imports::upload).layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT)),
         )
         .route("/credit-office/imports/{id}", get(imports::import))
+        .route("/credit-office/enterprises", get(lists::enterprises))
+        .route("/credit-office/whitelist", get(lists::whitelist))
+        .route("/credit-office/whitelist/rule", post(lists::set_rule))
+        .route("/credit-office/whitelist/changes", post(lists::change))
         .route("/credit-office/disputes", get(disputes::disputes))
         .route("/credit-office/disputes/{id}", get(disputes::dispute).post(disputes::answer_dispute))
         .route("/credit-office/imports/{id}/errors.csv", get(imports::import_errors_csv))

@@ -274,6 +274,7 @@ diesel::table! {
         dishonest -> Bool,
         factors -> Text,
         computed_at -> Timestamp,
+        whitelisted -> Bool,
     }
 }
 

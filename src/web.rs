@@ -44,7 +44,9 @@ impl Layout {
             Some(Role::CreditOffice) => vec![
                 ("/credit-office", "工作台"),
                 ("/credit-office/imports", "数据导入"),
+                ("/credit-office/enterprises", "企业名录"),
                 ("/credit-office/disputes", "异议处理"),
+                ("/credit-office/whitelist", "白名单"),
                 ("/credit-office/institutions", "金融机构"),
                 ("/account/password", "修改密码"),
             ],
@@ -141,6 +143,8 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "revoked" => "授权已撤回，该机构已无法查看您的信用画像。",
         "dispute_opened" => "异议已提交，信用办将在 20 日内答复，结果会通过邮件通知您。",
         "dispute_answered" => "已答复异议，企业将收到邮件通知。",
+        "whitelist_rule" => "白名单规则已更新，名单已按新规则重新生成。",
+        "whitelist_changed" => "白名单已调整，理由已记录。",
         _ => return None,
     })
 }

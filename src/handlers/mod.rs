@@ -12,5 +12,6 @@ pub mod health;
 pub mod home;
 pub mod imports;
 pub mod invitations;
+pub mod lists;
 pub mod portrait;
 pub mod register;

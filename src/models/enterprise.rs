@@ -60,3 +60,77 @@ impl Enterprise {
         Money::from_fen(self.registered_capital_fen)
     }
 }
+
+/// Which enterprises the credit office's directory lists.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct DirectoryFilter {
+    /// Part of the name, or a whole USCC.
+    #[serde(default)]
+    pub q: String,
+    /// all (default), whitelist or dishonest
+    #[serde(default)]
+    pub list: String,
+    #[serde(default)]
+    pub grade: String,
+    pub page: Option<i64>,
+}
+
+/// Score, grade, dishonest, whitelisted.
+type EvaluationSummary = (i32, String, bool, bool);
+
+/// One line of the directory: the enterprise and its evaluation, if any.
+pub struct DirectoryLine {
+    pub enterprise: Enterprise,
+    pub score: Option<i32>,
+    pub grade: Option<String>,
+    pub dishonest: bool,
+    pub whitelisted: bool,
+}
+
+impl Enterprise {
+    pub fn directory(
+        conn: &mut DbConn,
+        filter: &DirectoryFilter,
+        offset: i64,
+        limit: i64,
+    ) -> QueryResult<(Vec<DirectoryLine>, i64)> {
+        use crate::schema::credit_evaluations as ce;
+        let query = || {
+            let mut query = enterprises::table
+                .left_join(ce::table.on(ce::uscc.eq(enterprises::uscc)))
+                .into_boxed::<crate::db::DbBackend>();
+            let q = filter.q.trim();
+            if !q.is_empty() {
+                let pattern = format!("%{}%", q.replace(['%', '_'], ""));
+                query = query.filter(enterprises::name.like(pattern).or(enterprises::uscc.eq(q.to_uppercase())));
+            }
+            match filter.list.as_str() {
+                "whitelist" => query = query.filter(ce::whitelisted.eq(true)),
+                "dishonest" => query = query.filter(ce::dishonest.eq(true)),
+                _ => {}
+            }
+            if !filter.grade.is_empty() {
+                query = query.filter(ce::grade.eq(filter.grade.clone()));
+            }
+            query
+        };
+        let total = query().count().get_result(conn)?;
+        let rows: Vec<(Enterprise, Option<EvaluationSummary>)> = query()
+            .order(enterprises::name)
+            .offset(offset)
+            .limit(limit)
+            .select((Enterprise::as_select(), (ce::score, ce::grade, ce::dishonest, ce::whitelisted).nullable()))
+            .load(conn)?;
+        let lines = rows
+            .into_iter()
+            .map(|(enterprise, evaluation)| DirectoryLine {
+                enterprise,
+                score: evaluation.as_ref().map(|e| e.0),
+                grade: evaluation.as_ref().map(|e| e.1.clone()),
+                dishonest: evaluation.as_ref().is_some_and(|e| e.2),
+                whitelisted: evaluation.as_ref().is_some_and(|e| e.3),
+            })
+            .collect();
+        Ok((lines, total))
+    }
+}

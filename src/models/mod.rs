@@ -13,6 +13,7 @@ pub mod rate_limit;
 pub mod region;
 pub mod session;
 pub mod user;
+pub mod whitelist;
 
 /// A random URL-safe token and the SHA-256 hex digest that is stored in its place,
 /// so that a leaked database does not hand out live sessions or invitations.

@@ -9,6 +9,7 @@ mod health;
 mod imports;
 mod invitations;
 mod jobs;
+mod lists;
 mod portrait;
 mod registration;
 mod security;

@@ -60,3 +60,6 @@ CREATE TABLE whitelist_changes (
     changed_at TIMESTAMP NOT NULL
 );
 CREATE INDEX whitelist_changes_uscc ON whitelist_changes (uscc, id);
+
+ALTER TABLE credit_evaluations ADD COLUMN whitelisted BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE INDEX credit_evaluations_lists ON credit_evaluations (whitelisted, dishonest);
