@@ -4,10 +4,13 @@ pub mod credit;
 pub mod industry;
 pub mod money;
 pub mod password;
+pub mod product;
+pub mod rate;
 pub mod records;
 pub mod role;
 pub mod uscc;
 
 pub use money::Money;
+pub use rate::Rate;
 pub use role::Role;
 pub use uscc::Uscc;
