@@ -7,11 +7,13 @@
 //! - `models`: table rows and their queries
 //! - `auth`: passwords, sessions, CSRF, role extractors
 //! - `handlers`, `router`, `web`: the pages; `templates/` mirrors the URLs
+//! - `charts`: SVG charts rendered on the server for the credit portrait
 //! - `imports`: streaming parser for department data files (CSV, UTF-8/GBK)
 //! - `jobs`, `email`: the durable job queue and the mail it sends
 //! - `seed`: the demo city
 
 pub mod auth;
+pub mod charts;
 pub mod clock;
 pub mod config;
 pub mod credit;
