@@ -80,11 +80,9 @@ pub fn ineligibility(criteria: &Criteria, applicant: &Applicant, today: NaiveDat
     if let Some(min) = criteria.min_tax_grade {
         match applicant.latest_tax_grade {
             None => reasons.push(format!("暂无纳税信用等级，产品要求 {} 级及以上", min.as_str())),
-            Some(grade) if grade > min => reasons.push(format!(
-                "纳税信用等级 {} 低于产品要求的 {} 级及以上",
-                grade.as_str(),
-                min.as_str()
-            )),
+            Some(grade) if grade > min => {
+                reasons.push(format!("纳税信用等级 {} 低于产品要求的 {} 级及以上", grade.as_str(), min.as_str()))
+            }
             _ => {}
         }
     }
@@ -141,7 +139,12 @@ mod tests {
 
     #[test]
     fn a_matching_applicant_has_no_reasons() {
-        let criteria = Criteria { min_grade: Some(Grade::B), min_tax_grade: Some(TaxGrade::B), min_years: 3, ..Criteria::default() };
+        let criteria = Criteria {
+            min_grade: Some(Grade::B),
+            min_tax_grade: Some(TaxGrade::B),
+            min_years: 3,
+            ..Criteria::default()
+        };
         assert!(ineligibility(&criteria, &applicant(), day(2026, 11, 23)).is_empty());
     }
 

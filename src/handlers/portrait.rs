@@ -80,6 +80,48 @@ impl Portrait {
         }
     }
 
+    /// Tax paid by year, in 万元 (SVG drawn here; every label is escaped by the chart).
+    pub fn tax_chart(&self) -> String {
+        let bars: Vec<(String, f64)> =
+            self.records.tax.iter().map(|(_, r)| (r.year.to_string(), r.tax_paid_fen as f64 / 1_000_000.0)).collect();
+        crate::charts::bar_chart("历年纳税额", "万元", &bars)
+    }
+
+    /// Electricity used by month over the last 24 months: the steadiest sign of activity.
+    pub fn electricity_chart(&self) -> String {
+        let points: Vec<(String, f64)> = self
+            .records
+            .utilities
+            .iter()
+            .filter(|(_, r)| r.utility == "electricity")
+            .map(|(_, r)| (r.month.format("%Y-%m").to_string(), r.usage_centi as f64 / 100.0))
+            .collect();
+        let recent = points[points.len().saturating_sub(24)..].to_vec();
+        crate::charts::line_chart("月度用电量", "千瓦时", &[crate::charts::Series::new("用电量", recent)])
+    }
+
+    /// Insured headcount by month over the last 24 months.
+    pub fn social_chart(&self) -> String {
+        let points: Vec<(String, f64)> = self
+            .records
+            .social_security
+            .iter()
+            .map(|(_, r)| (r.month.format("%Y-%m").to_string(), f64::from(r.insured)))
+            .collect();
+        let recent = points[points.len().saturating_sub(24)..].to_vec();
+        crate::charts::line_chart("月度参保人数", "人", &[crate::charts::Series::new("参保人数", recent)])
+    }
+
+    /// Each factor's signed contribution to the score.
+    pub fn factors_chart(&self) -> String {
+        let factors: Vec<(String, f64)> = self
+            .evaluation
+            .as_ref()
+            .map(|e| e.factors.iter().map(|f| (f.label.clone(), f64::from(f.points))).collect())
+            .unwrap_or_default();
+        crate::charts::contribution_chart("各因素得分", "分", &factors)
+    }
+
     /// The last 24 months of utility records, newest first, for the detail table.
     pub fn recent_utilities(&self) -> Vec<&(i64, crate::models::credit_record::UtilityRow)> {
         self.records.utilities.iter().rev().take(72).collect()
