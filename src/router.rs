@@ -9,8 +9,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::session;
 use crate::handlers::{
-    account, auth, bank_admin, consents, credit_office, dashboard, disputes, health, home, imports, invitations, lists,
-    portrait, register,
+    account, auth, bank_admin, catalogue, consents, credit_office, dashboard, disputes, health, home, imports, invitations, lists, needs,
+    portrait, products, register,
 };
 use crate::state::AppState;
 use crate::web;
@@ -23,12 +23,18 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(auth::logout))
         .route("/register", get(register::register_form).post(register::register))
         .route("/invitations/{token}", get(invitations::accept_form).post(invitations::accept))
+        .route("/products", get(catalogue::catalogue))
+        .route("/products/{id}", get(catalogue::product))
         // Every signed-in role
         .route("/dashboard", get(dashboard::dashboard))
         .route("/account/password", get(account::password_form).post(account::change_password))
         // Enterprise
         .route("/enterprise", get(dashboard::enterprise_home))
         .route("/enterprise/portrait", get(portrait::own_portrait))
+        .route("/enterprise/estimate", get(catalogue::estimates))
+        .route("/enterprise/needs", get(needs::needs).post(needs::review_need))
+        .route("/enterprise/needs/new", get(needs::new_need))
+        .route("/enterprise/needs/publish", post(needs::publish_need))
         .route("/enterprise/consents", get(consents::consents).post(consents::grant))
         .route("/enterprise/consents/{id}/revoke", get(consents::confirm_revoke).post(consents::revoke))
         .route("/enterprise/disputes/new", get(disputes::new_dispute))
@@ -40,6 +46,11 @@ pub fn router(state: AppState) -> Router {
         // Bank admin
         .route("/bank-admin", get(bank_admin::bank_admin_home))
         .route("/bank-admin/invitations", post(bank_admin::invite_officer))
+        .route("/bank-admin/products", get(products::products).post(products::create_product))
+        .route("/bank-admin/products/new", get(products::new_product))
+        .route("/bank-admin/products/{id}", get(products::edit_product).post(products::update_product))
+        .route("/bank-admin/products/{id}/publish", post(products::publish_product))
+        .route("/bank-admin/products/{id}/withdraw", post(products::withdraw_product))
         // Credit office
         .route("/credit-office", get(credit_office::credit_office_home))
         .route("/credit-office/institutions", get(credit_office::institutions).post(credit_office::create_institution))

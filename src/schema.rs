@@ -343,6 +343,83 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    products (id) {
+        id -> BigInt,
+        institution_id -> BigInt,
+        name -> Text,
+        description -> Text,
+        amount_min_fen -> BigInt,
+        amount_max_fen -> BigInt,
+        term_min_months -> Integer,
+        term_max_months -> Integer,
+        rate_min -> BigInt,
+        rate_max -> BigInt,
+        guarantees -> Text,
+        regions -> Text,
+        industries -> Text,
+        programmes -> Text,
+        min_grade -> Nullable<Text>,
+        min_tax_grade -> Nullable<Text>,
+        min_years -> Integer,
+        status -> Text,
+        applications -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    product_history (id) {
+        id -> BigInt,
+        product_id -> BigInt,
+        action -> Text,
+        snapshot -> Text,
+        changed_by -> Nullable<BigInt>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    subscriptions (id) {
+        id -> BigInt,
+        officer_id -> BigInt,
+        name -> Text,
+        amount_min_fen -> Nullable<BigInt>,
+        amount_max_fen -> Nullable<BigInt>,
+        region -> Nullable<Text>,
+        industry -> Nullable<Text>,
+        min_grade -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_digest_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    needs (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        amount_fen -> BigInt,
+        term_months -> Integer,
+        purpose -> Text,
+        guarantee -> Text,
+        max_rate -> BigInt,
+        window_hours -> Integer,
+        slots -> Integer,
+        slots_taken -> Integer,
+        product_id -> Nullable<BigInt>,
+        institution_id -> Nullable<BigInt>,
+        status -> Text,
+        published_at -> Nullable<Timestamp>,
+        deadline -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(enterprises -> regions (region));
 diesel::joinable!(branches -> institutions (institution_id));
 diesel::joinable!(users -> enterprises (enterprise_id));
@@ -376,7 +453,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     disputes,
     whitelist_rule,
     whitelist_changes,
+    products,
+    product_history,
+    subscriptions,
+    needs,
 );
+diesel::joinable!(products -> institutions (institution_id));
+diesel::joinable!(product_history -> products (product_id));
+diesel::joinable!(needs -> enterprises (enterprise_id));
+diesel::joinable!(needs -> products (product_id));
 diesel::joinable!(authorizations -> institutions (institution_id));
 diesel::joinable!(portrait_views -> institutions (institution_id));
 diesel::joinable!(portrait_views -> users (viewer_id));

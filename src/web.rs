@@ -32,15 +32,23 @@ impl Layout {
     /// The menu of the signed-in role (links to pages that exist today).
     pub fn menu(&self) -> Vec<(&'static str, &'static str)> {
         match self.role {
-            None => vec![("/", "首页"), ("/login", "登录"), ("/register", "企业注册")],
+            None => vec![("/", "首页"), ("/products", "金融超市"), ("/login", "登录"), ("/register", "企业注册")],
             Some(Role::Enterprise) => vec![
                 ("/enterprise", "企业首页"),
                 ("/enterprise/portrait", "信用画像"),
+                ("/products", "金融超市"),
+                ("/enterprise/estimate", "能融多少"),
+                ("/enterprise/needs", "融资需求"),
                 ("/enterprise/consents", "授权与查询"),
                 ("/account/password", "修改密码"),
             ],
             Some(Role::Officer) => vec![("/officer", "工作台"), ("/account/password", "修改密码")],
-            Some(Role::BankAdmin) => vec![("/bank-admin", "机构管理"), ("/account/password", "修改密码")],
+            Some(Role::BankAdmin) => vec![
+                ("/bank-admin", "机构管理"),
+                ("/bank-admin/products", "信贷产品"),
+                ("/products", "金融超市"),
+                ("/account/password", "修改密码"),
+            ],
             Some(Role::CreditOffice) => vec![
                 ("/credit-office", "工作台"),
                 ("/credit-office/imports", "数据导入"),
@@ -143,6 +151,10 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "revoked" => "授权已撤回，该机构已无法查看您的信用画像。",
         "dispute_opened" => "异议已提交，信用办将在 20 日内答复，结果会通过邮件通知您。",
         "dispute_answered" => "已答复异议，企业将收到邮件通知。",
+        "product_saved" => "产品已保存。",
+        "product_published" => "产品已发布，企业可在金融超市中看到。",
+        "product_withdrawn" => "产品已下架，不再接受新的申请。",
+        "need_published" => "融资需求已发布，银行将在限定时间内抢单报价。",
         "whitelist_rule" => "白名单规则已更新，名单已按新规则重新生成。",
         "whitelist_changed" => "白名单已调整，理由已记录。",
         _ => return None,
@@ -219,4 +231,14 @@ pub struct ConfirmPage {
     pub button: String,
     pub back: String,
     pub danger: bool,
+}
+
+/// Lets an empty query parameter (`?term=`) mean "not given" instead of a 400.
+pub fn empty_as_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+{
+    let text: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+    Ok(text.and_then(|t| t.trim().parse().ok()))
 }

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod auth;
 pub mod bank_admin;
+pub mod catalogue;
 pub mod consents;
 pub mod credit_office;
 pub mod dashboard;
@@ -13,5 +14,7 @@ pub mod home;
 pub mod imports;
 pub mod invitations;
 pub mod lists;
+pub mod needs;
 pub mod portrait;
+pub mod products;
 pub mod register;

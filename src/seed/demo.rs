@@ -176,6 +176,7 @@ pub fn demo(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<()> {
                 )?;
             }
         }
+        super::products::add(conn, now)?;
         let usccs = super::records::add(conn, &mut super::records::rng(), now)?;
         let as_of = crate::clock::beijing(now).date_naive();
         for uscc in &usccs {

@@ -1,0 +1,4 @@
+DROP TABLE needs;
+DROP TABLE subscriptions;
+DROP TABLE product_history;
+DROP TABLE products;

@@ -1,0 +1,182 @@
+//! The public product catalogue (金融超市): filters in the URL, three sorts,
+//! pagination, a page per product; for a signed-in enterprise, whether it
+//! qualifies and why not, and "能融多少": what it could ask for, where.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+
+use crate::auth::{SignedIn, Visitor};
+use crate::domain::product::{Applicant, GUARANTEES, PROGRAMMES, estimate, ineligibility};
+use crate::domain::{Money, Role};
+use crate::error::{AppError, AppResult};
+use crate::models::institution::Institution;
+use crate::models::product::{CatalogueFilter, Product, applicant};
+use crate::models::region::Region;
+use crate::state::AppState;
+use crate::web::{Layout, Pager, url_encode};
+
+/// A product as the catalogue lists it, with this visitor's eligibility when known.
+pub struct Listing {
+    pub product: Product,
+    pub institution: String,
+    /// None for visitors who are not a signed-in enterprise; empty when it qualifies.
+    pub reasons: Option<Vec<String>>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "catalogue/index.html")]
+pub struct CataloguePage {
+    layout: Layout,
+    filter: CatalogueFilter,
+    listings: Vec<Listing>,
+    pager: Pager,
+    institutions: Vec<Institution>,
+    regions: Vec<Region>,
+}
+
+impl CataloguePage {
+    fn guarantees(&self) -> &'static [(&'static str, &'static str)] {
+        &GUARANTEES
+    }
+
+    fn programmes(&self) -> &'static [&'static str] {
+        &PROGRAMMES
+    }
+
+    /// The filters as a query string, for paging and the sort links.
+    fn query(&self, sort: &str) -> String {
+        let f = &self.filter;
+        format!(
+            "/products?amount={}&term={}&guarantee={}&institution={}&programme={}&region={}&sort={}&",
+            url_encode(&f.amount),
+            f.term.map_or(String::new(), |t| t.to_string()),
+            url_encode(&f.guarantee),
+            f.institution.map_or(String::new(), |i| i.to_string()),
+            url_encode(&f.programme),
+            url_encode(&f.region),
+            url_encode(sort)
+        )
+    }
+
+    fn is_institution(&self, id: &i64) -> bool {
+        self.filter.institution == Some(*id)
+    }
+
+    fn current_sort(&self) -> &str {
+        if self.filter.sort.is_empty() { "rate" } else { &self.filter.sort }
+    }
+}
+
+/// The signed-in enterprise's eligibility view, if the visitor is one.
+async fn viewer_applicant(state: &AppState, visitor: &Visitor) -> AppResult<Option<Applicant>> {
+    let Some(enterprise_id) = visitor.user().filter(|u| u.role() == Role::Enterprise).and_then(|u| u.enterprise_id) else {
+        return Ok(None);
+    };
+    Ok(Some(state.db.run(move |c| Ok(applicant(c, enterprise_id)?)).await?))
+}
+
+fn today(state: &AppState) -> chrono::NaiveDate {
+    crate::clock::beijing(state.clock.now()).date_naive()
+}
+
+pub async fn catalogue(State(state): State<AppState>, visitor: Visitor, Query(filter): Query<CatalogueFilter>) -> AppResult<CataloguePage> {
+    let counted = filter.clone();
+    let total = state.db.run(move |c| Ok(Product::catalogue(c, &counted, 0, 0)?.1)).await?;
+    let pager = Pager::new(filter.page, 12, total);
+    let (offset, limit, query) = (pager.offset(), pager.per_page, filter.clone());
+    let (rows, institutions, regions) = state
+        .db
+        .run(move |c| Ok((Product::catalogue(c, &query, offset, limit)?.0, Institution::all(c)?, Region::all(c)?)))
+        .await?;
+    let applicant = viewer_applicant(&state, &visitor).await?;
+    let today = today(&state);
+    let listings = rows
+        .into_iter()
+        .map(|(product, institution)| {
+            let reasons = applicant.as_ref().map(|a| ineligibility(&product.criteria(), a, today));
+            Listing { product, institution, reasons }
+        })
+        .collect();
+    let csrf = visitor.session.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default();
+    Ok(CataloguePage { layout: visitor.layout(&csrf), filter, listings, pager, institutions, regions })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "catalogue/show.html")]
+pub struct ProductPage {
+    layout: Layout,
+    listing: Listing,
+    regions: Vec<String>,
+    industries: Vec<&'static str>,
+    signed_in: bool,
+    estimate: Option<(Money, Money)>,
+}
+
+pub async fn product(State(state): State<AppState>, visitor: Visitor, Path(id): Path<i64>) -> AppResult<ProductPage> {
+    let (product, institution, all_regions) = state
+        .db
+        .run(move |c| {
+            let (product, institution) = Product::find_published(c, id)?.ok_or(AppError::NotFound)?;
+            Ok((product, institution, Region::all(c)?))
+        })
+        .await?;
+    let applicant = viewer_applicant(&state, &visitor).await?;
+    let criteria = product.criteria();
+    let reasons = applicant.as_ref().map(|a| ineligibility(&criteria, a, today(&state)));
+    let estimate = applicant
+        .as_ref()
+        .filter(|_| reasons.as_ref().is_some_and(Vec::is_empty))
+        .and_then(|a| estimate(Money::from_fen(product.amount_min_fen), &criteria, a));
+    let regions = criteria.regions.iter().map(|code| Region::name_of(&all_regions, code)).collect();
+    let industries = criteria.industries.iter().filter_map(|code| crate::domain::industry::name(code)).collect();
+    let csrf = visitor.session.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default();
+    Ok(ProductPage {
+        layout: visitor.layout(&csrf),
+        signed_in: visitor.user().is_some(),
+        listing: Listing { product, institution, reasons },
+        regions,
+        industries,
+        estimate,
+    })
+}
+
+/// One line of "能融多少".
+pub struct Estimate {
+    pub product: Product,
+    pub institution: String,
+    pub low: Money,
+    pub high: Money,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "catalogue/estimate.html")]
+pub struct EstimatePage {
+    layout: Layout,
+    estimates: Vec<Estimate>,
+    /// Products the enterprise does not qualify for, with the first reason.
+    others: Vec<(Product, String, String)>,
+    best: Option<Money>,
+    dishonest: bool,
+}
+
+pub async fn estimates(State(state): State<AppState>, signed: SignedIn) -> AppResult<EstimatePage> {
+    signed.require(Role::Enterprise)?;
+    let enterprise_id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
+    let (products, applicant) =
+        state.db.run(move |c| Ok((Product::all_published(c)?, applicant(c, enterprise_id)?))).await?;
+    let today = today(&state);
+    let (mut estimates, mut others) = (Vec::new(), Vec::new());
+    for (product, institution) in products {
+        let criteria = product.criteria();
+        let reasons = ineligibility(&criteria, &applicant, today);
+        match (reasons.first(), estimate(Money::from_fen(product.amount_min_fen), &criteria, &applicant)) {
+            (None, Some((low, high))) => estimates.push(Estimate { product, institution, low, high }),
+            (None, None) => others.push((product, institution, "按您的经营规模，可申请额度低于产品最低额度".to_string())),
+            (Some(reason), _) => others.push((product, institution, reason.clone())),
+        }
+    }
+    estimates.sort_by(|a, b| b.high.cmp(&a.high).then(a.product.rate_min.cmp(&b.product.rate_min)));
+    let best = estimates.first().map(|e| e.high);
+    Ok(EstimatePage { layout: signed.layout(), estimates, others, best, dishonest: applicant.dishonest })
+}

@@ -1,0 +1,270 @@
+//! Publishing a financing need: a form, a confirmation step that states the
+//! authorization it gives, then publishing. An enterprise on the dishonest list
+//! is refused and told how credit repair works; at most three needs are open at once.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+
+use crate::auth::SignedIn;
+use crate::db::write_tx;
+use crate::domain::product::{GUARANTEES, guarantee_label, ineligibility};
+use crate::domain::{Money, Rate, Role};
+use crate::error::{AppError, AppResult};
+use crate::models::audit;
+use crate::models::need::{MAX_OPEN, NewNeed, Need, WINDOWS};
+use crate::models::product::{Product, applicant};
+use crate::state::AppState;
+use crate::web::{FormErrors, Layout, NoticeQuery, notice};
+
+#[derive(Deserialize, Default, Clone)]
+pub struct NeedForm {
+    #[serde(default)]
+    pub amount: String,
+    #[serde(default)]
+    pub term: String,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub guarantee: String,
+    #[serde(default)]
+    pub max_rate: String,
+    #[serde(default)]
+    pub window: String,
+    #[serde(default)]
+    pub slots: String,
+    #[serde(default)]
+    pub product: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "needs/new.html")]
+pub struct NeedFormPage {
+    layout: Layout,
+    form: NeedForm,
+    errors: FormErrors,
+    product: Option<(Product, String)>,
+    /// Why the enterprise may not publish at all (dishonest, too many open).
+    refusal: Option<String>,
+}
+
+impl NeedFormPage {
+    fn guarantees(&self) -> &'static [(&'static str, &'static str)] {
+        &GUARANTEES
+    }
+    fn windows(&self) -> &'static [(i32, &'static str)] {
+        &WINDOWS
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "needs/confirm.html")]
+pub struct ConfirmNeedPage {
+    layout: Layout,
+    form: NeedForm,
+    need: NewNeed,
+    product: Option<(Product, String)>,
+}
+
+impl ConfirmNeedPage {
+    fn guarantee(&self) -> &'static str {
+        guarantee_label(&self.need.guarantee)
+    }
+    fn window(&self) -> &'static str {
+        WINDOWS.iter().find(|(h, _)| *h == self.need.window_hours).map_or("", |(_, l)| *l)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewNeedQuery {
+    product: Option<i64>,
+}
+
+struct Context {
+    product: Option<(Product, String)>,
+    refusal: Option<String>,
+    product_reasons: Vec<String>,
+}
+
+/// What decides whether this enterprise may publish now, and for which product.
+async fn context(state: &AppState, signed: &SignedIn, product_id: Option<i64>) -> AppResult<Context> {
+    let enterprise_id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
+    let (product, applicant, open) = state
+        .db
+        .run(move |c| {
+            let product = match product_id {
+                Some(id) => Some(Product::find_published(c, id)?.ok_or(AppError::NotFound)?),
+                None => None,
+            };
+            Ok((product, applicant(c, enterprise_id)?, Need::active_count(c, enterprise_id)?))
+        })
+        .await?;
+    let refusal = if applicant.dishonest {
+        Some("您已被列入严重失信主体名单（存在未履行的失信被执行人记录），暂不能发布融资需求。履行法院判决义务并由法院移出名单后，信用办将据此更新记录；您也可以在信用画像中对有误的记录提出异议。".to_string())
+    } else if open >= MAX_OPEN {
+        Some(format!("您已有 {open} 个进行中的融资需求，最多同时发布 {MAX_OPEN} 个。请等待银行报价或撤销其中一个后再发布。"))
+    } else {
+        None
+    };
+    let today = crate::clock::beijing(state.clock.now()).date_naive();
+    let product_reasons = product.as_ref().map(|(p, _)| ineligibility(&p.criteria(), &applicant, today)).unwrap_or_default();
+    Ok(Context { product, refusal, product_reasons })
+}
+
+pub async fn new_need(State(state): State<AppState>, signed: SignedIn, Query(query): Query<NewNeedQuery>) -> AppResult<NeedFormPage> {
+    signed.require(Role::Enterprise)?;
+    let ctx = context(&state, &signed, query.product).await?;
+    let mut form = NeedForm { window: "72".into(), slots: "3".into(), guarantee: "credit".into(), ..NeedForm::default() };
+    if let Some((p, _)) = &ctx.product {
+        form.product = p.id.to_string();
+        form.term = p.term_min_months.max(12).min(p.term_max_months).to_string();
+        form.max_rate = Rate::from_units(p.rate_max).input_text();
+        form.guarantee = crate::models::product::unwrap(&p.guarantees).into_iter().next().unwrap_or_default();
+    }
+    let refusal = ctx.refusal.or_else(|| {
+        (!ctx.product_reasons.is_empty()).then(|| format!("您暂不符合该产品的申请条件：{}", ctx.product_reasons.join("；")))
+    });
+    Ok(NeedFormPage { layout: signed.layout(), form, errors: FormErrors::default(), product: ctx.product, refusal })
+}
+
+/// Validates the form against the targeted product, if any.
+fn validate(form: &NeedForm, product: Option<&Product>) -> Result<NewNeed, FormErrors> {
+    let mut errors = FormErrors::default();
+    let amount = form
+        .amount
+        .trim()
+        .parse::<rust_decimal::Decimal>()
+        .ok()
+        .filter(|w| w.scale() <= 2 && *w > rust_decimal::Decimal::ZERO && *w <= rust_decimal::Decimal::from(100_000))
+        .and_then(|w| i64::try_from((w * rust_decimal::Decimal::from(1_000_000)).round()).ok())
+        .map(Money::from_fen);
+    if amount.is_none() {
+        errors.add("amount", "请填写融资金额（万元，大于 0，最多两位小数）");
+    }
+    let term = form.term.trim().parse::<i32>().ok().filter(|t| (1..=360).contains(t));
+    if term.is_none() {
+        errors.add("term", "请填写期限（1 到 360 个月）");
+    }
+    let purpose = form.purpose.trim().to_string();
+    if purpose.chars().count() < 4 || purpose.chars().count() > 200 {
+        errors.add("purpose", "请说明资金用途（4 到 200 字），如：采购原材料");
+    }
+    if !GUARANTEES.iter().any(|(g, _)| *g == form.guarantee) {
+        errors.add("guarantee", "请选择可提供的担保方式");
+    }
+    let max_rate = Rate::parse(&form.max_rate).ok().filter(|r| r.units() > 0 && r.units() <= 240_000);
+    if max_rate.is_none() {
+        errors.add("max_rate", "请填写可接受的最高年化利率（大于 0，不超过 24%）");
+    }
+    let window = form.window.parse::<i32>().ok().filter(|w| WINDOWS.iter().any(|(h, _)| h == w));
+    if window.is_none() {
+        errors.add("window", "请选择抢单时限");
+    }
+    let slots = form.slots.parse::<i32>().ok().filter(|s| (1..=5).contains(s));
+    if slots.is_none() {
+        errors.add("slots", "银行名额应为 1 到 5 家");
+    }
+    if let Some(p) = product {
+        if let Some(a) = amount
+            && (a.fen() < p.amount_min_fen || a.fen() > p.amount_max_fen)
+        {
+            errors.add("amount", format!("该产品额度为 {}", p.amount_text()));
+        }
+        if let Some(t) = term
+            && (t < p.term_min_months || t > p.term_max_months)
+        {
+            errors.add("term", format!("该产品期限为 {}", p.term_text()));
+        }
+        if !crate::models::product::unwrap(&p.guarantees).contains(&form.guarantee) {
+            errors.add("guarantee", "该产品不接受这种担保方式");
+        }
+    }
+    match (amount, term, max_rate, window, slots) {
+        (Some(amount), Some(term_months), Some(max_rate), Some(window_hours), Some(slots)) if errors.is_empty() => {
+            Ok(NewNeed {
+                amount,
+                term_months,
+                purpose,
+                guarantee: form.guarantee.clone(),
+                max_rate,
+                window_hours,
+                // A need aimed at one product can only be taken by that product's bank.
+                slots: if product.is_some() { 1 } else { slots },
+                product_id: product.map(|p| p.id),
+                institution_id: product.map(|p| p.institution_id),
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// `POST /enterprise/needs`: checks the form and shows the confirmation step.
+pub async fn review_need(State(state): State<AppState>, signed: SignedIn, Form(form): Form<NeedForm>) -> AppResult<Response> {
+    signed.require(Role::Enterprise)?;
+    let ctx = context(&state, &signed, form.product.parse().ok()).await?;
+    let outcome = validate(&form, ctx.product.as_ref().map(|(p, _)| p));
+    match (ctx.refusal, outcome) {
+        (None, Ok(need)) if ctx.product_reasons.is_empty() => {
+            Ok(ConfirmNeedPage { layout: signed.layout(), form, need, product: ctx.product }.into_response())
+        }
+        (refusal, outcome) => {
+            let errors = outcome.err().unwrap_or_default();
+            let refusal = refusal.or_else(|| (!ctx.product_reasons.is_empty()).then(|| ctx.product_reasons.join("；")));
+            let page = NeedFormPage { layout: signed.layout(), form, errors, product: ctx.product, refusal };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// `POST /enterprise/needs/publish`: publishes after the confirmation step, re-checking everything.
+pub async fn publish_need(State(state): State<AppState>, signed: SignedIn, Form(form): Form<NeedForm>) -> AppResult<Response> {
+    signed.require(Role::Enterprise)?;
+    let ctx = context(&state, &signed, form.product.parse().ok()).await?;
+    let need = match (ctx.refusal.is_none() && ctx.product_reasons.is_empty(), validate(&form, ctx.product.as_ref().map(|(p, _)| p))) {
+        (true, Ok(need)) => need,
+        (_, outcome) => {
+            let refusal = ctx.refusal.or_else(|| (!ctx.product_reasons.is_empty()).then(|| ctx.product_reasons.join("；")));
+            let page = NeedFormPage { layout: signed.layout(), form, errors: outcome.err().unwrap_or_default(), product: ctx.product, refusal };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let enterprise_id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
+    let (now, actor) = (state.clock.now(), signed.actor());
+    let published = state
+        .db
+        .run(move |c| {
+            write_tx(c, |c| {
+                // Checked again inside the transaction: two tabs cannot both pass the limit.
+                if Need::active_count(c, enterprise_id)? >= MAX_OPEN {
+                    return Ok::<_, AppError>(None);
+                }
+                let id = Need::publish(c, enterprise_id, &need, now)?;
+                audit::record(c, &actor, "need_published", Some(&format!("need:{id}")), "ok", now)?;
+                Ok(Some(id))
+            })
+        })
+        .await?;
+    match published {
+        Some(_) => Ok(Redirect::to("/enterprise/needs?notice=need_published").into_response()),
+        None => Ok(Redirect::to("/enterprise/needs/new").into_response()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "needs/index.html")]
+pub struct NeedsPage {
+    layout: Layout,
+    notice: Option<&'static str>,
+    needs: Vec<(Need, Option<String>, Option<String>)>,
+}
+
+pub async fn needs(State(state): State<AppState>, signed: SignedIn, Query(query): Query<NoticeQuery>) -> AppResult<NeedsPage> {
+    signed.require(Role::Enterprise)?;
+    let enterprise_id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
+    let needs = state.db.run(move |c| Ok(Need::of_enterprise(c, enterprise_id)?)).await?;
+    Ok(NeedsPage { layout: signed.layout(), notice: notice(query.notice.as_deref()), needs })
+}

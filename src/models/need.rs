@@ -1,0 +1,130 @@
+//! Financing needs (融资需求): what an enterprise publishes for banks to grab.
+//! This file holds publishing and the enterprise's own list; the hall,
+//! grabbing and the rest of a need's life build on the same table.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::domain::{Money, Rate};
+use crate::schema::{institutions, needs, products};
+
+/// Open needs an enterprise may have at once.
+pub const MAX_OPEN: i64 = 3;
+/// The statuses in which a need still counts against that limit.
+pub const ACTIVE: [&str; 2] = ["open", "awaiting_choice"];
+
+pub const WINDOWS: [(i32, &str); 3] = [(24, "24 小时"), (72, "72 小时"), (168, "7 天")];
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = needs)]
+pub struct Need {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub amount_fen: i64,
+    pub term_months: i32,
+    pub purpose: String,
+    pub guarantee: String,
+    pub max_rate: i64,
+    pub window_hours: i32,
+    pub slots: i32,
+    pub slots_taken: i32,
+    pub product_id: Option<i64>,
+    pub institution_id: Option<i64>,
+    pub status: String,
+    pub published_at: Option<NaiveDateTime>,
+    pub deadline: Option<NaiveDateTime>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A validated need, ready to publish.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewNeed {
+    pub amount: Money,
+    pub term_months: i32,
+    pub purpose: String,
+    pub guarantee: String,
+    pub max_rate: Rate,
+    pub window_hours: i32,
+    pub slots: i32,
+    pub product_id: Option<i64>,
+    pub institution_id: Option<i64>,
+}
+
+impl Need {
+    pub fn active_count(conn: &mut DbConn, enterprise_id: i64) -> QueryResult<i64> {
+        needs::table
+            .filter(needs::enterprise_id.eq(enterprise_id))
+            .filter(needs::status.eq_any(ACTIVE))
+            .count()
+            .get_result(conn)
+    }
+
+    /// Publishes a need now: open, with its deadline at the end of the window.
+    pub fn publish(conn: &mut DbConn, enterprise_id: i64, new: &NewNeed, now: NaiveDateTime) -> QueryResult<i64> {
+        let id = diesel::insert_into(needs::table)
+            .values((
+                needs::enterprise_id.eq(enterprise_id),
+                needs::amount_fen.eq(new.amount.fen()),
+                needs::term_months.eq(new.term_months),
+                needs::purpose.eq(&new.purpose),
+                needs::guarantee.eq(&new.guarantee),
+                needs::max_rate.eq(new.max_rate.units()),
+                needs::window_hours.eq(new.window_hours),
+                needs::slots.eq(new.slots),
+                needs::product_id.eq(new.product_id),
+                needs::institution_id.eq(new.institution_id),
+                needs::status.eq("open"),
+                needs::published_at.eq(now),
+                needs::deadline.eq(now + Duration::hours(i64::from(new.window_hours))),
+                needs::created_at.eq(now),
+                needs::updated_at.eq(now),
+            ))
+            .returning(needs::id)
+            .get_result(conn)?;
+        if let Some(product) = new.product_id {
+            diesel::update(products::table.find(product))
+                .set(products::applications.eq(products::applications + 1))
+                .execute(conn)?;
+        }
+        Ok(id)
+    }
+
+    /// The enterprise's needs, newest first, with the targeted product and institution names.
+    pub fn of_enterprise(conn: &mut DbConn, enterprise_id: i64) -> QueryResult<Vec<(Need, Option<String>, Option<String>)>> {
+        needs::table
+            .left_join(products::table)
+            .left_join(institutions::table.on(institutions::id.nullable().eq(needs::institution_id)))
+            .filter(needs::enterprise_id.eq(enterprise_id))
+            .order(needs::id.desc())
+            .select((Need::as_select(), products::name.nullable(), institutions::name.nullable()))
+            .load(conn)
+    }
+
+    pub fn amount(&self) -> Money {
+        Money::from_fen(self.amount_fen)
+    }
+
+    pub fn max_rate_text(&self) -> String {
+        Rate::from_units(self.max_rate).percent_text()
+    }
+
+    pub fn status_label(&self) -> &'static str {
+        status_label(&self.status)
+    }
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "draft" => "草稿",
+        "open" => "抢单中",
+        "awaiting_choice" => "待选择",
+        "matched" => "已选定银行",
+        "granted" => "已授信",
+        "expired" => "已过期",
+        "cancelled" => "已撤销",
+        _ => "未知",
+    }
+}
