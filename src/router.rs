@@ -9,8 +9,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::session;
 use crate::handlers::{
-    account, auth, bank_admin, catalogue, consents, credit_office, dashboard, disputes, health, home, imports, invitations, lists, needs,
-    portrait, products, register,
+    account, auth, bank_admin, catalogue, consents, credit_office, dashboard, disputes, health, home, imports,
+    invitations, lists, needs, portrait, products, register,
 };
 use crate::state::AppState;
 use crate::web;
@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         // Bank admin
         .route("/bank-admin", get(bank_admin::bank_admin_home))
         .route("/bank-admin/invitations", post(bank_admin::invite_officer))
+        .route("/bank-admin/officers/{id}", post(bank_admin::change_officer))
         .route("/bank-admin/products", get(products::products).post(products::create_product))
         .route("/bank-admin/products/new", get(products::new_product))
         .route("/bank-admin/products/{id}", get(products::edit_product).post(products::update_product))

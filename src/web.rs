@@ -151,6 +151,7 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "revoked" => "授权已撤回，该机构已无法查看您的信用画像。",
         "dispute_opened" => "异议已提交，信用办将在 20 日内答复，结果会通过邮件通知您。",
         "dispute_answered" => "已答复异议，企业将收到邮件通知。",
+        "officer_changed" => "已更新客户经理信息；停用的账号已立即退出登录。",
         "product_saved" => "产品已保存。",
         "product_published" => "产品已发布，企业可在金融超市中看到。",
         "product_withdrawn" => "产品已下架，不再接受新的申请。",

@@ -41,6 +41,10 @@ pub struct BankAdminHomePage {
 }
 
 impl BankAdminHomePage {
+    fn same_branch(&self, officer: &Option<i64>, branch: &i64) -> bool {
+        *officer == Some(*branch)
+    }
+
     fn branch_name(&self, id: &Option<i64>) -> String {
         self.branches.iter().find(|b| Some(b.id) == *id).map_or_else(|| "—".into(), |b| b.name.clone())
     }
@@ -119,4 +123,52 @@ pub async fn invite_officer(
         })
         .await?;
     Ok(Redirect::to("/bank-admin?notice=invited").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct OfficerForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    branch_id: String,
+}
+
+/// Disables, re-enables or moves one of the institution's officers.
+pub async fn change_officer(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Form(form): Form<OfficerForm>,
+) -> AppResult<Response> {
+    signed.require(Role::BankAdmin)?;
+    let institution_id = signed.user.institution_id.ok_or(AppError::Forbidden)?;
+    let (now, actor) = (state.clock.now(), signed.actor());
+    let branch: Option<i64> = form.branch_id.parse().ok();
+    let done = state
+        .db
+        .run(move |c| {
+            write_tx(c, |c| {
+                let (done, event) = match form.action.as_str() {
+                    "disable" => (User::set_disabled(c, id, institution_id, true)?, "officer_disabled"),
+                    "enable" => (User::set_disabled(c, id, institution_id, false)?, "officer_enabled"),
+                    "move" => {
+                        let own = Branch::of_institution(c, institution_id)?.into_iter().any(|b| Some(b.id) == branch);
+                        match branch.filter(|_| own) {
+                            Some(branch) => (User::move_to_branch(c, id, institution_id, branch)?, "officer_moved"),
+                            None => (false, "officer_moved"),
+                        }
+                    }
+                    _ => (false, "officer_changed"),
+                };
+                if done {
+                    crate::models::audit::record(c, &actor, event, Some(&format!("user:{id}")), "ok", now)?;
+                }
+                Ok::<_, AppError>(done)
+            })
+        })
+        .await?;
+    if !done {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to("/bank-admin?notice=officer_changed").into_response())
 }

@@ -70,7 +70,8 @@ impl CataloguePage {
 
 /// The signed-in enterprise's eligibility view, if the visitor is one.
 async fn viewer_applicant(state: &AppState, visitor: &Visitor) -> AppResult<Option<Applicant>> {
-    let Some(enterprise_id) = visitor.user().filter(|u| u.role() == Role::Enterprise).and_then(|u| u.enterprise_id) else {
+    let Some(enterprise_id) = visitor.user().filter(|u| u.role() == Role::Enterprise).and_then(|u| u.enterprise_id)
+    else {
         return Ok(None);
     };
     Ok(Some(state.db.run(move |c| Ok(applicant(c, enterprise_id)?)).await?))
@@ -80,7 +81,11 @@ fn today(state: &AppState) -> chrono::NaiveDate {
     crate::clock::beijing(state.clock.now()).date_naive()
 }
 
-pub async fn catalogue(State(state): State<AppState>, visitor: Visitor, Query(filter): Query<CatalogueFilter>) -> AppResult<CataloguePage> {
+pub async fn catalogue(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(filter): Query<CatalogueFilter>,
+) -> AppResult<CataloguePage> {
     let counted = filter.clone();
     let total = state.db.run(move |c| Ok(Product::catalogue(c, &counted, 0, 0)?.1)).await?;
     let pager = Pager::new(filter.page, 12, total);
@@ -172,7 +177,9 @@ pub async fn estimates(State(state): State<AppState>, signed: SignedIn) -> AppRe
         let reasons = ineligibility(&criteria, &applicant, today);
         match (reasons.first(), estimate(Money::from_fen(product.amount_min_fen), &criteria, &applicant)) {
             (None, Some((low, high))) => estimates.push(Estimate { product, institution, low, high }),
-            (None, None) => others.push((product, institution, "按您的经营规模，可申请额度低于产品最低额度".to_string())),
+            (None, None) => {
+                others.push((product, institution, "按您的经营规模，可申请额度低于产品最低额度".to_string()))
+            }
             (Some(reason), _) => others.push((product, institution, reason.clone())),
         }
     }

@@ -4,10 +4,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 
 use crate::auth::SignedIn;
@@ -16,7 +16,7 @@ use crate::domain::product::{GUARANTEES, guarantee_label, ineligibility};
 use crate::domain::{Money, Rate, Role};
 use crate::error::{AppError, AppResult};
 use crate::models::audit;
-use crate::models::need::{MAX_OPEN, NewNeed, Need, WINDOWS};
+use crate::models::need::{MAX_OPEN, Need, NewNeed, WINDOWS};
 use crate::models::product::{Product, applicant};
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout, NoticeQuery, notice};
@@ -106,19 +106,27 @@ async fn context(state: &AppState, signed: &SignedIn, product_id: Option<i64>) -
     let refusal = if applicant.dishonest {
         Some("您已被列入严重失信主体名单（存在未履行的失信被执行人记录），暂不能发布融资需求。履行法院判决义务并由法院移出名单后，信用办将据此更新记录；您也可以在信用画像中对有误的记录提出异议。".to_string())
     } else if open >= MAX_OPEN {
-        Some(format!("您已有 {open} 个进行中的融资需求，最多同时发布 {MAX_OPEN} 个。请等待银行报价或撤销其中一个后再发布。"))
+        Some(format!(
+            "您已有 {open} 个进行中的融资需求，最多同时发布 {MAX_OPEN} 个。请等待银行报价或撤销其中一个后再发布。"
+        ))
     } else {
         None
     };
     let today = crate::clock::beijing(state.clock.now()).date_naive();
-    let product_reasons = product.as_ref().map(|(p, _)| ineligibility(&p.criteria(), &applicant, today)).unwrap_or_default();
+    let product_reasons =
+        product.as_ref().map(|(p, _)| ineligibility(&p.criteria(), &applicant, today)).unwrap_or_default();
     Ok(Context { product, refusal, product_reasons })
 }
 
-pub async fn new_need(State(state): State<AppState>, signed: SignedIn, Query(query): Query<NewNeedQuery>) -> AppResult<NeedFormPage> {
+pub async fn new_need(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(query): Query<NewNeedQuery>,
+) -> AppResult<NeedFormPage> {
     signed.require(Role::Enterprise)?;
     let ctx = context(&state, &signed, query.product).await?;
-    let mut form = NeedForm { window: "72".into(), slots: "3".into(), guarantee: "credit".into(), ..NeedForm::default() };
+    let mut form =
+        NeedForm { window: "72".into(), slots: "3".into(), guarantee: "credit".into(), ..NeedForm::default() };
     if let Some((p, _)) = &ctx.product {
         form.product = p.id.to_string();
         form.term = p.term_min_months.max(12).min(p.term_max_months).to_string();
@@ -126,7 +134,8 @@ pub async fn new_need(State(state): State<AppState>, signed: SignedIn, Query(que
         form.guarantee = crate::models::product::unwrap(&p.guarantees).into_iter().next().unwrap_or_default();
     }
     let refusal = ctx.refusal.or_else(|| {
-        (!ctx.product_reasons.is_empty()).then(|| format!("您暂不符合该产品的申请条件：{}", ctx.product_reasons.join("；")))
+        (!ctx.product_reasons.is_empty())
+            .then(|| format!("您暂不符合该产品的申请条件：{}", ctx.product_reasons.join("；")))
     });
     Ok(NeedFormPage { layout: signed.layout(), form, errors: FormErrors::default(), product: ctx.product, refusal })
 }
@@ -203,7 +212,11 @@ fn validate(form: &NeedForm, product: Option<&Product>) -> Result<NewNeed, FormE
 }
 
 /// `POST /enterprise/needs`: checks the form and shows the confirmation step.
-pub async fn review_need(State(state): State<AppState>, signed: SignedIn, Form(form): Form<NeedForm>) -> AppResult<Response> {
+pub async fn review_need(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Form(form): Form<NeedForm>,
+) -> AppResult<Response> {
     signed.require(Role::Enterprise)?;
     let ctx = context(&state, &signed, form.product.parse().ok()).await?;
     let outcome = validate(&form, ctx.product.as_ref().map(|(p, _)| p));
@@ -221,14 +234,28 @@ pub async fn review_need(State(state): State<AppState>, signed: SignedIn, Form(f
 }
 
 /// `POST /enterprise/needs/publish`: publishes after the confirmation step, re-checking everything.
-pub async fn publish_need(State(state): State<AppState>, signed: SignedIn, Form(form): Form<NeedForm>) -> AppResult<Response> {
+pub async fn publish_need(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Form(form): Form<NeedForm>,
+) -> AppResult<Response> {
     signed.require(Role::Enterprise)?;
     let ctx = context(&state, &signed, form.product.parse().ok()).await?;
-    let need = match (ctx.refusal.is_none() && ctx.product_reasons.is_empty(), validate(&form, ctx.product.as_ref().map(|(p, _)| p))) {
+    let need = match (
+        ctx.refusal.is_none() && ctx.product_reasons.is_empty(),
+        validate(&form, ctx.product.as_ref().map(|(p, _)| p)),
+    ) {
         (true, Ok(need)) => need,
         (_, outcome) => {
-            let refusal = ctx.refusal.or_else(|| (!ctx.product_reasons.is_empty()).then(|| ctx.product_reasons.join("；")));
-            let page = NeedFormPage { layout: signed.layout(), form, errors: outcome.err().unwrap_or_default(), product: ctx.product, refusal };
+            let refusal =
+                ctx.refusal.or_else(|| (!ctx.product_reasons.is_empty()).then(|| ctx.product_reasons.join("；")));
+            let page = NeedFormPage {
+                layout: signed.layout(),
+                form,
+                errors: outcome.err().unwrap_or_default(),
+                product: ctx.product,
+                refusal,
+            };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -259,10 +286,14 @@ pub async fn publish_need(State(state): State<AppState>, signed: SignedIn, Form(
 pub struct NeedsPage {
     layout: Layout,
     notice: Option<&'static str>,
-    needs: Vec<(Need, Option<String>, Option<String>)>,
+    needs: Vec<crate::models::need::NeedLine>,
 }
 
-pub async fn needs(State(state): State<AppState>, signed: SignedIn, Query(query): Query<NoticeQuery>) -> AppResult<NeedsPage> {
+pub async fn needs(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(query): Query<NoticeQuery>,
+) -> AppResult<NeedsPage> {
     signed.require(Role::Enterprise)?;
     let enterprise_id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
     let needs = state.db.run(move |c| Ok(Need::of_enterprise(c, enterprise_id)?)).await?;

@@ -148,12 +148,16 @@ impl ProductForm {
         {
             errors.add("rate_max", "最高利率不能低于最低利率");
         }
-        let guarantees: Vec<String> =
-            GUARANTEES.iter().filter(|(g, _)| self.guarantees.iter().any(|x| x == g)).map(|(g, _)| g.to_string()).collect();
+        let guarantees: Vec<String> = GUARANTEES
+            .iter()
+            .filter(|(g, _)| self.guarantees.iter().any(|x| x == g))
+            .map(|(g, _)| g.to_string())
+            .collect();
         if guarantees.is_empty() {
             errors.add("guarantees", "请至少选择一种担保方式");
         }
-        let regions: Vec<String> = regions.iter().filter(|r| self.regions.contains(&r.code)).map(|r| r.code.clone()).collect();
+        let regions: Vec<String> =
+            regions.iter().filter(|r| self.regions.contains(&r.code)).map(|r| r.code.clone()).collect();
         let industries: Vec<String> = industry::SECTIONS
             .iter()
             .filter(|(code, _)| self.industries.iter().any(|x| x == code))
@@ -169,27 +173,31 @@ impl ProductForm {
             errors.add("min_years", "成立年限要求应为 0 到 50 年");
         }
         match (amount_min, amount_max, term_min, term_max, rate_min, rate_max, min_years) {
-            (Some(amount_min_fen), Some(amount_max_fen), Some(tmin), Some(tmax), Some(rmin), Some(rmax), Some(years))
-                if errors.is_empty() =>
-            {
-                Ok(ProductTerms {
-                    name,
-                    description,
-                    amount_min_fen,
-                    amount_max_fen,
-                    term_min_months: tmin,
-                    term_max_months: tmax,
-                    rate_min: rmin.units(),
-                    rate_max: rmax.units(),
-                    guarantees,
-                    regions,
-                    industries,
-                    programmes,
-                    min_grade,
-                    min_tax_grade,
-                    min_years: years,
-                })
-            }
+            (
+                Some(amount_min_fen),
+                Some(amount_max_fen),
+                Some(tmin),
+                Some(tmax),
+                Some(rmin),
+                Some(rmax),
+                Some(years),
+            ) if errors.is_empty() => Ok(ProductTerms {
+                name,
+                description,
+                amount_min_fen,
+                amount_max_fen,
+                term_min_months: tmin,
+                term_max_months: tmax,
+                rate_min: rmin.units(),
+                rate_max: rmax.units(),
+                guarantees,
+                regions,
+                industries,
+                programmes,
+                min_grade,
+                min_tax_grade,
+                min_years: years,
+            }),
             _ => Err(errors),
         }
     }
@@ -203,7 +211,11 @@ pub struct ProductsPage {
     products: Vec<Product>,
 }
 
-pub async fn products(State(state): State<AppState>, signed: SignedIn, Query(query): Query<NoticeQuery>) -> AppResult<ProductsPage> {
+pub async fn products(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(query): Query<NoticeQuery>,
+) -> AppResult<ProductsPage> {
     signed.require(Role::BankAdmin)?;
     let institution = signed.user.institution_id.ok_or(AppError::Forbidden)?;
     let products = state.db.run(move |c| Ok(Product::of_institution(c, institution)?)).await?;
@@ -270,7 +282,15 @@ async fn form_page(
     let id = product.as_ref().map(|p| p.id);
     let (regions, history) = state
         .db
-        .run(move |c| Ok((Region::all(c)?, match id { Some(id) => Product::history(c, id)?, None => Vec::new() })))
+        .run(move |c| {
+            Ok((
+                Region::all(c)?,
+                match id {
+                    Some(id) => Product::history(c, id)?,
+                    None => Vec::new(),
+                },
+            ))
+        })
         .await?;
     Ok(ProductFormPage { layout: signed.layout(), notice, product, form, errors, regions, history })
 }
@@ -281,7 +301,11 @@ pub async fn new_product(State(state): State<AppState>, signed: SignedIn) -> App
     form_page(&state, &signed, None, form, FormErrors::default(), None).await
 }
 
-pub async fn create_product(State(state): State<AppState>, signed: SignedIn, Form(form): Form<ProductForm>) -> AppResult<Response> {
+pub async fn create_product(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Form(form): Form<ProductForm>,
+) -> AppResult<Response> {
     signed.require(Role::BankAdmin)?;
     let institution = signed.user.institution_id.ok_or(AppError::Forbidden)?;
     let regions = state.db.run(|c| Ok(Region::all(c)?)).await?;
@@ -355,7 +379,10 @@ pub async fn update_product(
         .await?;
     if !saved {
         let mut errors = FormErrors::default();
-        errors.add("version", "保存失败：该产品已被其他人修改。下方显示的是您填写的内容，请刷新页面查看最新版本后再修改。");
+        errors.add(
+            "version",
+            "保存失败：该产品已被其他人修改。下方显示的是您填写的内容，请刷新页面查看最新版本后再修改。",
+        );
         let page = form_page(&state, &signed, Some(product), form, errors, None).await?;
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
@@ -365,7 +392,8 @@ pub async fn update_product(
 async fn set_status(state: AppState, signed: SignedIn, id: i64, status: &'static str) -> AppResult<Response> {
     signed.require(Role::BankAdmin)?;
     let product = own(&state, &signed, id).await?;
-    let (now, actor, user, institution) = (state.clock.now(), signed.actor(), Some(signed.user.id), product.institution_id);
+    let (now, actor, user, institution) =
+        (state.clock.now(), signed.actor(), Some(signed.user.id), product.institution_id);
     state
         .db
         .run(move |c| {
@@ -379,10 +407,18 @@ async fn set_status(state: AppState, signed: SignedIn, id: i64, status: &'static
     Ok(Redirect::to(&format!("/bank-admin/products/{id}?notice=product_{status}")).into_response())
 }
 
-pub async fn publish_product(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn publish_product(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     set_status(state, signed, id, "published").await
 }
 
-pub async fn withdraw_product(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn withdraw_product(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     set_status(state, signed, id, "withdrawn").await
 }

@@ -39,6 +39,9 @@ pub struct Need {
     pub updated_at: NaiveDateTime,
 }
 
+/// A need with the names of its targeted product and institution, if any.
+pub type NeedLine = (Need, Option<String>, Option<String>);
+
 /// A validated need, ready to publish.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewNeed {
@@ -93,7 +96,7 @@ impl Need {
     }
 
     /// The enterprise's needs, newest first, with the targeted product and institution names.
-    pub fn of_enterprise(conn: &mut DbConn, enterprise_id: i64) -> QueryResult<Vec<(Need, Option<String>, Option<String>)>> {
+    pub fn of_enterprise(conn: &mut DbConn, enterprise_id: i64) -> QueryResult<Vec<NeedLine>> {
         needs::table
             .left_join(products::table)
             .left_join(institutions::table.on(institutions::id.nullable().eq(needs::institution_id)))

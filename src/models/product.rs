@@ -137,7 +137,8 @@ impl Product {
 
     fn record(conn: &mut DbConn, id: i64, action: &str, user: Option<i64>, now: NaiveDateTime) -> QueryResult<()> {
         let product = products::table.find(id).select(Product::as_select()).first(conn)?;
-        let snapshot = serde_json::json!({ "status": product.status, "version": product.version, "terms": product.terms() });
+        let snapshot =
+            serde_json::json!({ "status": product.status, "version": product.version, "terms": product.terms() });
         diesel::insert_into(product_history::table)
             .values((
                 product_history::product_id.eq(id),
@@ -151,9 +152,21 @@ impl Product {
     }
 
     /// Creates a draft; returns its id.
-    pub fn create(conn: &mut DbConn, institution_id: i64, terms: &ProductTerms, user: Option<i64>, now: NaiveDateTime) -> QueryResult<i64> {
+    pub fn create(
+        conn: &mut DbConn,
+        institution_id: i64,
+        terms: &ProductTerms,
+        user: Option<i64>,
+        now: NaiveDateTime,
+    ) -> QueryResult<i64> {
         let id = diesel::insert_into(products::table)
-            .values((products::institution_id.eq(institution_id), columns(terms), products::status.eq("draft"), products::created_at.eq(now), products::updated_at.eq(now)))
+            .values((
+                products::institution_id.eq(institution_id),
+                columns(terms),
+                products::status.eq("draft"),
+                products::created_at.eq(now),
+                products::updated_at.eq(now),
+            ))
             .returning(products::id)
             .get_result(conn)?;
         Product::record(conn, id, "created", user, now)?;
@@ -185,15 +198,31 @@ impl Product {
     }
 
     /// Publishes or withdraws one of the institution's products.
-    pub fn set_status(conn: &mut DbConn, id: i64, institution_id: i64, status: &str, user: Option<i64>, now: NaiveDateTime) -> QueryResult<bool> {
+    pub fn set_status(
+        conn: &mut DbConn,
+        id: i64,
+        institution_id: i64,
+        status: &str,
+        user: Option<i64>,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
         let target = products::table.find(id).filter(products::institution_id.eq(institution_id));
         let changed = if status == "published" {
             diesel::update(target)
-                .set((products::status.eq(status), products::published_at.eq(now), products::updated_at.eq(now), products::version.eq(products::version + 1)))
+                .set((
+                    products::status.eq(status),
+                    products::published_at.eq(now),
+                    products::updated_at.eq(now),
+                    products::version.eq(products::version + 1),
+                ))
                 .execute(conn)?
         } else {
             diesel::update(target)
-                .set((products::status.eq(status), products::updated_at.eq(now), products::version.eq(products::version + 1)))
+                .set((
+                    products::status.eq(status),
+                    products::updated_at.eq(now),
+                    products::version.eq(products::version + 1),
+                ))
                 .execute(conn)?
         };
         if changed == 1 {
@@ -250,11 +279,19 @@ impl Product {
     }
 
     pub fn count_applied(conn: &mut DbConn, id: i64) -> QueryResult<()> {
-        diesel::update(products::table.find(id)).set(products::applications.eq(products::applications + 1)).execute(conn).map(drop)
+        diesel::update(products::table.find(id))
+            .set(products::applications.eq(products::applications + 1))
+            .execute(conn)
+            .map(drop)
     }
 
     /// The public catalogue: published products matching `filter`, sorted, one page.
-    pub fn catalogue(conn: &mut DbConn, filter: &CatalogueFilter, offset: i64, limit: i64) -> QueryResult<(Vec<(Product, String)>, i64)> {
+    pub fn catalogue(
+        conn: &mut DbConn,
+        filter: &CatalogueFilter,
+        offset: i64,
+        limit: i64,
+    ) -> QueryResult<(Vec<(Product, String)>, i64)> {
         let query = || {
             let mut query = products::table
                 .inner_join(institutions::table)
@@ -267,13 +304,17 @@ impl Product {
                 query = query.filter(products::term_min_months.le(term).and(products::term_max_months.ge(term)));
             }
             if !filter.guarantee.is_empty() {
-                query = query.filter(products::guarantees.like(format!("%,{},%", filter.guarantee.replace(['%', '_', ','], ""))));
+                query = query.filter(
+                    products::guarantees.like(format!("%,{},%", filter.guarantee.replace(['%', '_', ','], ""))),
+                );
             }
             if let Some(institution) = filter.institution {
                 query = query.filter(products::institution_id.eq(institution));
             }
             if !filter.programme.is_empty() {
-                query = query.filter(products::programmes.like(format!("%,{},%", filter.programme.replace(['%', '_', ','], ""))));
+                query = query.filter(
+                    products::programmes.like(format!("%,{},%", filter.programme.replace(['%', '_', ','], ""))),
+                );
             }
             if !filter.region.is_empty() {
                 let region = filter.region.replace(['%', '_', ','], "");
@@ -292,42 +333,45 @@ impl Product {
     }
 }
 
-fn columns(
-    t: &ProductTerms,
-) -> (
-    diesel::dsl::Eq<products::name, String>,
-    diesel::dsl::Eq<products::description, String>,
-    diesel::dsl::Eq<products::amount_min_fen, i64>,
-    diesel::dsl::Eq<products::amount_max_fen, i64>,
-    diesel::dsl::Eq<products::term_min_months, i32>,
-    diesel::dsl::Eq<products::term_max_months, i32>,
-    diesel::dsl::Eq<products::rate_min, i64>,
-    diesel::dsl::Eq<products::rate_max, i64>,
-    diesel::dsl::Eq<products::guarantees, String>,
-    diesel::dsl::Eq<products::regions, String>,
-    diesel::dsl::Eq<products::industries, String>,
-    diesel::dsl::Eq<products::programmes, String>,
-    diesel::dsl::Eq<products::min_grade, Option<String>>,
-    diesel::dsl::Eq<products::min_tax_grade, Option<String>>,
-    diesel::dsl::Eq<products::min_years, i32>,
-) {
-    (
-        products::name.eq(t.name.clone()),
-        products::description.eq(t.description.clone()),
-        products::amount_min_fen.eq(t.amount_min_fen),
-        products::amount_max_fen.eq(t.amount_max_fen),
-        products::term_min_months.eq(t.term_min_months),
-        products::term_max_months.eq(t.term_max_months),
-        products::rate_min.eq(t.rate_min),
-        products::rate_max.eq(t.rate_max),
-        products::guarantees.eq(wrap(&t.guarantees)),
-        products::regions.eq(wrap(&t.regions)),
-        products::industries.eq(wrap(&t.industries)),
-        products::programmes.eq(wrap(&t.programmes)),
-        products::min_grade.eq(t.min_grade.clone()),
-        products::min_tax_grade.eq(t.min_tax_grade.clone()),
-        products::min_years.eq(t.min_years),
-    )
+/// The product table's columns for a set of terms.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = products, treat_none_as_null = true)]
+struct Columns {
+    name: String,
+    description: String,
+    amount_min_fen: i64,
+    amount_max_fen: i64,
+    term_min_months: i32,
+    term_max_months: i32,
+    rate_min: i64,
+    rate_max: i64,
+    guarantees: String,
+    regions: String,
+    industries: String,
+    programmes: String,
+    min_grade: Option<String>,
+    min_tax_grade: Option<String>,
+    min_years: i32,
+}
+
+fn columns(t: &ProductTerms) -> Columns {
+    Columns {
+        name: t.name.clone(),
+        description: t.description.clone(),
+        amount_min_fen: t.amount_min_fen,
+        amount_max_fen: t.amount_max_fen,
+        term_min_months: t.term_min_months,
+        term_max_months: t.term_max_months,
+        rate_min: t.rate_min,
+        rate_max: t.rate_max,
+        guarantees: wrap(&t.guarantees),
+        regions: wrap(&t.regions),
+        industries: wrap(&t.industries),
+        programmes: wrap(&t.programmes),
+        min_grade: t.min_grade.clone(),
+        min_tax_grade: t.min_tax_grade.clone(),
+        min_years: t.min_years,
+    }
 }
 
 /// The catalogue's filters, all in the URL so that a search can be shared.

@@ -150,3 +150,34 @@ impl User {
             .load(conn)
     }
 }
+
+impl User {
+    /// Disables or re-enables an officer of `institution_id`; a disabled account's sessions end at once.
+    pub fn set_disabled(conn: &mut DbConn, id: i64, institution_id: i64, disabled: bool) -> QueryResult<bool> {
+        let changed = diesel::update(
+            users::table
+                .find(id)
+                .filter(users::institution_id.eq(institution_id))
+                .filter(users::role.eq(Role::Officer.as_str())),
+        )
+        .set(users::disabled.eq(disabled))
+        .execute(conn)?;
+        if changed == 1 && disabled {
+            crate::models::session::SessionRow::delete_for_user(conn, id)?;
+        }
+        Ok(changed == 1)
+    }
+
+    /// Moves an officer of `institution_id` to another of its branches.
+    pub fn move_to_branch(conn: &mut DbConn, id: i64, institution_id: i64, branch_id: i64) -> QueryResult<bool> {
+        let changed = diesel::update(
+            users::table
+                .find(id)
+                .filter(users::institution_id.eq(institution_id))
+                .filter(users::role.eq(Role::Officer.as_str())),
+        )
+        .set(users::branch_id.eq(branch_id))
+        .execute(conn)?;
+        Ok(changed == 1)
+    }
+}

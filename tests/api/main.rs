@@ -11,5 +11,6 @@ mod invitations;
 mod jobs;
 mod lists;
 mod portrait;
+mod products;
 mod registration;
 mod security;

@@ -11,7 +11,7 @@ use xinyidai::schema::{penalty_records, portrait_views, users};
 use crate::helpers::{PASSWORD, TestApp, start};
 
 /// An enterprise account with a tax record and an active penalty, evaluated.
-fn enterprise_with_records(app: &TestApp, username: &str) -> (i64, String) {
+pub fn enterprise_with_records(app: &TestApp, username: &str) -> (i64, String) {
     let user_id = app.user(Role::Enterprise, username);
     let conn = &mut *app.conn();
     let enterprise_id: i64 =
