@@ -10,7 +10,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::session;
 use crate::handlers::{
     account, auth, bank_admin, catalogue, consents, credit_office, dashboard, disputes, health, home, imports,
-    invitations, lists, needs, portrait, products, register,
+    invitations, lists, needs, portrait, products, register, subscriptions,
 };
 use crate::state::AppState;
 use crate::web;
@@ -43,6 +43,8 @@ pub fn router(state: AppState) -> Router {
         .route("/portraits/{id}", get(portrait::portrait))
         // Bank officer
         .route("/officer", get(dashboard::officer_home))
+        .route("/officer/subscriptions", get(subscriptions::subscriptions).post(subscriptions::subscribe))
+        .route("/officer/subscriptions/{id}/delete", post(subscriptions::unsubscribe))
         // Bank admin
         .route("/bank-admin", get(bank_admin::bank_admin_home))
         .route("/bank-admin/invitations", post(bank_admin::invite_officer))

@@ -18,3 +18,4 @@ pub mod needs;
 pub mod portrait;
 pub mod products;
 pub mod register;
+pub mod subscriptions;

@@ -83,13 +83,26 @@ pub async fn housekeeping(state: &AppState) -> Result<(), AppError> {
         .await
 }
 
-/// The worker loop: polls for jobs every second, tidies up every ten minutes,
-/// and keeps going through database outages.
+/// Sends the subscription digests that are due (at most one per officer per hour).
+pub async fn digests(state: &AppState) -> Result<usize, AppError> {
+    let (now, base) = (state.clock.now(), state.config.base_url.clone());
+    state.db.run(move |conn| Ok(crate::models::subscription::send_digests(conn, &base, now)?)).await
+}
+
+/// The worker loop: polls for jobs every second, sends digests every minute,
+/// tidies up every ten minutes, and keeps going through database outages.
 pub async fn work_forever(state: AppState) {
     let worker = format!("{}-{}", hostname(), std::process::id());
     tracing::info!(%worker, "job worker started");
     let mut last_housekeeping = std::time::Instant::now() - Duration::from_secs(3600);
+    let mut last_digest = last_housekeeping;
     loop {
+        if last_digest.elapsed() > Duration::from_secs(60) {
+            if let Err(e) = digests(&state).await {
+                tracing::warn!(error = %e, "subscription digests failed");
+            }
+            last_digest = std::time::Instant::now();
+        }
         if last_housekeeping.elapsed() > Duration::from_secs(600) {
             if let Err(e) = housekeeping(&state).await {
                 tracing::warn!(error = %e, "housekeeping failed");

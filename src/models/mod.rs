@@ -14,6 +14,7 @@ pub mod product;
 pub mod rate_limit;
 pub mod region;
 pub mod session;
+pub mod subscription;
 pub mod user;
 pub mod whitelist;
 

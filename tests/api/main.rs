@@ -14,3 +14,4 @@ mod portrait;
 mod products;
 mod registration;
 mod security;
+mod subscriptions;

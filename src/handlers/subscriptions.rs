@@ -1,0 +1,160 @@
+//! An officer's saved filters: new needs matching one are emailed in an hourly digest.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::auth::SignedIn;
+use crate::domain::credit::Grade;
+use crate::domain::{Money, Role, industry};
+use crate::error::{AppError, AppResult};
+use crate::models::region::Region;
+use crate::models::subscription::{NewSubscription, Subscription};
+use crate::state::AppState;
+use crate::web::{FormErrors, Layout, NoticeQuery, notice};
+
+#[derive(Deserialize, Default)]
+pub struct SubscriptionForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    amount_min: String,
+    #[serde(default)]
+    amount_max: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    industry: String,
+    #[serde(default)]
+    min_grade: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "officer/subscriptions.html")]
+pub struct SubscriptionsPage {
+    layout: Layout,
+    notice: Option<&'static str>,
+    subscriptions: Vec<Subscription>,
+    regions: Vec<Region>,
+    form: SubscriptionForm,
+    errors: FormErrors,
+}
+
+impl SubscriptionsPage {
+    fn industries(&self) -> &'static [(&'static str, &'static str)] {
+        &industry::SECTIONS
+    }
+    fn grades(&self) -> Vec<&'static str> {
+        Grade::ALL.iter().rev().map(|g| g.as_str()).collect()
+    }
+    fn describe(&self, s: &Subscription) -> String {
+        let mut parts = Vec::new();
+        match (s.amount_min_fen, s.amount_max_fen) {
+            (Some(low), Some(high)) => {
+                parts.push(format!("{} – {}", Money::from_fen(low).wan_text(), Money::from_fen(high).wan_text()))
+            }
+            (Some(low), None) => parts.push(format!("{} 以上", Money::from_fen(low).wan_text())),
+            (None, Some(high)) => parts.push(format!("{} 以下", Money::from_fen(high).wan_text())),
+            (None, None) => {}
+        }
+        if let Some(region) = &s.region {
+            parts.push(Region::name_of(&self.regions, region));
+        }
+        if let Some(code) = &s.industry {
+            parts.push(industry::name(code).unwrap_or("未知行业").to_string());
+        }
+        if let Some(grade) = &s.min_grade {
+            parts.push(format!("{grade} 及以上"));
+        }
+        if parts.is_empty() { "全部新需求".into() } else { parts.join(" · ") }
+    }
+}
+
+async fn page(
+    state: &AppState,
+    signed: &SignedIn,
+    form: SubscriptionForm,
+    errors: FormErrors,
+    notice: Option<&'static str>,
+) -> AppResult<SubscriptionsPage> {
+    let officer = signed.user.id;
+    let (subscriptions, regions) =
+        state.db.run(move |c| Ok((Subscription::of_officer(c, officer)?, Region::all(c)?))).await?;
+    Ok(SubscriptionsPage { layout: signed.layout(), notice, subscriptions, regions, form, errors })
+}
+
+pub async fn subscriptions(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(query): Query<NoticeQuery>,
+) -> AppResult<SubscriptionsPage> {
+    signed.require(Role::Officer)?;
+    page(&state, &signed, SubscriptionForm::default(), FormErrors::default(), notice(query.notice.as_deref())).await
+}
+
+fn wan(text: &str) -> Result<Option<i64>, ()> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let wan: rust_decimal::Decimal = text.parse().map_err(drop)?;
+    if wan <= rust_decimal::Decimal::ZERO || wan.scale() > 2 {
+        return Err(());
+    }
+    i64::try_from((wan * rust_decimal::Decimal::from(1_000_000)).round()).map(Some).map_err(drop)
+}
+
+pub async fn subscribe(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Form(form): Form<SubscriptionForm>,
+) -> AppResult<Response> {
+    signed.require(Role::Officer)?;
+    let mut errors = FormErrors::default();
+    let name = form.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 30 {
+        errors.add("name", "请给订阅起个名字（不超过 30 字），如：高新区科技企业");
+    }
+    let amount_min =
+        wan(&form.amount_min).map_err(|_| errors.add("amount_min", "请填写正确的金额（万元）")).ok().flatten();
+    let amount_max =
+        wan(&form.amount_max).map_err(|_| errors.add("amount_max", "请填写正确的金额（万元）")).ok().flatten();
+    if let (Some(low), Some(high)) = (amount_min, amount_max)
+        && low > high
+    {
+        errors.add("amount_max", "最高金额不能低于最低金额");
+    }
+    let regions = state.db.run(|c| Ok(Region::all(c)?)).await?;
+    let region = Some(form.region.clone()).filter(|r| regions.iter().any(|x| &x.code == r));
+    let industry = Some(form.industry.clone()).filter(|i| industry::name(i).is_some());
+    let min_grade = Grade::parse(&form.min_grade).map(|g| g.as_str().to_string());
+    if !errors.is_empty() {
+        let page = page(&state, &signed, form, errors, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let new = NewSubscription {
+        officer_id: signed.user.id,
+        name,
+        amount_min_fen: amount_min,
+        amount_max_fen: amount_max,
+        region,
+        industry,
+        min_grade,
+        created_at: state.clock.now(),
+    };
+    state.db.run(move |c| Ok(Subscription::create(c, &new)?)).await?;
+    Ok(Redirect::to("/officer/subscriptions?notice=subscribed").into_response())
+}
+
+pub async fn unsubscribe(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
+    signed.require(Role::Officer)?;
+    let officer = signed.user.id;
+    if !state.db.run(move |c| Ok(Subscription::delete(c, id, officer)?)).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to("/officer/subscriptions?notice=unsubscribed").into_response())
+}
