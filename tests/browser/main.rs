@@ -110,3 +110,56 @@ async fn the_enterprise_opens_its_portrait_and_disputes_an_item() -> WebDriverRe
     assert!(disputes.contains("处理中"));
     browser.finish().await
 }
+
+#[tokio::test]
+async fn a_bank_admin_publishes_a_product_that_a_visitor_finds_and_an_enterprise_qualifies_for() -> WebDriverResult<()>
+{
+    let browser = Browser::start().await;
+    let driver = &browser.driver;
+    browser.login("demo-bank-admin").await?;
+    driver.goto(browser.url("/bank-admin/products/new")).await?;
+    for (id, value) in [
+        ("name", "云海银行浏览器测试贷"),
+        ("amount_min", "20"),
+        ("amount_max", "880"),
+        ("term_min", "6"),
+        ("term_max", "24"),
+        ("rate_min", "3.15"),
+        ("rate_max", "3.95"),
+    ] {
+        driver.find(By::Id(id)).await?.send_keys(value).await?;
+    }
+    driver.find(By::Css("input[name=programmes][value='首贷']")).await?.click().await?;
+    browser.screenshot("product-form").await?;
+    driver.find(By::Css("form.product-form button[type=submit]")).await?.click().await?;
+    harness::wait_until_left(driver, "/bank-admin/products/new").await?;
+    driver.find(By::XPath("//button[text()='发布产品']")).await?.click().await?;
+    browser.wait_for_text("产品已发布", 10).await?;
+    driver.find(By::Css("form.logout button")).await?.click().await?;
+    driver.find(By::Css(".hero")).await?;
+
+    // A visitor filters the catalogue down to it.
+    driver.goto(browser.url("/products")).await?;
+    driver.find(By::Id("amount")).await?.send_keys("850").await?;
+    driver.find(By::Id("term")).await?.send_keys("6").await?;
+    driver.find(By::Css("#programme option[value='首贷']")).await?.click().await?;
+    driver.find(By::Css("form.catalogue-filters button[type=submit]")).await?.click().await?;
+    browser.wait_for_text("云海银行浏览器测试贷", 10).await?;
+    let names = driver.find_all(By::Css(".product-card h2")).await?;
+    assert_eq!(names.len(), 1, "850 万元 for 6 months with 首贷 leaves only the new product");
+    browser.screenshot("catalogue").await?;
+
+    // The demo enterprise sees whether it qualifies.
+    browser.login("demo-enterprise").await?;
+    driver.goto(browser.url("/products?sort=rate")).await?;
+    browser.wait_for_text("您符合申请条件", 10).await?;
+    driver.find(By::XPath("//a[text()='云海银行浏览器测试贷']")).await?.click().await?;
+    browser.wait_for_text("我能申请吗", 10).await?;
+    let verdict = driver.find(By::Css(".eligible, .ineligible")).await?.text().await?;
+    assert!(verdict.contains("符合"), "{verdict}");
+    browser.screenshot("product").await?;
+    driver.goto(browser.url("/enterprise/estimate")).await?;
+    browser.wait_for_text("可以申请", 10).await?;
+    browser.screenshot("estimate").await?;
+    browser.finish().await
+}
