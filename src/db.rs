@@ -66,6 +66,7 @@ impl r2d2::ManageConnection for Manager {
 pub struct Db {
     pub pool: Pool,
     pub backend: Backend,
+    manager: Manager,
 }
 
 impl Db {
@@ -90,8 +91,8 @@ impl Db {
             .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(3))
             .test_on_check_out(false)
-            .build_unchecked(manager);
-        Ok(Db { pool, backend: config.backend })
+            .build_unchecked(manager.clone());
+        Ok(Db { pool, backend: config.backend, manager })
     }
 
     /// Runs blocking database work off the async threads. A pool that cannot
@@ -108,6 +109,12 @@ impl Db {
         })
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("database task failed: {e}")))?
+    }
+
+    /// A connection of its own, outside the pool (contention tests, benchmarks).
+    pub fn connect_one(&self) -> anyhow::Result<DbConn> {
+        use r2d2::ManageConnection;
+        Ok(self.manager.connect()?)
     }
 
     /// Blocking access for the command line and the worker threads.

@@ -417,6 +417,44 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        accepted_offer_id -> Nullable<BigInt>,
+        overdue -> Bool,
+        republished_from -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    offers (id) {
+        id -> BigInt,
+        need_id -> BigInt,
+        institution_id -> BigInt,
+        officer_id -> BigInt,
+        amount_fen -> BigInt,
+        rate -> BigInt,
+        term_months -> Integer,
+        guarantee -> Text,
+        conditions -> Text,
+        valid_until -> Timestamp,
+        status -> Text,
+        contact_due -> Timestamp,
+        contacted_at -> Nullable<Timestamp>,
+        decision -> Nullable<Text>,
+        decision_due -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        approved_amount_fen -> Nullable<BigInt>,
+        approved_rate -> Nullable<BigInt>,
+        approved_term_months -> Nullable<Integer>,
+        decline_reason -> Nullable<Text>,
+        decision_note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    holidays (day) {
+        day -> Date,
+        name -> Text,
+        workday -> Bool,
     }
 }
 
@@ -457,7 +495,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     product_history,
     subscriptions,
     needs,
+    offers,
+    holidays,
 );
+diesel::joinable!(offers -> needs (need_id));
+diesel::joinable!(offers -> institutions (institution_id));
 diesel::joinable!(products -> institutions (institution_id));
 diesel::joinable!(product_history -> products (product_id));
 diesel::joinable!(needs -> enterprises (enterprise_id));

@@ -9,6 +9,7 @@ pub mod import_batch;
 pub mod institution;
 pub mod invitation;
 pub mod need;
+pub mod offer;
 pub mod portrait_view;
 pub mod product;
 pub mod rate_limit;

@@ -37,6 +37,9 @@ pub struct Need {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub accepted_offer_id: Option<i64>,
+    pub overdue: bool,
+    pub republished_from: Option<i64>,
 }
 
 /// A need with the names of its targeted product and institution, if any.

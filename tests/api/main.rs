@@ -5,6 +5,7 @@ mod helpers;
 
 mod access;
 mod auth;
+mod grabbing;
 mod health;
 mod imports;
 mod invitations;
