@@ -1,12 +1,15 @@
 //! Pure types and rules, no I/O: parsed values and the platform's vocabulary.
 
+pub mod calendar;
 pub mod credit;
 pub mod industry;
 pub mod money;
+pub mod need;
 pub mod password;
 pub mod product;
 pub mod rate;
 pub mod records;
+pub mod repayment;
 pub mod role;
 pub mod uscc;
 

@@ -1,0 +1,281 @@
+//! The life of a financing need (融资需求) as plain functions: its statuses,
+//! the events that move it, one `match` that says where each event leads,
+//! and the grab rule used to explain why an officer could not take a need.
+//! Offers' statuses live here too, since they change with the need's.
+
+use chrono::NaiveDateTime;
+
+/// Where a need is in its life. The strings are stored in `needs.status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NeedStatus {
+    Draft,
+    /// The window is running; banks may grab it.
+    Open,
+    /// The window ended with offers; the enterprise has to pick one.
+    AwaitingChoice,
+    /// The enterprise accepted an offer; the bank owes a credit decision.
+    Matched,
+    Granted,
+    /// The winning bank declined; the enterprise has neither accepted another
+    /// offer nor republished yet.
+    Declined,
+    Expired,
+    Cancelled,
+}
+
+impl NeedStatus {
+    pub const ALL: [NeedStatus; 8] = [
+        NeedStatus::Draft,
+        NeedStatus::Open,
+        NeedStatus::AwaitingChoice,
+        NeedStatus::Matched,
+        NeedStatus::Granted,
+        NeedStatus::Declined,
+        NeedStatus::Expired,
+        NeedStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NeedStatus::Draft => "draft",
+            NeedStatus::Open => "open",
+            NeedStatus::AwaitingChoice => "awaiting_choice",
+            NeedStatus::Matched => "matched",
+            NeedStatus::Granted => "granted",
+            NeedStatus::Declined => "declined",
+            NeedStatus::Expired => "expired",
+            NeedStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<NeedStatus> {
+        NeedStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            NeedStatus::Draft => "草稿",
+            NeedStatus::Open => "抢单中",
+            NeedStatus::AwaitingChoice => "待选择",
+            NeedStatus::Matched => "已选定银行",
+            NeedStatus::Granted => "已授信",
+            NeedStatus::Declined => "银行已拒绝",
+            NeedStatus::Expired => "已过期",
+            NeedStatus::Cancelled => "已撤销",
+        }
+    }
+
+    /// Counts against the enterprise's limit of open needs: everything still
+    /// in play, including a declined need waiting for the enterprise's next step.
+    pub fn is_active(self) -> bool {
+        matches!(self, NeedStatus::Open | NeedStatus::AwaitingChoice | NeedStatus::Matched | NeedStatus::Declined)
+    }
+
+    /// No event moves a need out of these.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, NeedStatus::Granted | NeedStatus::Expired | NeedStatus::Cancelled)
+    }
+
+    /// How the status reads at the start of a refusal ("该需求已过期，…").
+    fn situation(self) -> &'static str {
+        match self {
+            NeedStatus::Draft => "该需求尚未发布",
+            NeedStatus::Open => "该需求正在抢单中",
+            NeedStatus::AwaitingChoice => "该需求抢单已截止，正等待企业选择报价",
+            NeedStatus::Matched => "该需求已选定银行，正等待银行授信决定",
+            NeedStatus::Granted => "该需求已授信",
+            NeedStatus::Declined => "银行已拒绝该需求",
+            NeedStatus::Expired => "该需求已过期",
+            NeedStatus::Cancelled => "该需求已撤销",
+        }
+    }
+}
+
+/// What can happen to a need, by the enterprise, a bank or the clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NeedEvent {
+    /// The enterprise publishes its draft.
+    Publish,
+    /// The clock passes the deadline; `offers` is how many are still valid.
+    WindowEnded { offers: u32 },
+    /// The enterprise accepts an offer: during the window, after it, or
+    /// another still-valid one after the winning bank declined.
+    Accept,
+    /// The enterprise withdraws the need.
+    Cancel,
+    /// Every offer of a need awaiting a choice passed its valid-until.
+    OffersLapsed,
+    /// The winning bank grants credit.
+    Approve,
+    /// The winning bank declines, with a coded reason kept on the decision.
+    Decline,
+    /// The enterprise republishes a declined need for other banks.
+    Republish,
+}
+
+impl NeedEvent {
+    /// The action as a user would name it, for refusals ("不能接受报价").
+    fn action(self) -> &'static str {
+        match self {
+            NeedEvent::Publish => "发布",
+            NeedEvent::WindowEnded { .. } => "结束抢单",
+            NeedEvent::Accept => "接受报价",
+            NeedEvent::Cancel => "撤销",
+            NeedEvent::OffersLapsed => "按报价失效处理",
+            NeedEvent::Approve => "授信",
+            NeedEvent::Decline => "拒绝授信",
+            NeedEvent::Republish => "重新发布",
+        }
+    }
+}
+
+/// An event that does not apply to the need's status, with words a user can read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
+pub struct TransitionError {
+    pub from: NeedStatus,
+    pub event: NeedEvent,
+}
+
+impl TransitionError {
+    /// "该需求已过期，不能接受报价".
+    pub fn message(&self) -> String {
+        format!("{}，不能{}", self.from.situation(), self.event.action())
+    }
+}
+
+/// Where `event` takes a need in `status`; the whole diagram of product.md.
+///
+/// Decisions beyond the diagram:
+/// - A draft may be cancelled, so that abandoning it is recorded like any other change.
+/// - A matched need cannot be cancelled: the bank is already deciding.
+/// - Declining keeps the need `Declined` (active) until the enterprise acts:
+///   it accepts another still-valid offer (back to `Matched`; whether one is
+///   still valid is the database's guard, as for every acceptance), cancels,
+///   or republishes. Republishing creates a new need (the caller's job) and
+///   the old one becomes `Cancelled`: it leaves the active set so the pair
+///   counts once against the limit, and its remaining offers cannot be
+///   accepted alongside the new need's.
+/// - Offers lapsing while the window is still open change nothing: other
+///   banks may still grab; a declined need likewise waits for the enterprise.
+pub fn transition(status: NeedStatus, event: NeedEvent) -> Result<NeedStatus, TransitionError> {
+    use NeedEvent as E;
+    use NeedStatus as S;
+    let next = match (status, event) {
+        (S::Draft, E::Publish) => S::Open,
+        (S::Draft | S::Open | S::AwaitingChoice | S::Declined, E::Cancel) => S::Cancelled,
+        (S::Open, E::WindowEnded { offers: 0 }) => S::Expired,
+        (S::Open, E::WindowEnded { .. }) => S::AwaitingChoice,
+        (S::Open | S::AwaitingChoice | S::Declined, E::Accept) => S::Matched,
+        (S::AwaitingChoice, E::OffersLapsed) => S::Expired,
+        (S::Matched, E::Approve) => S::Granted,
+        (S::Matched, E::Decline) => S::Declined,
+        (S::Declined, E::Republish) => S::Cancelled,
+        _ => return Err(TransitionError { from: status, event }),
+    };
+    Ok(next)
+}
+
+/// What an offer's status can be. The strings are stored in the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OfferStatus {
+    Active,
+    Accepted,
+    /// The enterprise accepted another offer.
+    NotSelected,
+    /// Its valid-until passed.
+    Lapsed,
+    /// The bank let the need sit idle past its contact time; the slot went back to the hall.
+    Released,
+    Withdrawn,
+}
+
+impl OfferStatus {
+    pub const ALL: [OfferStatus; 6] = [
+        OfferStatus::Active,
+        OfferStatus::Accepted,
+        OfferStatus::NotSelected,
+        OfferStatus::Lapsed,
+        OfferStatus::Released,
+        OfferStatus::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferStatus::Active => "active",
+            OfferStatus::Accepted => "accepted",
+            OfferStatus::NotSelected => "not_selected",
+            OfferStatus::Lapsed => "lapsed",
+            OfferStatus::Released => "released",
+            OfferStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<OfferStatus> {
+        OfferStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OfferStatus::Active => "有效",
+            OfferStatus::Accepted => "已接受",
+            OfferStatus::NotSelected => "未被选中",
+            OfferStatus::Lapsed => "已失效",
+            OfferStatus::Released => "已释放名额",
+            OfferStatus::Withdrawn => "已撤回",
+        }
+    }
+}
+
+/// What the grab rule looks at in a need, seen by one institution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GrabState {
+    pub status: NeedStatus,
+    pub slots: i32,
+    pub slots_taken: i32,
+    pub deadline: NaiveDateTime,
+    pub institution_already_offered: bool,
+    /// Set when the need was aimed at one product: only its institution may take it.
+    pub targeted_institution: Option<i64>,
+}
+
+/// Why an institution cannot grab a need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GrabRefusal {
+    #[error("该需求已不在抢单中")]
+    NotOpen,
+    #[error("抢单已截止")]
+    WindowClosed,
+    #[error("该需求仅限指定机构")]
+    NotForYou,
+    #[error("贵机构已报价")]
+    AlreadyOffered,
+    #[error("名额已满")]
+    Full,
+}
+
+/// The grab rule, mirroring the database's guarded update (which is what
+/// enforces it under concurrency): used to tell an officer why a grab failed.
+/// The window is closed from the deadline itself on. Refusals are checked in
+/// the order that tells the officer most: the need's state, whether it is
+/// theirs to take, then the slots (a bank that filled the last slot itself
+/// hears that it already offered).
+pub fn can_grab(need: &GrabState, institution: i64, now: NaiveDateTime) -> Result<(), GrabRefusal> {
+    if need.status != NeedStatus::Open {
+        Err(GrabRefusal::NotOpen)
+    } else if now >= need.deadline {
+        Err(GrabRefusal::WindowClosed)
+    } else if need.targeted_institution.is_some_and(|target| target != institution) {
+        Err(GrabRefusal::NotForYou)
+    } else if need.institution_already_offered {
+        Err(GrabRefusal::AlreadyOffered)
+    } else if need.slots_taken >= need.slots {
+        Err(GrabRefusal::Full)
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[path = "need_tests.rs"]
+mod tests;
