@@ -12,7 +12,7 @@ use crate::schema::{institutions, needs, products};
 /// Open needs an enterprise may have at once.
 pub const MAX_OPEN: i64 = 3;
 /// The statuses in which a need still counts against that limit.
-pub const ACTIVE: [&str; 2] = ["open", "awaiting_choice"];
+pub const ACTIVE: [&str; 4] = ["open", "awaiting_choice", "matched", "declined"];
 
 pub const WINDOWS: [(i32, &str); 3] = [(24, "24 小时"), (72, "72 小时"), (168, "7 天")];
 
@@ -123,14 +123,17 @@ impl Need {
 }
 
 pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "draft" => "草稿",
-        "open" => "抢单中",
-        "awaiting_choice" => "待选择",
-        "matched" => "已选定银行",
-        "granted" => "已授信",
-        "expired" => "已过期",
-        "cancelled" => "已撤销",
-        _ => "未知",
+    crate::domain::need::NeedStatus::parse(status).map_or("未知", |s| s.label())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::need::NeedStatus;
+
+    #[test]
+    fn the_open_limit_counts_what_the_lifecycle_calls_active() {
+        for status in NeedStatus::ALL {
+            assert_eq!(super::ACTIVE.contains(&status.as_str()), status.is_active(), "{}", status.as_str());
+        }
     }
 }
