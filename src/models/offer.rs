@@ -9,8 +9,10 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error};
 
 use crate::db::{DbConn, write_tx};
+use crate::domain::need::{GrabRefusal, GrabState, NeedStatus, can_grab};
 use crate::domain::{Money, Rate};
 use crate::models::authorization::Authorization;
+use crate::models::need::Need;
 use crate::schema::{needs, offers};
 
 /// How long a grabbing bank may view the portrait after the window closes.
@@ -54,30 +56,8 @@ pub struct OfferTerms {
     pub valid_until: NaiveDateTime,
 }
 
-/// Why a grab did not get a slot, in words for the officer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    Closed,
-    Full,
-    AlreadyOffered,
-    NotForYou,
-    Gone,
-}
-
-impl Refusal {
-    pub fn message(self) -> &'static str {
-        match self {
-            Refusal::Closed => "抢单已截止：该需求的抢单时限已过。",
-            Refusal::Full => "名额已满：其他机构已抢完该需求的全部名额。",
-            Refusal::AlreadyOffered => "贵机构已对该需求报价，每家机构只能报价一次。",
-            Refusal::NotForYou => "该需求只面向指定机构的产品，贵机构不能抢单。",
-            Refusal::Gone => "该需求已不再接受报价（已撤销、已选定或已过期）。",
-        }
-    }
-}
-
 /// The result of a grab: the new offer, or why there was none.
-pub type Grab = Result<i64, Refusal>;
+pub type Grab = Result<i64, GrabRefusal>;
 
 /// Takes a slot and records the offer, or explains why not. Safe under any
 /// number of concurrent grabs on one or several app instances.
@@ -134,36 +114,30 @@ pub fn grab(
     match outcome {
         // A second offer from the same institution, from a concurrent request: the
         // whole transaction, slot included, was rolled back.
-        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(Err(Refusal::AlreadyOffered)),
+        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(Err(GrabRefusal::AlreadyOffered)),
         other => other,
     }
 }
 
-/// Why the guarded update found nothing to take.
-fn explain(conn: &mut DbConn, need_id: i64, institution_id: i64, now: NaiveDateTime) -> QueryResult<Refusal> {
-    let need: Option<(String, i32, i32, Option<NaiveDateTime>, Option<i64>)> = needs::table
-        .find(need_id)
-        .select((needs::status, needs::slots, needs::slots_taken, needs::deadline, needs::institution_id))
-        .first(conn)
-        .optional()?;
-    let Some((status, slots, taken, deadline, target)) = need else { return Ok(Refusal::Gone) };
+/// Why the guarded update found nothing to take, by the lifecycle's own rule.
+fn explain(conn: &mut DbConn, need_id: i64, institution_id: i64, now: NaiveDateTime) -> QueryResult<GrabRefusal> {
+    let need = needs::table.find(need_id).select(Need::as_select()).first(conn).optional()?;
+    let Some(need) = need else { return Ok(GrabRefusal::NotOpen) };
     let offered: bool = diesel::select(diesel::dsl::exists(
         offers::table.filter(offers::need_id.eq(need_id)).filter(offers::institution_id.eq(institution_id)),
     ))
     .get_result(conn)?;
-    Ok(if offered {
-        Refusal::AlreadyOffered
-    } else if target.is_some_and(|t| t != institution_id) {
-        Refusal::NotForYou
-    } else if status != "open" {
-        if deadline.is_some_and(|d| d <= now) { Refusal::Closed } else { Refusal::Gone }
-    } else if deadline.is_none_or(|d| d <= now) {
-        Refusal::Closed
-    } else if taken >= slots {
-        Refusal::Full
-    } else {
-        Refusal::Gone
-    })
+    let state = GrabState {
+        status: NeedStatus::parse(&need.status).unwrap_or(NeedStatus::Cancelled),
+        slots: need.slots,
+        slots_taken: need.slots_taken,
+        deadline: need.deadline.unwrap_or(now),
+        institution_already_offered: offered,
+        targeted_institution: need.institution_id,
+    };
+    // The update and this read are one transaction, so the rule agrees with it;
+    // a need that looks grabbable here was full at the instant of the update.
+    Ok(can_grab(&state, institution_id, now).err().unwrap_or(GrabRefusal::Full))
 }
 
 impl Offer {

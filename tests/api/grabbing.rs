@@ -4,9 +4,10 @@ use std::sync::{Arc, Barrier};
 
 use chrono::Duration;
 use diesel::prelude::*;
+use xinyidai::domain::need::GrabRefusal as Refusal;
 use xinyidai::domain::{Money, Rate, Role};
 use xinyidai::models::need::{Need, NewNeed};
-use xinyidai::models::offer::{OfferTerms, Refusal, grab};
+use xinyidai::models::offer::{OfferTerms, grab};
 use xinyidai::schema::{needs, offers, users};
 
 use crate::helpers::{TestApp, start};
@@ -130,7 +131,7 @@ async fn grabs_at_the_deadline_boundary() {
     let just_before = grab_all(&app, need, &grabbers[..1], deadline - Duration::milliseconds(1));
     assert!(just_before[0].is_ok(), "a grab one millisecond before the deadline counts");
     let at = grab_all(&app, need, &grabbers[1..], deadline);
-    assert_eq!(at[0], Err(Refusal::Closed), "at the deadline the window is closed");
+    assert_eq!(at[0], Err(Refusal::WindowClosed), "at the deadline the window is closed");
     let count: i64 = offers::table.filter(offers::need_id.eq(need)).count().get_result(&mut *app.conn()).unwrap();
     assert_eq!(count, 1);
 }
