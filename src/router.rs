@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/bank-admin", get(bank_admin::bank_admin_home))
         .route("/bank-admin/invitations", post(bank_admin::invite_officer))
         .route("/bank-admin/officers/{id}", post(bank_admin::change_officer))
+        .route("/bank-admin/branches", post(bank_admin::add_branch))
         .route("/bank-admin/products", get(products::products).post(products::create_product))
         .route("/bank-admin/products/new", get(products::new_product))
         .route("/bank-admin/products/{id}", get(products::edit_product).post(products::update_product))

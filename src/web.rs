@@ -156,6 +156,7 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "revoked" => "授权已撤回，该机构已无法查看您的信用画像。",
         "dispute_opened" => "异议已提交，信用办将在 20 日内答复，结果会通过邮件通知您。",
         "dispute_answered" => "已答复异议，企业将收到邮件通知。",
+        "branch_added" => "支行已添加。",
         "subscribed" => "订阅已保存，有符合条件的新需求时将邮件提醒您。",
         "unsubscribed" => "订阅已删除。",
         "officer_changed" => "已更新客户经理信息；停用的账号已立即退出登录。",

@@ -38,6 +38,9 @@ pub struct BankAdminHomePage {
     invitations: Vec<Invitation>,
     form: InviteForm,
     errors: FormErrors,
+    regions: Vec<crate::models::region::Region>,
+    /// Published products, applications to them, offers made.
+    figures: (i64, i64, i64),
 }
 
 impl BankAdminHomePage {
@@ -59,7 +62,7 @@ async fn page(
 ) -> AppResult<BankAdminHomePage> {
     let institution_id = signed.user.institution_id.ok_or(AppError::Forbidden)?;
     let now = state.clock.now();
-    let (institution, branches, people, invitations) = state
+    let (institution, branches, people, invitations, regions, figures) = state
         .db
         .run(move |c| {
             Ok((
@@ -67,10 +70,23 @@ async fn page(
                 Branch::of_institution(c, institution_id)?,
                 User::of_institution(c, institution_id)?,
                 Invitation::pending_of_institution(c, institution_id, now)?,
+                crate::models::region::Region::all(c)?,
+                Institution::figures(c, institution_id)?,
             ))
         })
         .await?;
-    Ok(BankAdminHomePage { layout: signed.layout(), notice, institution, branches, people, invitations, form, errors })
+    Ok(BankAdminHomePage {
+        layout: signed.layout(),
+        notice,
+        institution,
+        branches,
+        people,
+        invitations,
+        form,
+        errors,
+        regions,
+        figures,
+    })
 }
 
 pub async fn bank_admin_home(
@@ -171,4 +187,52 @@ pub async fn change_officer(
         return Err(AppError::NotFound);
     }
     Ok(Redirect::to("/bank-admin?notice=officer_changed").into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct BranchForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    region: String,
+}
+
+/// Adds a branch to the admin's own institution.
+pub async fn add_branch(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Form(form): Form<BranchForm>,
+) -> AppResult<Response> {
+    signed.require(Role::BankAdmin)?;
+    let institution_id = signed.user.institution_id.ok_or(AppError::Forbidden)?;
+    let name = form.name.trim().to_string();
+    let (regions, branches) = state
+        .db
+        .run(move |c| Ok((crate::models::region::Region::all(c)?, Branch::of_institution(c, institution_id)?)))
+        .await?;
+    let mut errors = FormErrors::default();
+    if name.chars().count() < 2 || name.chars().count() > 30 {
+        errors.add("branch_name", "请填写支行名称（2 到 30 个字）");
+    } else if branches.iter().any(|b| b.name == name) {
+        errors.add("branch_name", "已有同名支行");
+    }
+    if !regions.iter().any(|r| r.code == form.region) {
+        errors.add("branch_region", "请选择支行所在区域");
+    }
+    if !errors.is_empty() {
+        let page = page(&state, &signed, InviteForm::default(), errors, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let (now, actor, region) = (state.clock.now(), signed.actor(), form.region.clone());
+    state
+        .db
+        .run(move |c| {
+            write_tx(c, |c| {
+                let id = Branch::create(c, institution_id, &name, &region, now)?;
+                crate::models::audit::record(c, &actor, "branch_created", Some(&format!("branch:{id}")), "ok", now)?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    Ok(Redirect::to("/bank-admin?notice=branch_added").into_response())
 }

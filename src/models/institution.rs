@@ -75,6 +75,22 @@ impl Institution {
     pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
         institutions::table.count().get_result(conn)
     }
+
+    /// The institution's own figures: published products, applications to them, offers made.
+    pub fn figures(conn: &mut DbConn, id: i64) -> QueryResult<(i64, i64, i64)> {
+        use crate::schema::{offers, products};
+        let published: i64 = products::table
+            .filter(products::institution_id.eq(id))
+            .filter(products::status.eq("published"))
+            .count()
+            .get_result(conn)?;
+        let applications: Option<i64> = products::table
+            .filter(products::institution_id.eq(id))
+            .select(diesel::dsl::sum(products::applications))
+            .first(conn)?;
+        let offered: i64 = offers::table.filter(offers::institution_id.eq(id)).count().get_result(conn)?;
+        Ok((published, applications.unwrap_or(0), offered))
+    }
 }
 
 impl Branch {

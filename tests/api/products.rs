@@ -425,3 +425,21 @@ async fn a_disabled_officers_session_ends_at_once() {
         other.submit("/bank-admin", &format!("/bank-admin/officers/{officer_id}"), &[("action", "enable")]).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_bank_admin_adds_branches_and_sees_its_figures() {
+    let app = TestApp::new();
+    app.user(Role::BankAdmin, "admin");
+    let admin = app.client();
+    admin.login("admin", PASSWORD).await;
+    let added =
+        admin.submit("/bank-admin", "/bank-admin/branches", &[("name", "高新支行"), ("region", "990102")]).await;
+    assert_eq!(added.location(), Some("/bank-admin?notice=branch_added"));
+    let page = admin.get("/bank-admin").await;
+    assert!(page.body.contains("<li>高新支行</li>"));
+    assert!(page.body.contains("已发布产品"));
+    let again =
+        admin.submit("/bank-admin", "/bank-admin/branches", &[("name", "高新支行"), ("region", "990102")]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("已有同名支行"));
+}
