@@ -192,7 +192,7 @@ pub fn recompute_one(
     let established: Option<NaiveDate> = enterprises::table
         .filter(enterprises::uscc.eq(uscc))
         .select(enterprises::established_on)
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let (Some(established_on), Ok(code)) = (established, Uscc::parse(uscc)) else { return Ok(None) };
     let evaluation = Records::load(conn, uscc)?.evaluate(&code, established_on, as_of);
