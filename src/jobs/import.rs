@@ -128,12 +128,22 @@ pub fn run_timed(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<Ti
         let now = clock.now();
         let mut rows = crate::imports::parse(kind, ChunkReader::new(db.get()?, batch_id), today)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        for record in rows.by_ref().flatten() {
-            match credit_record::store(c, &record, &provenance, now)? {
-                Change::Unchanged => unchanged += 1,
-                Change::Inserted | Change::Updated => {
-                    changed += 1;
-                    touched.insert(uscc_of(&record).to_string());
+        let mut chunk = Vec::with_capacity(credit_record::CHUNK);
+        loop {
+            chunk.clear();
+            chunk.extend(rows.by_ref().flatten().take(credit_record::CHUNK));
+            if chunk.is_empty() {
+                break;
+            }
+            for (record, change) in chunk.iter().zip(credit_record::store_many(c, &chunk, &provenance, now)?) {
+                match change {
+                    Change::Unchanged => unchanged += 1,
+                    Change::Inserted | Change::Updated => {
+                        changed += 1;
+                        if !touched.contains(uscc_of(record)) {
+                            touched.insert(uscc_of(record).to_string());
+                        }
+                    }
                 }
             }
         }
