@@ -117,6 +117,19 @@ fn sqlite_path(url: &str) -> &str {
     url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
 }
 
+/// Runs a statement on the backend's own connection (`$c` is a
+/// `SqliteConnection` in one arm, a `PgConnection` in the other): diesel's
+/// `MultiConnection` cannot run a multi-row INSERT.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($c) => $body,
+            $crate::db::DbConn::Postgres($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
 /// Applies every pending migration of the connection's backend.
 pub fn migrate(conn: &mut DbConn) -> anyhow::Result<()> {
     let applied = match conn {

@@ -15,7 +15,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::db::DbConn;
+use crate::db::{DbConn, on_backend};
 use crate::domain::records::{
     HonourRecord, PenaltyRecord, PenaltyStatus, PropertyRecord, Record, RegistryRecord, SocialSecurityRecord,
     TaxRecord, UtilityRecord,
@@ -149,17 +149,6 @@ pub struct RegistryRow {
 pub const CHUNK: usize = 1000;
 /// Rows per multi-row INSERT (a registry row binds 14 values).
 const ROWS_PER_INSERT: usize = 500;
-
-/// Runs a statement on the backend's own connection: diesel's
-/// `MultiConnection` cannot run a multi-row INSERT.
-macro_rules! on_backend {
-    ($conn:expr, |$c:ident| $body:expr) => {
-        match $conn {
-            DbConn::Sqlite($c) => $body,
-            DbConn::Postgres($c) => $body,
-        }
-    };
-}
 
 /// A kind of stored row: its natural key, and how rows are found, inserted and updated.
 trait Stored: Clone + PartialEq + Sized {
