@@ -279,7 +279,7 @@ pub fn recompute_one(
 
 /// Recomputes the evaluations of `usccs`, a few hundred per transaction.
 pub fn recompute<'a>(db: &Db, clock: &dyn Clock, usccs: impl Iterator<Item = &'a str>) -> anyhow::Result<usize> {
-    let mut conn = db.get()?;
+    let mut conn = db.get_streaming()?;
     let as_of = crate::clock::beijing(clock.now()).date_naive();
     let mut usccs = usccs.peekable();
     let mut done = 0;

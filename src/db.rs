@@ -22,6 +22,14 @@ pub enum DbConn {
 
 pub type Pool = r2d2::Pool<Manager>;
 
+/// Page cache and memory-mapped I/O of a SQLite connection in the pool:
+/// 64 MiB of cache and up to 256 MiB of the file mapped.
+const SQLITE_MEMORY: &str = "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;";
+/// The same for a connection that streams through far more data than it
+/// reads twice (an import, a recompute of every enterprise): 16 MiB of cache
+/// and no mapping, so that its memory stays flat whatever the size of the file.
+const SQLITE_STREAMING_MEMORY: &str = "PRAGMA cache_size = -16384; PRAGMA mmap_size = 0;";
+
 /// Opens connections of the configured backend; never guesses from the URL by trial.
 #[derive(Clone, Debug)]
 pub struct Manager {
@@ -39,11 +47,10 @@ impl r2d2::ManageConnection for Manager {
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.url)?;
                 conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA mmap_size = 268435456; \
-                     PRAGMA cache_size = -65536;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                conn.batch_execute(SQLITE_MEMORY).map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(conn))
             }
         }
@@ -110,6 +117,43 @@ impl Db {
     /// Blocking access for the command line and the worker threads.
     pub fn get(&self) -> anyhow::Result<r2d2::PooledConnection<Manager>> {
         Ok(self.pool.get()?)
+    }
+
+    /// A connection for bulk work (blocking): on SQLite its page cache is
+    /// small and the file is not memory-mapped until it goes back to the pool.
+    pub fn get_streaming(&self) -> anyhow::Result<StreamingConn> {
+        let mut conn = self.pool.get()?;
+        if let DbConn::Sqlite(c) = &mut *conn {
+            c.batch_execute(SQLITE_STREAMING_MEMORY)?;
+        }
+        Ok(StreamingConn(conn))
+    }
+}
+
+/// A pooled connection set up by [`Db::get_streaming`]; the pool's settings
+/// are restored when it is dropped.
+pub struct StreamingConn(r2d2::PooledConnection<Manager>);
+
+impl std::ops::Deref for StreamingConn {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for StreamingConn {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        &mut self.0
+    }
+}
+
+impl Drop for StreamingConn {
+    fn drop(&mut self) {
+        if let DbConn::Sqlite(c) = &mut *self.0
+            && let Err(error) = c.batch_execute(SQLITE_MEMORY)
+        {
+            tracing::warn!(%error, "could not restore the connection's cache settings");
+        }
     }
 }
 

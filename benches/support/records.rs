@@ -27,7 +27,7 @@ macro_rules! insert_many {
 /// Enterprises `0..count`, each with 2 tax years, 6 months of electricity,
 /// 3 months of social security, and one in 25 with a penalty. Returns the rows stored.
 pub fn seed(db: &Db, count: usize, last_month: NaiveDate, now: NaiveDateTime) -> anyhow::Result<usize> {
-    let mut conn = db.get()?;
+    let mut conn = db.get_streaming()?;
     let as_of = last_month;
     let (department, batch_id) = ("基准数据", None);
     let mut stored = 0;

@@ -75,7 +75,7 @@ pub fn run(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<()> {
 pub fn run_timed(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<Timings> {
     let mut timings = Timings::default();
     let started = Instant::now();
-    let mut conn = db.get()?;
+    let mut conn = db.get_streaming()?;
     let batch = ImportBatch::find(&mut conn, batch_id)?;
     if batch.is_finished() {
         return Ok(timings);
@@ -86,7 +86,7 @@ pub fn run_timed(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<Ti
 
     // Pass one: validate, record rejected rows, show progress.
     let read = Arc::new(AtomicU64::new(0));
-    let reader = Counting { inner: ChunkReader::new(db.get()?, batch_id), count: read.clone() };
+    let reader = Counting { inner: ChunkReader::new(db.get_streaming()?, batch_id), count: read.clone() };
     let mut rows = match crate::imports::parse(kind, reader, today) {
         Ok(rows) => rows,
         Err(error) => {
@@ -126,7 +126,7 @@ pub fn run_timed(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<Ti
         }
         let (mut changed, mut unchanged, mut touched) = (0i64, 0i64, BTreeSet::new());
         let now = clock.now();
-        let mut rows = crate::imports::parse(kind, ChunkReader::new(db.get()?, batch_id), today)
+        let mut rows = crate::imports::parse(kind, ChunkReader::new(db.get_streaming()?, batch_id), today)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut chunk = Vec::with_capacity(credit_record::CHUNK);
         loop {
