@@ -3,12 +3,14 @@
 //! factor's contribution. Recomputed after each import for the enterprises
 //! the import touched, not for all.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
-use crate::db::{Db, DbConn, write_tx};
+use crate::db::{Db, DbConn, on_backend, write_tx};
 use crate::domain::credit::{EnterpriseFacts, Evaluation, evaluate};
 use crate::domain::records::*;
 use crate::domain::{Money, Uscc};
@@ -20,6 +22,8 @@ use crate::schema::{
 
 /// Enterprises evaluated per write transaction.
 const BATCH: usize = 500;
+/// Evaluations per multi-row INSERT.
+const ROWS_PER_INSERT: usize = 250;
 
 /// A factor as stored (JSON) and shown on the portrait.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -45,38 +49,50 @@ pub struct Records {
 
 impl Records {
     pub fn load(conn: &mut DbConn, uscc: &str) -> QueryResult<Records> {
-        Ok(Records {
-            tax: tax_records::table
-                .filter(tax_records::uscc.eq(uscc))
-                .order(tax_records::year)
-                .select((tax_records::id, TaxRow::as_select()))
-                .load(conn)?,
-            utilities: utility_records::table
-                .filter(utility_records::uscc.eq(uscc))
-                .order((utility_records::month, utility_records::utility))
-                .select((utility_records::id, UtilityRow::as_select()))
-                .load(conn)?,
-            property: property_records::table
-                .filter(property_records::uscc.eq(uscc))
-                .order(property_records::certificate_no)
-                .select((property_records::id, PropertyRow::as_select()))
-                .load(conn)?,
-            social_security: social_security_records::table
-                .filter(social_security_records::uscc.eq(uscc))
-                .order(social_security_records::month)
-                .select((social_security_records::id, SocialSecurityRow::as_select()))
-                .load(conn)?,
-            penalties: penalty_records::table
-                .filter(penalty_records::uscc.eq(uscc))
-                .order(penalty_records::decided_on.desc())
-                .select((penalty_records::id, PenaltyRow::as_select()))
-                .load(conn)?,
-            honours: honour_records::table
-                .filter(honour_records::uscc.eq(uscc))
-                .order(honour_records::awarded_on.desc())
-                .select((honour_records::id, HonourRow::as_select()))
-                .load(conn)?,
-        })
+        Ok(Records::load_many(conn, &[uscc])?.remove(uscc).unwrap_or_default())
+    }
+
+    /// The records of several enterprises, by USCC, with one query per table;
+    /// each enterprise's records in the order `load` gives them.
+    pub fn load_many(conn: &mut DbConn, usccs: &[&str]) -> QueryResult<HashMap<String, Records>> {
+        let mut all: HashMap<String, Records> = HashMap::new();
+        let tax: Vec<(i64, TaxRow)> = tax_records::table
+            .filter(tax_records::uscc.eq_any(usccs))
+            .order((tax_records::uscc, tax_records::year))
+            .select((tax_records::id, TaxRow::as_select()))
+            .load(conn)?;
+        group(&mut all, tax, |r| &r.uscc, |all| &mut all.tax);
+        let utilities: Vec<(i64, UtilityRow)> = utility_records::table
+            .filter(utility_records::uscc.eq_any(usccs))
+            .order((utility_records::uscc, utility_records::month, utility_records::utility))
+            .select((utility_records::id, UtilityRow::as_select()))
+            .load(conn)?;
+        group(&mut all, utilities, |r| &r.uscc, |all| &mut all.utilities);
+        let property: Vec<(i64, PropertyRow)> = property_records::table
+            .filter(property_records::uscc.eq_any(usccs))
+            .order((property_records::uscc, property_records::certificate_no))
+            .select((property_records::id, PropertyRow::as_select()))
+            .load(conn)?;
+        group(&mut all, property, |r| &r.uscc, |all| &mut all.property);
+        let social_security: Vec<(i64, SocialSecurityRow)> = social_security_records::table
+            .filter(social_security_records::uscc.eq_any(usccs))
+            .order((social_security_records::uscc, social_security_records::month))
+            .select((social_security_records::id, SocialSecurityRow::as_select()))
+            .load(conn)?;
+        group(&mut all, social_security, |r| &r.uscc, |all| &mut all.social_security);
+        let penalties: Vec<(i64, PenaltyRow)> = penalty_records::table
+            .filter(penalty_records::uscc.eq_any(usccs))
+            .order((penalty_records::uscc, penalty_records::decided_on.desc(), penalty_records::id))
+            .select((penalty_records::id, PenaltyRow::as_select()))
+            .load(conn)?;
+        group(&mut all, penalties, |r| &r.uscc, |all| &mut all.penalties);
+        let honours: Vec<(i64, HonourRow)> = honour_records::table
+            .filter(honour_records::uscc.eq_any(usccs))
+            .order((honour_records::uscc, honour_records::awarded_on.desc(), honour_records::id))
+            .select((honour_records::id, HonourRow::as_select()))
+            .load(conn)?;
+        group(&mut all, honours, |r| &r.uscc, |all| &mut all.honours);
+        Ok(all)
     }
 
     /// The evaluation of these records for an enterprise established on `established_on`.
@@ -181,6 +197,63 @@ impl Records {
     }
 }
 
+/// Appends each row to the records of its enterprise, keeping the query's order.
+fn group<R>(
+    all: &mut HashMap<String, Records>,
+    rows: Vec<(i64, R)>,
+    uscc: fn(&R) -> &String,
+    list: fn(&mut Records) -> &mut Vec<(i64, R)>,
+) {
+    for (id, row) in rows {
+        let records = match all.get_mut(uscc(&row)) {
+            Some(records) => records,
+            None => all.entry(uscc(&row).clone()).or_default(),
+        };
+        list(records).push((id, row));
+    }
+}
+
+/// An evaluation as stored, with every factor's contribution (JSON).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = credit_evaluations, primary_key(uscc))]
+struct EvaluationRow<'a> {
+    uscc: &'a str,
+    model_version: &'a str,
+    score: i32,
+    grade: &'a str,
+    risk_level: &'a str,
+    dishonest: bool,
+    factors: String,
+    computed_at: chrono::NaiveDateTime,
+}
+
+impl<'a> EvaluationRow<'a> {
+    fn new(uscc: &'a str, evaluation: &'a Evaluation, now: chrono::NaiveDateTime) -> EvaluationRow<'a> {
+        let factors: Vec<StoredFactor> = evaluation
+            .factors
+            .iter()
+            .map(|f| StoredFactor {
+                code: f.code.into(),
+                label: f.label.into(),
+                points: f.points,
+                max_points: f.max_points,
+                explanation: f.explanation.clone(),
+                advice: f.advice.clone(),
+            })
+            .collect();
+        EvaluationRow {
+            uscc,
+            model_version: evaluation.model_version,
+            score: i32::from(evaluation.score),
+            grade: evaluation.grade.as_str(),
+            risk_level: evaluation.risk.as_str(),
+            dishonest: evaluation.dishonest,
+            factors: serde_json::to_string(&factors).unwrap_or_default(),
+            computed_at: now,
+        }
+    }
+}
+
 /// Evaluates one enterprise on record and stores the result; None when the
 /// USCC is not an enterprise on record.
 pub fn recompute_one(
@@ -192,36 +265,14 @@ pub fn recompute_one(
     let established: Option<NaiveDate> = enterprises::table
         .filter(enterprises::uscc.eq(uscc))
         .select(enterprises::established_on)
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let (Some(established_on), Ok(code)) = (established, Uscc::parse(uscc)) else { return Ok(None) };
     let evaluation = Records::load(conn, uscc)?.evaluate(&code, established_on, as_of);
-    let factors: Vec<StoredFactor> = evaluation
-        .factors
-        .iter()
-        .map(|f| StoredFactor {
-            code: f.code.into(),
-            label: f.label.into(),
-            points: f.points,
-            max_points: f.max_points,
-            explanation: f.explanation.clone(),
-            advice: f.advice.clone(),
-        })
-        .collect();
-    let values = (
-        credit_evaluations::model_version.eq(evaluation.model_version),
-        credit_evaluations::score.eq(i32::from(evaluation.score)),
-        credit_evaluations::grade.eq(evaluation.grade.as_str()),
-        credit_evaluations::risk_level.eq(evaluation.risk.as_str()),
-        credit_evaluations::dishonest.eq(evaluation.dishonest),
-        credit_evaluations::factors.eq(serde_json::to_string(&factors).unwrap_or_default()),
-        credit_evaluations::computed_at.eq(now),
-    );
-    let updated = diesel::update(credit_evaluations::table.find(uscc)).set(values.clone()).execute(conn)?;
+    let row = EvaluationRow::new(uscc, &evaluation, now);
+    let updated = diesel::update(credit_evaluations::table.find(uscc)).set(&row).execute(conn)?;
     if updated == 0 {
-        diesel::insert_into(credit_evaluations::table)
-            .values((credit_evaluations::uscc.eq(uscc), values))
-            .execute(conn)?;
+        diesel::insert_into(credit_evaluations::table).values(&row).execute(conn)?;
     }
     crate::models::whitelist::refresh_one(conn, uscc)?;
     Ok(Some(evaluation))
@@ -229,22 +280,61 @@ pub fn recompute_one(
 
 /// Recomputes the evaluations of `usccs`, a few hundred per transaction.
 pub fn recompute<'a>(db: &Db, clock: &dyn Clock, usccs: impl Iterator<Item = &'a str>) -> anyhow::Result<usize> {
-    let mut conn = db.get()?;
+    let mut conn = db.get_streaming()?;
     let as_of = crate::clock::beijing(clock.now()).date_naive();
     let mut usccs = usccs.peekable();
     let mut done = 0;
     while usccs.peek().is_some() {
         let chunk: Vec<&str> = usccs.by_ref().take(BATCH).collect();
         let now = clock.now();
-        done += write_tx(&mut conn, |c| -> QueryResult<usize> {
-            let mut n = 0;
-            for uscc in &chunk {
-                n += usize::from(recompute_one(c, uscc, as_of, now)?.is_some());
-            }
-            Ok(n)
-        })?;
+        done += write_tx(&mut conn, |c| recompute_chunk(c, &chunk, as_of, now))?;
     }
     Ok(done)
+}
+
+/// [`recompute_one`] for each of `usccs`, with one query per table to load
+/// their records, one UPDATE per evaluation already stored and multi-row
+/// INSERTs for the new ones. Returns how many are enterprises on record.
+fn recompute_chunk(
+    conn: &mut DbConn,
+    usccs: &[&str],
+    as_of: NaiveDate,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<usize> {
+    let established: HashMap<String, NaiveDate> = enterprises::table
+        .filter(enterprises::uscc.eq_any(usccs))
+        .select((enterprises::uscc, enterprises::established_on))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let stored: HashSet<String> = credit_evaluations::table
+        .filter(credit_evaluations::uscc.eq_any(usccs))
+        .select(credit_evaluations::uscc)
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let records = Records::load_many(conn, usccs)?;
+    let (none, mut evaluations, mut done) = (Records::default(), Vec::new(), HashSet::new());
+    for &uscc in usccs {
+        let (Some(&established_on), Ok(code)) = (established.get(uscc), Uscc::parse(uscc)) else { continue };
+        let evaluation = records.get(uscc).unwrap_or(&none).evaluate(&code, established_on, as_of);
+        // A USCC given twice is evaluated (and counted) twice, stored once.
+        evaluations.push((uscc, done.insert(uscc).then_some(evaluation)));
+    }
+    let mut new = Vec::new();
+    for (uscc, evaluation) in &evaluations {
+        let Some(evaluation) = evaluation else { continue };
+        let row = EvaluationRow::new(uscc, evaluation, now);
+        if stored.contains(*uscc) {
+            diesel::update(credit_evaluations::table.find(*uscc)).set(&row).execute(conn)?;
+        } else {
+            new.push(row);
+        }
+    }
+    for part in new.chunks(ROWS_PER_INSERT) {
+        on_backend!(&mut *conn, |c| diesel::insert_into(credit_evaluations::table).values(part).execute(c))?;
+    }
+    Ok(evaluations.len())
 }
 
 /// Every enterprise on record (the command line, after a model change).

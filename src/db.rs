@@ -24,6 +24,13 @@ pub type Pool = r2d2::Pool<Manager>;
 
 /// The diesel backend of `DbConn`, for boxed queries.
 pub type DbBackend = <DbConn as diesel::Connection>::Backend;
+/// Page cache and memory-mapped I/O of a SQLite connection in the pool:
+/// 64 MiB of cache and up to 256 MiB of the file mapped.
+const SQLITE_MEMORY: &str = "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;";
+/// The same for a connection that streams through far more data than it
+/// reads twice (an import, a recompute of every enterprise): 16 MiB of cache
+/// and no mapping, so that its memory stays flat whatever the size of the file.
+const SQLITE_STREAMING_MEMORY: &str = "PRAGMA cache_size = -16384; PRAGMA mmap_size = 0;";
 
 /// Opens connections of the configured backend; never guesses from the URL by trial.
 #[derive(Clone, Debug)]
@@ -42,11 +49,10 @@ impl r2d2::ManageConnection for Manager {
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.url)?;
                 conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA mmap_size = 268435456; \
-                     PRAGMA cache_size = -65536;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                conn.batch_execute(SQLITE_MEMORY).map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(conn))
             }
         }
@@ -121,11 +127,61 @@ impl Db {
     pub fn get(&self) -> anyhow::Result<r2d2::PooledConnection<Manager>> {
         Ok(self.pool.get()?)
     }
+
+    /// A connection for bulk work (blocking): on SQLite its page cache is
+    /// small and the file is not memory-mapped until it goes back to the pool.
+    pub fn get_streaming(&self) -> anyhow::Result<StreamingConn> {
+        let mut conn = self.pool.get()?;
+        if let DbConn::Sqlite(c) = &mut *conn {
+            c.batch_execute(SQLITE_STREAMING_MEMORY)?;
+        }
+        Ok(StreamingConn(conn))
+    }
+}
+
+/// A pooled connection set up by [`Db::get_streaming`]; the pool's settings
+/// are restored when it is dropped.
+pub struct StreamingConn(r2d2::PooledConnection<Manager>);
+
+impl std::ops::Deref for StreamingConn {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for StreamingConn {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        &mut self.0
+    }
+}
+
+impl Drop for StreamingConn {
+    fn drop(&mut self) {
+        if let DbConn::Sqlite(c) = &mut *self.0
+            && let Err(error) = c.batch_execute(SQLITE_MEMORY)
+        {
+            tracing::warn!(%error, "could not restore the connection's cache settings");
+        }
+    }
 }
 
 fn sqlite_path(url: &str) -> &str {
     url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
 }
+
+/// Runs a statement on the backend's own connection (`$c` is a
+/// `SqliteConnection` in one arm, a `PgConnection` in the other): diesel's
+/// `MultiConnection` cannot run a multi-row INSERT.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($c) => $body,
+            $crate::db::DbConn::Postgres($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
 
 /// Applies every pending migration of the connection's backend.
 pub fn migrate(conn: &mut DbConn) -> anyhow::Result<()> {

@@ -162,7 +162,7 @@ fn import_file(
         )
     })?;
     let file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
-    let mut conn = state.db.get()?;
+    let mut conn = state.db.get_streaming()?;
     db::migrate(&mut conn)?;
     let now = state.clock.now();
     let department = department.unwrap_or_else(|| kind.default_department().to_string());

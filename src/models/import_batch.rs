@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use std::io::Read;
 
-use crate::db::{DbConn, Manager};
+use crate::db::{DbConn, StreamingConn};
 use crate::domain::records::RecordKind;
 use crate::schema::{import_batches, import_chunks, import_errors};
 
@@ -240,7 +240,7 @@ fn fill(file: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usize> {
 /// Reads a stored file back chunk by chunk over its own connection, so that
 /// memory stays flat and the importing transaction keeps its connection.
 pub struct ChunkReader {
-    conn: r2d2::PooledConnection<Manager>,
+    conn: StreamingConn,
     batch_id: i64,
     next_seq: i32,
     chunk: Vec<u8>,
@@ -249,7 +249,7 @@ pub struct ChunkReader {
 }
 
 impl ChunkReader {
-    pub fn new(conn: r2d2::PooledConnection<Manager>, batch_id: i64) -> ChunkReader {
+    pub fn new(conn: StreamingConn, batch_id: i64) -> ChunkReader {
         ChunkReader { conn, batch_id, next_seq: 0, chunk: Vec::new(), pos: 0, done: false }
     }
 }

@@ -72,7 +72,8 @@ async fn a_bank_admin_invites_an_officer_and_the_link_expires_after_72_hours() {
     let admin = app.client();
     admin.login("admin", PASSWORD).await;
     let page = admin.get("/bank-admin").await;
-    let branch = page.body.split("<option value=\"").nth(2).unwrap().split('"').next().unwrap().to_string();
+    let select = page.body.split("name=\"branch_id\"").nth(1).unwrap();
+    let branch = select.split("<option value=\"").nth(2).unwrap().split('"').next().unwrap().to_string();
     let sent = admin
         .submit("/bank-admin", "/bank-admin/invitations", &[("email", "officer@example.com"), ("branch_id", &branch)])
         .await;
