@@ -89,6 +89,30 @@ async fn the_same_file_imported_twice_adds_nothing() {
 }
 
 #[tokio::test]
+async fn a_key_repeated_in_one_file_is_stored_once_with_its_last_values() {
+    // Rows are stored a thousand at a time: repeats inside one chunk must come
+    // out as they would row by row (insert, then update, then nothing).
+    let app = TestApp::new();
+    let browser = office(&app).await;
+    let file = "统一社会信用代码,年度,纳税信用等级,纳税额（元）,营业收入（元）\n\
+                91990102MA1HX00010,2024,B,100,1000\n\
+                91990102MA1HX00010,2024,A,200,2000\n\
+                91990102MA1HX00010,2024,A,200,2000\n";
+    browser.upload("tax", "税务局", "2024-12-31", "tax.csv", file.as_bytes()).await;
+    app.run_jobs().await;
+    let counts: (i64, i64) = import_batches::table
+        .select((import_batches::rows_changed, import_batches::rows_unchanged))
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(counts, (2, 1));
+    let stored: Vec<(String, i64)> = xinyidai::schema::tax_records::table
+        .select((xinyidai::schema::tax_records::tax_grade, xinyidai::schema::tax_records::tax_paid_fen))
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(stored, vec![("A".to_string(), 20_000)]);
+}
+
+#[tokio::test]
 async fn a_gbk_file_is_read_as_chinese() {
     let app = TestApp::new();
     let browser = office(&app).await;
