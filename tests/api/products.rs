@@ -443,3 +443,14 @@ async fn a_bank_admin_adds_branches_and_sees_its_figures() {
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("已有同名支行"));
 }
+
+#[tokio::test]
+async fn the_bank_admin_page_has_a_plain_title() {
+    let app = TestApp::new();
+    app.user(Role::BankAdmin, "admin");
+    let admin = app.client();
+    admin.login("admin", PASSWORD).await;
+    let page = admin.get("/bank-admin").await;
+    assert!(page.body.contains("<title>机构管理 - 信易贷</title>"));
+    assert_eq!(page.body.matches("<h3>添加支行</h3>").count(), 1);
+}
