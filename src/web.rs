@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -138,10 +138,6 @@ pub async fn static_file(axum::extract::Path(name): axum::extract::Path<String>)
 
 pub async fn not_found() -> Response {
     ErrorPage::not_found().into_response_with()
-}
-
-pub fn status_page(status: StatusCode, page: impl IntoResponse) -> Response {
-    (status, page).into_response()
 }
 
 /// Messages shown once after a redirect (`?notice=key`); fixed texts, never echoed input.

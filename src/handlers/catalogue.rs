@@ -86,14 +86,9 @@ pub async fn catalogue(
     visitor: Visitor,
     Query(filter): Query<CatalogueFilter>,
 ) -> AppResult<CataloguePage> {
-    let counted = filter.clone();
-    let total = state.db.run(move |c| Ok(Product::catalogue(c, &counted, 0, 0)?.1)).await?;
-    let pager = Pager::new(filter.page, 12, total);
-    let (offset, limit, query) = (pager.offset(), pager.per_page, filter.clone());
-    let (rows, institutions, regions) = state
-        .db
-        .run(move |c| Ok((Product::catalogue(c, &query, offset, limit)?.0, Institution::all(c)?, Region::all(c)?)))
-        .await?;
+    let query = filter.clone();
+    let ((rows, pager), institutions, regions) =
+        state.db.run(move |c| Ok((Product::catalogue(c, &query, 12)?, Institution::all(c)?, Region::all(c)?))).await?;
     let applicant = viewer_applicant(&state, &visitor).await?;
     let today = today(&state);
     let listings = rows

@@ -185,10 +185,7 @@ pub async fn disputes(
     Query(query): Query<PageQuery>,
 ) -> AppResult<DisputesPage> {
     signed.require(Role::CreditOffice)?;
-    let total = state.db.run(|c| Ok(Dispute::page(c, 0, 0)?.1)).await?;
-    let pager = Pager::new(query.page, 30, total);
-    let (offset, limit) = (pager.offset(), pager.per_page);
-    let (disputes, _) = state.db.run(move |c| Ok(Dispute::page(c, offset, limit)?)).await?;
+    let (disputes, pager) = state.db.run(move |c| Ok(Dispute::page(c, query.page, 30)?)).await?;
     Ok(DisputesPage { layout: signed.layout(), disputes, pager, now: state.clock.now() })
 }
 

@@ -58,10 +58,7 @@ async fn list_page(
     form: UploadForm,
     errors: FormErrors,
 ) -> AppResult<ImportsPage> {
-    let total = state.db.run(|c| Ok(ImportBatch::page(c, 0, 0)?.1)).await?;
-    let pager = Pager::new(page, 20, total);
-    let (offset, limit) = (pager.offset(), pager.per_page);
-    let (batches, _) = state.db.run(move |c| Ok(ImportBatch::page(c, offset, limit)?)).await?;
+    let (batches, pager) = state.db.run(move |c| Ok(ImportBatch::page(c, page, 20)?)).await?;
     Ok(ImportsPage { layout: signed.layout(), batches, pager, kinds: kinds(), form, errors })
 }
 

@@ -56,11 +56,8 @@ pub async fn enterprises(
     Query(filter): Query<DirectoryFilter>,
 ) -> AppResult<DirectoryPage> {
     signed.require(Role::CreditOffice)?;
-    let counted = filter.clone();
-    let total = state.db.run(move |c| Ok(Enterprise::directory(c, &counted, 0, 0)?.1)).await?;
-    let pager = Pager::new(filter.page, 30, total);
-    let (offset, limit, query) = (pager.offset(), pager.per_page, filter.clone());
-    let (lines, _) = state.db.run(move |c| Ok(Enterprise::directory(c, &query, offset, limit)?)).await?;
+    let query = filter.clone();
+    let (lines, pager) = state.db.run(move |c| Ok(Enterprise::directory(c, &query, 30)?)).await?;
     let mut grades = Grade::ALL;
     grades.reverse();
     Ok(DirectoryPage { layout: signed.layout(), filter, lines, pager, grades })

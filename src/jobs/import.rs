@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::clock::Clock;
 use crate::db::{Db, DbConn, write_tx};
-use crate::domain::records::{Record, RecordKind};
+use crate::domain::records::Record;
 use crate::models::audit::{self, Actor};
 use crate::models::credit_record::{self, Change, Provenance};
 use crate::models::import_batch::{ChunkReader, ImportBatch};
@@ -183,9 +183,4 @@ fn flush(
     })?;
     pending.clear();
     Ok(())
-}
-
-/// The kinds accepted on the command line and the upload form.
-pub fn kind_of(text: &str) -> Option<RecordKind> {
-    RecordKind::parse(text)
 }

@@ -129,16 +129,20 @@ impl Dispute {
     }
 
     /// Open disputes first (soonest due), then the answered ones; with the enterprise's name.
-    pub fn page(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<(Dispute, String)>, i64)> {
-        let total = disputes::table.count().get_result(conn)?;
+    pub fn page(
+        conn: &mut DbConn,
+        page: Option<i64>,
+        per_page: i64,
+    ) -> QueryResult<(Vec<(Dispute, String)>, crate::web::Pager)> {
+        let pager = crate::web::Pager::new(page, per_page, disputes::table.count().get_result(conn)?);
         let rows = disputes::table
             .inner_join(enterprises::table)
             .order(((disputes::status.ne("open")), disputes::due_at, disputes::id))
-            .offset(offset)
-            .limit(limit)
+            .offset(pager.offset())
+            .limit(pager.per_page)
             .select((Dispute::as_select(), enterprises::name))
             .load(conn)?;
-        Ok((rows, total))
+        Ok((rows, pager))
     }
 
     /// Closes an open dispute; false when it was already answered.

@@ -91,9 +91,8 @@ impl Enterprise {
     pub fn directory(
         conn: &mut DbConn,
         filter: &DirectoryFilter,
-        offset: i64,
-        limit: i64,
-    ) -> QueryResult<(Vec<DirectoryLine>, i64)> {
+        per_page: i64,
+    ) -> QueryResult<(Vec<DirectoryLine>, crate::web::Pager)> {
         use crate::schema::credit_evaluations as ce;
         let query = || {
             let mut query = enterprises::table
@@ -114,11 +113,11 @@ impl Enterprise {
             }
             query
         };
-        let total = query().count().get_result(conn)?;
+        let pager = crate::web::Pager::new(filter.page, per_page, query().count().get_result(conn)?);
         let rows: Vec<(Enterprise, Option<EvaluationSummary>)> = query()
             .order(enterprises::name)
-            .offset(offset)
-            .limit(limit)
+            .offset(pager.offset())
+            .limit(pager.per_page)
             .select((Enterprise::as_select(), (ce::score, ce::grade, ce::dishonest, ce::whitelisted).nullable()))
             .load(conn)?;
         let lines = rows
@@ -131,6 +130,6 @@ impl Enterprise {
                 whitelisted: evaluation.as_ref().is_some_and(|e| e.3),
             })
             .collect();
-        Ok((lines, total))
+        Ok((lines, pager))
     }
 }

@@ -114,15 +114,19 @@ impl ImportBatch {
     }
 
     /// The newest batches first, one page at a time.
-    pub fn page(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<ImportBatch>, i64)> {
-        let total = import_batches::table.count().get_result(conn)?;
+    pub fn page(
+        conn: &mut DbConn,
+        page: Option<i64>,
+        per_page: i64,
+    ) -> QueryResult<(Vec<ImportBatch>, crate::web::Pager)> {
+        let pager = crate::web::Pager::new(page, per_page, import_batches::table.count().get_result(conn)?);
         let rows = import_batches::table
             .order(import_batches::id.desc())
-            .offset(offset)
-            .limit(limit)
+            .offset(pager.offset())
+            .limit(pager.per_page)
             .select(ImportBatch::as_select())
             .load(conn)?;
-        Ok((rows, total))
+        Ok((rows, pager))
     }
 
     pub fn errors(conn: &mut DbConn, batch_id: i64, offset: i64, limit: i64) -> QueryResult<Vec<ImportError>> {

@@ -11,6 +11,7 @@ use crate::domain::product::Criteria;
 use crate::domain::records::TaxGrade;
 use crate::domain::{Money, Rate};
 use crate::schema::{institutions, product_history, products, users};
+use crate::web::Pager;
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = products)]
@@ -289,9 +290,8 @@ impl Product {
     pub fn catalogue(
         conn: &mut DbConn,
         filter: &CatalogueFilter,
-        offset: i64,
-        limit: i64,
-    ) -> QueryResult<(Vec<(Product, String)>, i64)> {
+        per_page: i64,
+    ) -> QueryResult<(Vec<(Product, String)>, Pager)> {
         let query = || {
             let mut query = products::table
                 .inner_join(institutions::table)
@@ -322,14 +322,18 @@ impl Product {
             }
             query
         };
-        let total = query().count().get_result(conn)?;
+        let pager = Pager::new(filter.page, per_page, query().count().get_result(conn)?);
         let sorted = match filter.sort.as_str() {
             "popular" => query().order((products::applications.desc(), products::id)),
             "newest" => query().order((products::published_at.desc(), products::id.desc())),
             _ => query().order((products::rate_min, products::id)),
         };
-        let rows = sorted.offset(offset).limit(limit).select((Product::as_select(), institutions::name)).load(conn)?;
-        Ok((rows, total))
+        let rows = sorted
+            .offset(pager.offset())
+            .limit(pager.per_page)
+            .select((Product::as_select(), institutions::name))
+            .load(conn)?;
+        Ok((rows, pager))
     }
 }
 
