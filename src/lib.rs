@@ -9,7 +9,8 @@
 //! - `handlers`, `router`, `web`: the pages; `templates/` mirrors the URLs
 //! - `charts`: SVG charts rendered on the server for the credit portrait
 //! - `imports`: streaming parser for department data files (CSV, UTF-8/GBK)
-//! - `jobs`, `email`: the durable job queue and the mail it sends
+//! - `jobs`, `email`, `notify`: the durable job queue, the mail it sends, and
+//!   the notices about needs and offers
 //! - `seed`: the demo city
 
 pub mod auth;
@@ -25,6 +26,7 @@ pub mod handlers;
 pub mod imports;
 pub mod jobs;
 pub mod models;
+pub mod notify;
 pub mod router;
 pub mod schema;
 pub mod seed;

@@ -9,8 +9,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::session;
 use crate::handlers::{
-    account, auth, bank_admin, catalogue, consents, credit_office, dashboard, disputes, health, home, imports,
-    invitations, lists, needs, portrait, products, register, subscriptions,
+    account, auth, bank_admin, catalogue, choice, consents, credit_office, dashboard, disputes, hall, health, home, imports,
+    invitations, lists, market, needs, offers, portrait, products, register, subscriptions,
 };
 use crate::state::AppState;
 use crate::web;
@@ -35,6 +35,13 @@ pub fn router(state: AppState) -> Router {
         .route("/enterprise/needs", get(needs::needs).post(needs::review_need))
         .route("/enterprise/needs/new", get(needs::new_need))
         .route("/enterprise/needs/publish", post(needs::publish_need))
+        .route("/enterprise/needs/{id}", get(choice::need))
+        .route(
+            "/enterprise/needs/{id}/offers/{offer}/accept",
+            get(choice::confirm_accept).post(choice::accept_offer),
+        )
+        .route("/enterprise/needs/{id}/cancel", get(choice::confirm_cancel).post(choice::cancel_need))
+        .route("/enterprise/needs/{id}/republish", post(choice::republish_need))
         .route("/enterprise/consents", get(consents::consents).post(consents::grant))
         .route("/enterprise/consents/{id}/revoke", get(consents::confirm_revoke).post(consents::revoke))
         .route("/enterprise/disputes/new", get(disputes::new_dispute))
@@ -43,6 +50,12 @@ pub fn router(state: AppState) -> Router {
         .route("/portraits/{id}", get(portrait::portrait))
         // Bank officer
         .route("/officer", get(dashboard::officer_home))
+        .route("/officer/hall", get(hall::hall_page))
+        .route("/officer/hall/{id}", get(hall::grab_form).post(hall::grab_need))
+        .route("/officer/offers", get(offers::offers))
+        .route("/officer/offers/{id}", get(offers::offer))
+        .route("/officer/offers/{id}/contact", post(offers::record_contact))
+        .route("/officer/offers/{id}/decision", post(offers::record_decision))
         .route("/officer/subscriptions", get(subscriptions::subscriptions).post(subscriptions::subscribe))
         .route("/officer/subscriptions/{id}/delete", post(subscriptions::unsubscribe))
         // Bank admin
@@ -65,6 +78,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/credit-office/imports/{id}", get(imports::import))
         .route("/credit-office/enterprises", get(lists::enterprises))
+        .route("/credit-office/needs", get(market::needs))
+        .route("/credit-office/holidays", get(market::holidays).post(market::set_holiday))
+        .route("/credit-office/holidays/{day}/delete", post(market::remove_holiday))
         .route("/credit-office/whitelist", get(lists::whitelist))
         .route("/credit-office/whitelist/rule", post(lists::set_rule))
         .route("/credit-office/whitelist/changes", post(lists::change))

@@ -447,6 +447,7 @@ diesel::table! {
         decline_reason -> Nullable<Text>,
         decision_note -> Nullable<Text>,
         created_at -> Timestamp,
+        approved_on -> Nullable<Date>,
     }
 }
 
@@ -464,6 +465,14 @@ diesel::joinable!(users -> enterprises (enterprise_id));
 diesel::joinable!(users -> institutions (institution_id));
 diesel::joinable!(users -> branches (branch_id));
 diesel::joinable!(sessions -> users (user_id));
+
+diesel::table! {
+    reminders (object, kind) {
+        object -> Text,
+        kind -> Text,
+        sent_at -> Timestamp,
+    }
+}
 
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
@@ -497,6 +506,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     needs,
     offers,
     holidays,
+    reminders,
 );
 diesel::joinable!(offers -> needs (need_id));
 diesel::joinable!(offers -> institutions (institution_id));

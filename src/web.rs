@@ -44,6 +44,8 @@ impl Layout {
             ],
             Some(Role::Officer) => vec![
                 ("/officer", "工作台"),
+                ("/officer/hall", "抢单大厅"),
+                ("/officer/offers", "我的抢单"),
                 ("/officer/subscriptions", "需求订阅"),
                 ("/products", "金融超市"),
                 ("/account/password", "修改密码"),
@@ -59,6 +61,8 @@ impl Layout {
                 ("/credit-office/imports", "数据导入"),
                 ("/credit-office/enterprises", "企业名录"),
                 ("/credit-office/disputes", "异议处理"),
+                ("/credit-office/needs", "融资需求"),
+                ("/credit-office/holidays", "节假日"),
                 ("/credit-office/whitelist", "白名单"),
                 ("/credit-office/institutions", "金融机构"),
                 ("/account/password", "修改密码"),
@@ -131,6 +135,7 @@ pub async fn static_file(axum::extract::Path(name): axum::extract::Path<String>)
     let (body, content_type): (&'static [u8], &str) = match name.as_str() {
         "app.css" => (include_bytes!("../static/app.css"), "text/css; charset=utf-8"),
         "logo.svg" => (include_bytes!("../static/logo.svg"), "image/svg+xml"),
+        "countdown.js" => (include_bytes!("../static/countdown.js"), "text/javascript; charset=utf-8"),
         _ => return not_found().await,
     };
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
@@ -160,6 +165,13 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "product_published" => "产品已发布，企业可在金融超市中看到。",
         "product_withdrawn" => "产品已下架，不再接受新的申请。",
         "need_published" => "融资需求已发布，银行将在限定时间内抢单报价。",
+        "grabbed" => "抢单成功，报价已送达企业。请在联系时限内联系企业并记录，否则名额将被释放。",
+        "contacted" => "已记录联系。",
+        "decided" => "授信决定已录入，企业将收到邮件通知。",
+        "accepted" => "已接受报价，银行将在 10 个工作日内作出授信决定。",
+        "cancelled" => "融资需求已撤销，银行的报价已关闭。",
+        "republished" => "已重新发布，所有银行均可抢单。",
+        "holiday_saved" => "节假日设置已保存，之后的工作日时限按新日历计算。",
         "whitelist_rule" => "白名单规则已更新，名单已按新规则重新生成。",
         "whitelist_changed" => "白名单已调整，理由已记录。",
         _ => return None,

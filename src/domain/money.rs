@@ -7,7 +7,7 @@ use std::fmt;
 pub struct Money(i64);
 
 impl Money {
-    pub fn from_fen(fen: i64) -> Money {
+    pub const fn from_fen(fen: i64) -> Money {
         Money(fen)
     }
 
@@ -21,6 +21,20 @@ impl Money {
 
     pub fn to_decimal(self) -> Decimal {
         Decimal::new(self.0, 2)
+    }
+
+    /// A positive amount typed in 万元 with at most two decimals ("200", "1,500.5").
+    pub fn parse_wan(text: &str) -> Option<Money> {
+        let wan: Decimal = text.trim().replace([',', '，'], "").parse().ok()?;
+        if wan.scale() > 2 || wan <= Decimal::ZERO {
+            return None;
+        }
+        i64::try_from(wan * Decimal::from(1_000_000)).ok().map(Money)
+    }
+
+    /// The amount in 万元 as a form field shows it ("200.5").
+    pub fn wan_input(self) -> String {
+        Decimal::new(self.0, 6).normalize().to_string()
     }
 
     /// "500.00 万元": how loan amounts and capital are shown.
@@ -57,6 +71,16 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_typed_in_wan_become_exact_fen() {
+        assert_eq!(Money::parse_wan(" 1,500.5 "), Some(Money::from_yuan(15_005_000)));
+        assert_eq!(Money::parse_wan("0.01"), Some(Money::from_yuan(100)));
+        for bad in ["", "0", "-3", "1.234", "abc"] {
+            assert_eq!(Money::parse_wan(bad), None, "{bad}");
+        }
+        assert_eq!(Money::from_yuan(2_005_000).wan_input(), "200.5");
+    }
 
     #[test]
     fn formats_for_people() {

@@ -276,6 +276,47 @@ pub fn can_grab(need: &GrabState, institution: i64, now: NaiveDateTime) -> Resul
     }
 }
 
+/// What a declined enterprise can do about a reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Remedy {
+    /// A record may be wrong: dispute it from the portrait.
+    Dispute,
+    /// A negative record is true: repair credit, then publish again.
+    CreditRepair,
+    /// Nothing wrong with the record: ask other banks, perhaps on other terms.
+    Republish,
+}
+
+/// The coded reasons a bank may give for declining (拒绝原因), with the
+/// remedy each leads to. The codes are stored in `offers.decline_reason`.
+pub const DECLINE_REASONS: [(&str, &str, Remedy); 7] = [
+    ("too_young", "成立年限不足", Remedy::Republish),
+    ("collateral", "需要提供抵押或担保", Remedy::Republish),
+    ("tax_arrears", "存在欠税记录", Remedy::Dispute),
+    ("penalty", "存在行政处罚记录", Remedy::CreditRepair),
+    ("amount_too_high", "申请金额超出可贷额度", Remedy::Republish),
+    ("court", "存在涉诉或失信被执行记录", Remedy::CreditRepair),
+    ("other", "其他原因", Remedy::Republish),
+];
+
+pub fn decline_reason(code: &str) -> Option<(&'static str, Remedy)> {
+    DECLINE_REASONS.iter().find(|(c, ..)| *c == code).map(|(_, label, remedy)| (*label, *remedy))
+}
+
+/// "剩余 2天 5小时", "剩余 35分钟", or "已截止".
+pub fn time_left(now: NaiveDateTime, deadline: NaiveDateTime) -> String {
+    let left = deadline - now;
+    if left <= chrono::Duration::zero() {
+        return "已截止".into();
+    }
+    let (days, hours, minutes) = (left.num_days(), left.num_hours() % 24, left.num_minutes() % 60);
+    match (days, hours) {
+        (0, 0) => format!("剩余 {}分钟", minutes.max(1)),
+        (0, h) => format!("剩余 {h}小时 {minutes}分钟"),
+        (d, h) => format!("剩余 {d}天 {h}小时"),
+    }
+}
+
 #[cfg(test)]
 #[path = "need_tests.rs"]
 mod tests;

@@ -191,3 +191,26 @@ fn the_most_telling_refusal_wins() {
         assert_eq!(can_grab(&GrabState { status, ..open_need() }, BANK, at(9, 0, 0)), Err(GrabRefusal::NotOpen));
     }
 }
+
+#[test]
+fn time_left_reads_in_days_hours_and_minutes() {
+    let deadline = at(12, 0, 0);
+    let cases = [
+        (deadline - chrono::Duration::hours(53), "剩余 2天 5小时"),
+        (deadline - chrono::Duration::minutes(185), "剩余 3小时 5分钟"),
+        (deadline - chrono::Duration::seconds(20), "剩余 1分钟"),
+        (deadline, "已截止"),
+        (deadline + chrono::Duration::hours(1), "已截止"),
+    ];
+    for (now, text) in cases {
+        assert_eq!(time_left(now, deadline), text);
+    }
+}
+
+#[test]
+fn every_decline_reason_has_a_label_and_a_remedy() {
+    for (code, label, remedy) in DECLINE_REASONS {
+        assert_eq!(decline_reason(code), Some((label, remedy)));
+    }
+    assert_eq!(decline_reason("made_up"), None);
+}

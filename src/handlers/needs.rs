@@ -18,6 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::models::audit;
 use crate::models::need::{MAX_OPEN, Need, NewNeed, WINDOWS};
 use crate::models::product::{Product, applicant};
+use crate::notify::{self, Notice, To};
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout, NoticeQuery, notice};
 
@@ -140,17 +141,13 @@ pub async fn new_need(
     Ok(NeedFormPage { layout: signed.layout(), form, errors: FormErrors::default(), product: ctx.product, refusal })
 }
 
+/// The largest amount a need or an offer may name: 10 亿元.
+pub const MAX_AMOUNT: Money = Money::from_fen(100_000 * 1_000_000);
+
 /// Validates the form against the targeted product, if any.
 fn validate(form: &NeedForm, product: Option<&Product>) -> Result<NewNeed, FormErrors> {
     let mut errors = FormErrors::default();
-    let amount = form
-        .amount
-        .trim()
-        .parse::<rust_decimal::Decimal>()
-        .ok()
-        .filter(|w| w.scale() <= 2 && *w > rust_decimal::Decimal::ZERO && *w <= rust_decimal::Decimal::from(100_000))
-        .and_then(|w| i64::try_from((w * rust_decimal::Decimal::from(1_000_000)).round()).ok())
-        .map(Money::from_fen);
+    let amount = Money::parse_wan(&form.amount).filter(|a| *a <= MAX_AMOUNT);
     if amount.is_none() {
         errors.add("amount", "请填写融资金额（万元，大于 0，最多两位小数）");
     }
@@ -260,7 +257,7 @@ pub async fn publish_need(
         }
     };
     let enterprise_id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
-    let (now, actor) = (state.clock.now(), signed.actor());
+    let (now, actor, base_url) = (state.clock.now(), signed.actor(), state.config.base_url.clone());
     let published = state
         .db
         .run(move |c| {
@@ -271,12 +268,23 @@ pub async fn publish_need(
                 }
                 let id = Need::publish(c, enterprise_id, &need, now)?;
                 audit::record(c, &actor, "need_published", Some(&format!("need:{id}")), "ok", now)?;
+                let notice = Notice::new(
+                    "融资需求已发布",
+                    format!(
+                        "您的融资需求 #{id}（{}，{} 个月）已发布，银行可在抢单时限内报价。抢到需求的银行可查看您的信用画像，查询记录可在“授权与查询”中查看。",
+                        need.amount.wan_text(),
+                        need.term_months
+                    ),
+                    format!("{base_url}/enterprise/needs/{id}"),
+                )
+                .next("银行抢单截止", now + chrono::Duration::hours(i64::from(need.window_hours)));
+                notify::send(c, To::Enterprise(enterprise_id), &notice, now)?;
                 Ok(Some(id))
             })
         })
         .await?;
     match published {
-        Some(_) => Ok(Redirect::to("/enterprise/needs?notice=need_published").into_response()),
+        Some(id) => Ok(Redirect::to(&format!("/enterprise/needs/{id}?notice=need_published")).into_response()),
         None => Ok(Redirect::to("/enterprise/needs/new").into_response()),
     }
 }

@@ -63,11 +63,7 @@ pub struct ProductForm {
 
 /// 万元 with up to two decimals, to fen.
 fn wan_to_fen(text: &str) -> Option<i64> {
-    let wan: rust_decimal::Decimal = text.trim().replace(',', "").parse().ok()?;
-    if wan.scale() > 2 || wan <= rust_decimal::Decimal::ZERO {
-        return None;
-    }
-    i64::try_from((wan * rust_decimal::Decimal::from(1_000_000)).round()).ok()
+    Money::parse_wan(text).map(Money::fen)
 }
 
 fn fen_to_wan(fen: i64) -> String {

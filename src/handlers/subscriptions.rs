@@ -101,11 +101,7 @@ fn wan(text: &str) -> Result<Option<i64>, ()> {
     if text.is_empty() {
         return Ok(None);
     }
-    let wan: rust_decimal::Decimal = text.parse().map_err(drop)?;
-    if wan <= rust_decimal::Decimal::ZERO || wan.scale() > 2 {
-        return Err(());
-    }
-    i64::try_from((wan * rust_decimal::Decimal::from(1_000_000)).round()).map(Some).map_err(drop)
+    crate::domain::Money::parse_wan(text).map(|m| Some(m.fen())).ok_or(())
 }
 
 pub async fn subscribe(

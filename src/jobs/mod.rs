@@ -1,6 +1,7 @@
 //! Background work: the job queue, what each kind of job does, and the worker
 //! loop that runs inside `serve` or alone as `xinyidai worker`.
 
+pub mod deadlines;
 pub mod import;
 pub mod queue;
 
@@ -89,7 +90,14 @@ pub async fn digests(state: &AppState) -> Result<usize, AppError> {
     state.db.run(move |conn| Ok(crate::models::subscription::send_digests(conn, &base, now)?)).await
 }
 
-/// The worker loop: polls for jobs every second, sends digests every minute,
+/// Moves needs and offers whose time has come, and sends the reminders due.
+pub async fn deadlines(state: &AppState) -> Result<deadlines::Swept, AppError> {
+    let (now, base) = (state.clock.now(), state.config.base_url.clone());
+    state.db.run(move |conn| Ok(deadlines::sweep(conn, &base, now)?)).await
+}
+
+/// The worker loop: polls for jobs every second, sweeps deadlines and sends
+/// digests every minute,
 /// tidies up every ten minutes, and keeps going through database outages.
 pub async fn work_forever(state: AppState) {
     let worker = format!("{}-{}", hostname(), std::process::id());
@@ -98,6 +106,9 @@ pub async fn work_forever(state: AppState) {
     let mut last_digest = last_housekeeping;
     loop {
         if last_digest.elapsed() > Duration::from_secs(60) {
+            if let Err(e) = deadlines(&state).await {
+                tracing::warn!(error = %e, "deadline sweep failed");
+            }
             if let Err(e) = digests(&state).await {
                 tracing::warn!(error = %e, "subscription digests failed");
             }

@@ -60,6 +60,10 @@ pub struct NewNeed {
 }
 
 impl Need {
+    pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Need>> {
+        needs::table.find(id).select(Need::as_select()).first(conn).optional()
+    }
+
     pub fn active_count(conn: &mut DbConn, enterprise_id: i64) -> QueryResult<i64> {
         needs::table
             .filter(needs::enterprise_id.eq(enterprise_id))
@@ -135,5 +139,48 @@ mod tests {
         for status in NeedStatus::ALL {
             assert_eq!(super::ACTIVE.contains(&status.as_str()), status.is_active(), "{}", status.as_str());
         }
+    }
+}
+
+/// A need as the credit office oversees it: the enterprise, the bank it chose,
+/// and when that bank's decision is due.
+pub type OverviewLine = (Need, String, Option<String>, Option<NaiveDateTime>);
+
+/// Which needs the credit office lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overview {
+    All,
+    /// Matched and past the decision time: the banks to chase.
+    Overdue,
+    Status(crate::domain::need::NeedStatus),
+}
+
+impl Need {
+    pub fn overview(
+        conn: &mut DbConn,
+        which: Overview,
+        page: Option<i64>,
+    ) -> QueryResult<(Vec<OverviewLine>, crate::web::Pager)> {
+        use crate::schema::{enterprises, offers};
+        let query = || {
+            let query = needs::table
+                .inner_join(enterprises::table)
+                .left_join(offers::table.on(offers::id.nullable().eq(needs::accepted_offer_id)))
+                .left_join(institutions::table.on(institutions::id.eq(offers::institution_id)))
+                .into_boxed::<crate::db::DbBackend>();
+            match which {
+                Overview::All => query,
+                Overview::Overdue => query.filter(needs::overdue.eq(true)).filter(needs::status.eq("matched")),
+                Overview::Status(s) => query.filter(needs::status.eq(s.as_str())),
+            }
+        };
+        let pager = crate::web::Pager::new(page, 30, query().count().get_result(conn)?);
+        let lines = query()
+            .order(needs::id.desc())
+            .offset(pager.offset())
+            .limit(pager.per_page)
+            .select((Need::as_select(), enterprises::name, institutions::name.nullable(), offers::decision_due.nullable()))
+            .load(conn)?;
+        Ok((lines, pager))
     }
 }

@@ -12,8 +12,10 @@ use crate::db::{DbConn, write_tx};
 use crate::domain::need::{GrabRefusal, GrabState, NeedStatus, can_grab};
 use crate::domain::{Money, Rate};
 use crate::models::authorization::Authorization;
+use crate::models::choice::Change;
 use crate::models::need::Need;
-use crate::schema::{needs, offers};
+use crate::notify::{self, Notice, To};
+use crate::schema::{institutions, needs, offers};
 
 /// How long a grabbing bank may view the portrait after the window closes.
 pub const AUTHORIZATION_AFTER_DEADLINE: Duration = Duration::days(30);
@@ -43,6 +45,7 @@ pub struct Offer {
     pub decline_reason: Option<String>,
     pub decision_note: Option<String>,
     pub created_at: NaiveDateTime,
+    pub approved_on: Option<chrono::NaiveDate>,
 }
 
 /// What an officer offers.
@@ -68,8 +71,9 @@ pub fn grab(
     officer_id: i64,
     terms: &OfferTerms,
     contact_due: NaiveDateTime,
-    now: NaiveDateTime,
+    change: &Change,
 ) -> QueryResult<Grab> {
+    let now = change.now;
     let outcome = write_tx(conn, |c| -> QueryResult<Grab> {
         let taken = diesel::update(
             needs::table
@@ -109,6 +113,22 @@ pub fn grab(
             needs::table.find(need_id).select((needs::enterprise_id, needs::deadline)).first(c)?;
         let until = deadline.unwrap_or(now) + AUTHORIZATION_AFTER_DEADLINE;
         Authorization::grant(c, enterprise_id, institution_id, "融资需求审查", until - now, now)?;
+        change.audit(c, "offer_made", &format!("offer:{offer_id}"))?;
+        let bank: String = institutions::table.find(institution_id).select(institutions::name).first(c)?;
+        let mut notice = Notice::new(
+            format!("{bank}对您的融资需求报价"),
+            format!(
+                "{bank}抢到了您的融资需求 #{need_id}，报价：{}，年化 {}，期限 {} 个月。客户经理将在 2 个工作日内联系您。",
+                terms.amount.wan_text(),
+                terms.rate.percent_text(),
+                terms.term_months
+            ),
+            change.need_link(need_id),
+        );
+        if let Some(deadline) = deadline {
+            notice = notice.next("抢单截止后比较并选择报价", deadline);
+        }
+        notify::send(c, To::Enterprise(enterprise_id), &notice, now)?;
         Ok(Ok(offer_id))
     });
     match outcome {
@@ -141,6 +161,10 @@ fn explain(conn: &mut DbConn, need_id: i64, institution_id: i64, now: NaiveDateT
 }
 
 impl Offer {
+    pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Offer>> {
+        offers::table.find(id).select(Offer::as_select()).first(conn).optional()
+    }
+
     pub fn of_need(conn: &mut DbConn, need_id: i64) -> QueryResult<Vec<Offer>> {
         offers::table.filter(offers::need_id.eq(need_id)).order(offers::id).select(Offer::as_select()).load(conn)
     }
@@ -151,5 +175,111 @@ impl Offer {
 
     pub fn rate(&self) -> Rate {
         Rate::from_units(self.rate)
+    }
+}
+
+/// An offer with its need, as the bank's work list shows it.
+pub type OfferLine = (Offer, Need);
+
+/// Which of the institution's offers a list shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Worklist {
+    /// Waiting for the bank: contact not recorded yet, or a decision owed.
+    Todo,
+    All,
+}
+
+impl Offer {
+    /// One page of the institution's offers, newest first.
+    pub fn of_institution(
+        conn: &mut DbConn,
+        institution_id: i64,
+        list: Worklist,
+        page: Option<i64>,
+    ) -> QueryResult<(Vec<OfferLine>, crate::web::Pager)> {
+        let query = || {
+            let mut query = offers::table
+                .inner_join(needs::table)
+                .filter(offers::institution_id.eq(institution_id))
+                .into_boxed::<crate::db::DbBackend>();
+            if list == Worklist::Todo {
+                query = query.filter(
+                    offers::status
+                        .eq("active")
+                        .and(offers::contacted_at.is_null())
+                        .or(offers::status.eq("accepted").and(offers::decision.is_null())),
+                );
+            }
+            query
+        };
+        let pager = crate::web::Pager::new(page, 20, query().count().get_result(conn)?);
+        let lines = query()
+            .order(offers::id.desc())
+            .offset(pager.offset())
+            .limit(pager.per_page)
+            .select((Offer::as_select(), Need::as_select()))
+            .load(conn)?;
+        Ok((lines, pager))
+    }
+
+    pub fn status_label(&self) -> &'static str {
+        crate::domain::need::OfferStatus::parse(&self.status).map_or("未知", |s| s.label())
+    }
+
+    pub fn guarantee_label(&self) -> &'static str {
+        crate::domain::product::guarantee_label(&self.guarantee)
+    }
+
+    /// Monthly payment and total interest under equal instalments.
+    pub fn repayment(&self) -> crate::domain::repayment::Repayment {
+        let months = u32::try_from(self.term_months).unwrap_or(1);
+        crate::domain::repayment::equal_instalments(self.amount(), self.rate(), months)
+    }
+
+    pub fn decline_label(&self) -> &'static str {
+        self.decline_reason.as_deref().and_then(crate::domain::need::decline_reason).map_or("", |(l, _)| l)
+    }
+}
+
+/// How a bank has answered on the platform: what an enterprise weighs beside its offer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ResponseRecord {
+    pub offers: i64,
+    pub accepted: i64,
+    pub approved: i64,
+    pub declined: i64,
+    /// Decisions recorded by their due time.
+    pub on_time: i64,
+}
+
+impl ResponseRecord {
+    pub fn of(conn: &mut DbConn, institution_id: i64) -> QueryResult<ResponseRecord> {
+        let offers = offers::table.filter(offers::institution_id.eq(institution_id)).count().get_result(conn)?;
+        let decided: Vec<(Option<String>, Option<NaiveDateTime>, Option<NaiveDateTime>)> = offers::table
+            .filter(offers::institution_id.eq(institution_id))
+            .filter(offers::decision_due.is_not_null())
+            .select((offers::decision, offers::decided_at, offers::decision_due))
+            .load(conn)?;
+        let count = |d: &str| decided.iter().filter(|(x, ..)| x.as_deref() == Some(d)).count() as i64;
+        let on_time = decided.iter().filter(|(_, at, due)| matches!((at, due), (Some(a), Some(d)) if a <= d)).count();
+        Ok(ResponseRecord {
+            offers,
+            accepted: decided.len() as i64,
+            approved: count("approved"),
+            declined: count("declined"),
+            on_time: on_time as i64,
+        })
+    }
+
+    /// "批准 3 / 决定 4 · 按时 4 / 4", or a plain word for a bank new to the platform.
+    pub fn summary(&self) -> String {
+        let decided = self.approved + self.declined;
+        if decided == 0 {
+            return format!("平台累计报价 {} 次，暂无授信决定记录", self.offers);
+        }
+        format!(
+            "平台累计报价 {} 次，被选中 {} 次；已决定 {} 笔，批准 {} 笔；按时决定 {} / {}",
+            self.offers, self.accepted, decided, self.approved, self.on_time, decided
+        )
     }
 }

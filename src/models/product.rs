@@ -279,11 +279,11 @@ impl Product {
             .load(conn)
     }
 
-    pub fn count_applied(conn: &mut DbConn, id: i64) -> QueryResult<()> {
-        diesel::update(products::table.find(id))
-            .set(products::applications.eq(products::applications + 1))
-            .execute(conn)
-            .map(drop)
+    pub fn has_published(conn: &mut DbConn, institution_id: i64) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            products::table.filter(products::institution_id.eq(institution_id)).filter(products::status.eq("published")),
+        ))
+        .get_result(conn)
     }
 
     /// The public catalogue: published products matching `filter`, sorted, one page.
@@ -404,9 +404,7 @@ pub struct CatalogueFilter {
 impl CatalogueFilter {
     /// The amount wanted in fen, from 万元 with up to two decimals.
     pub fn amount_fen(&self) -> Option<i64> {
-        let wan: rust_decimal::Decimal = self.amount.trim().parse().ok()?;
-        let fen = (wan * rust_decimal::Decimal::from(1_000_000)).round();
-        i64::try_from(fen).ok().filter(|f| *f > 0)
+        Money::parse_wan(&self.amount).map(Money::fen)
     }
 }
 

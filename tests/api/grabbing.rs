@@ -7,10 +7,11 @@ use diesel::prelude::*;
 use xinyidai::domain::need::GrabRefusal as Refusal;
 use xinyidai::domain::{Money, Rate, Role};
 use xinyidai::models::need::{Need, NewNeed};
+use xinyidai::models::choice::Change;
 use xinyidai::models::offer::{OfferTerms, grab};
 use xinyidai::schema::{needs, offers, users};
 
-use crate::helpers::{TestApp, start};
+use crate::helpers::{BASE_URL, TestApp, start};
 use crate::portrait::enterprise_with_records;
 
 fn open_need(app: &TestApp, enterprise: i64, slots: i32) -> i64 {
@@ -71,7 +72,7 @@ fn grab_all(
             std::thread::spawn(move || {
                 let mut conn = db.connect_one().expect("a connection");
                 barrier.wait();
-                grab(&mut conn, need, institution, officer, &terms(), now + Duration::days(2), now)
+                grab(&mut conn, need, institution, officer, &terms(), now + Duration::days(2), &Change::system(now, BASE_URL))
                     .expect("no database error")
             })
         })

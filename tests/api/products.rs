@@ -330,10 +330,13 @@ async fn applying_publishes_a_need_for_the_products_bank_after_a_confirmation() 
     let token = confirm.csrf();
     publish.push(("csrf", &token));
     let done = browser.post("/enterprise/needs/publish", &publish).await;
-    assert_eq!(done.location(), Some("/enterprise/needs?notice=need_published"));
-    let (institution, slots, amount): (Option<i64>, i32, i64) =
-        needs::table.select((needs::institution_id, needs::slots, needs::amount_fen)).first(&mut *app.conn()).unwrap();
+    let (id, institution, slots, amount): (i64, Option<i64>, i32, i64) = needs::table
+        .select((needs::id, needs::institution_id, needs::slots, needs::amount_fen))
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(done.location(), Some(format!("/enterprise/needs/{id}?notice=need_published").as_str()));
     assert_eq!((institution, slots, amount), (Some(bank), 1, 200_000_000));
+    assert!(browser.get(done.location().unwrap()).await.body.contains("融资需求已发布"));
     let applications: i32 =
         products::table.find(product).select(products::applications).first(&mut *app.conn()).unwrap();
     assert_eq!(applications, 1);

@@ -1,0 +1,219 @@
+//! The enterprise's need after publishing: its offers side by side with the
+//! monthly payment, total interest and each bank's response record; accepting
+//! one (after a confirmation step), cancelling, and after a decline accepting
+//! another valid offer or republishing in one click.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::auth::SignedIn;
+use crate::domain::need::{NeedStatus, Remedy, decline_reason, time_left};
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::models::choice::{Change, accept, cancel, republish};
+use crate::models::need::Need;
+use crate::models::offer::{Offer, ResponseRecord};
+use crate::schema::institutions;
+use crate::state::AppState;
+use crate::web::{ConfirmPage, Layout, NoticeQuery, notice};
+
+/// An offer as the enterprise compares it.
+pub struct Compared {
+    pub offer: Offer,
+    pub institution: String,
+    pub record: ResponseRecord,
+    pub repayment: crate::domain::repayment::Repayment,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "needs/show.html")]
+pub struct NeedPage {
+    layout: Layout,
+    notice: Option<&'static str>,
+    refusal: Option<String>,
+    need: Need,
+    offers: Vec<Compared>,
+    now: chrono::NaiveDateTime,
+}
+
+impl NeedPage {
+    fn status(&self) -> NeedStatus {
+        NeedStatus::parse(&self.need.status).unwrap_or(NeedStatus::Cancelled)
+    }
+    /// An offer the enterprise may accept now.
+    fn acceptable(&self, offer: &Offer) -> bool {
+        matches!(self.status(), NeedStatus::Open | NeedStatus::AwaitingChoice | NeedStatus::Declined)
+            && matches!(offer.status.as_str(), "active" | "not_selected")
+            && offer.valid_until > self.now
+    }
+    fn cancellable(&self) -> bool {
+        matches!(self.status(), NeedStatus::Open | NeedStatus::AwaitingChoice | NeedStatus::Declined)
+    }
+    fn declined(&self) -> bool {
+        self.status() == NeedStatus::Declined
+    }
+    fn left(&self) -> String {
+        self.need.deadline.map_or_else(String::new, |d| time_left(self.now, d))
+    }
+    /// The bank's decline, with what the enterprise can do about it.
+    fn decline(&self) -> Option<(&'static str, String, Remedy)> {
+        let offer = self.offers.iter().find(|c| Some(c.offer.id) == self.need.accepted_offer_id)?;
+        let (label, remedy) = decline_reason(offer.offer.decline_reason.as_deref()?)?;
+        Some((label, offer.offer.decision_note.clone().unwrap_or_default(), remedy))
+    }
+    /// The lowest total interest among the offers, to mark the cheapest.
+    fn cheapest(&self, c: &Compared) -> bool {
+        self.offers.len() > 1 && self.offers.iter().all(|o| o.repayment.total_interest >= c.repayment.total_interest)
+    }
+}
+
+fn enterprise_of(signed: &SignedIn) -> AppResult<i64> {
+    signed.require(Role::Enterprise)?;
+    signed.user.enterprise_id.ok_or(AppError::Forbidden)
+}
+
+async fn need_page(
+    state: &AppState,
+    signed: &SignedIn,
+    id: i64,
+    refusal: Option<String>,
+    notice_key: Option<&str>,
+) -> AppResult<NeedPage> {
+    let enterprise = enterprise_of(signed)?;
+    let (need, offers) = state
+        .db
+        .run(move |c| {
+            let need = Need::find(c, id)?.filter(|n| n.enterprise_id == enterprise).ok_or(AppError::NotFound)?;
+            let mut compared = Vec::new();
+            for offer in Offer::of_need(c, id)? {
+                use diesel::prelude::*;
+                let institution =
+                    institutions::table.find(offer.institution_id).select(institutions::name).first(c)?;
+                let record = ResponseRecord::of(c, offer.institution_id)?;
+                let repayment = offer.repayment();
+                compared.push(Compared { offer, institution, record, repayment });
+            }
+            Ok((need, compared))
+        })
+        .await?;
+    Ok(NeedPage { layout: signed.layout(), notice: notice(notice_key), refusal, need, offers, now: state.clock.now() })
+}
+
+/// `GET /enterprise/needs/{id}`.
+pub async fn need(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+    Query(query): Query<NoticeQuery>,
+) -> AppResult<NeedPage> {
+    need_page(&state, &signed, id, None, query.notice.as_deref()).await
+}
+
+fn change(state: &AppState, signed: &SignedIn) -> Change {
+    Change { actor: signed.actor(), now: state.clock.now(), base_url: state.config.base_url.clone() }
+}
+
+/// Back to the need with a notice when done, or the need's page with the refusal.
+async fn finish<T>(
+    state: &AppState,
+    signed: &SignedIn,
+    id: i64,
+    outcome: AppResult<Result<T, String>>,
+    done: &str,
+) -> AppResult<Response> {
+    match outcome? {
+        Ok(_) => Ok(Redirect::to(&format!("/enterprise/needs/{id}?notice={done}")).into_response()),
+        Err(reason) => Ok((StatusCode::CONFLICT, need_page(state, signed, id, Some(reason), None).await?).into_response()),
+    }
+}
+
+/// `GET /enterprise/needs/{id}/offers/{offer}/accept`: the confirmation step.
+pub async fn confirm_accept(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((id, offer_id)): Path<(i64, i64)>,
+) -> AppResult<ConfirmPage> {
+    let page = need_page(&state, &signed, id, None, None).await?;
+    let c = page.offers.iter().find(|c| c.offer.id == offer_id).ok_or(AppError::NotFound)?;
+    Ok(ConfirmPage {
+        layout: signed.layout(),
+        title: "接受报价".into(),
+        message: format!(
+            "您将接受{}的报价：{}，年化 {}，期限 {} 个月，月供约 {}。接受后其他银行的报价将关闭，{}将在 10 个工作日内作出授信决定。",
+            c.institution,
+            c.offer.amount().wan_text(),
+            c.offer.rate().percent_text(),
+            c.offer.term_months,
+            c.repayment.monthly.yuan_text(),
+            c.institution
+        ),
+        action: format!("/enterprise/needs/{id}/offers/{offer_id}/accept"),
+        button: "确认接受报价".into(),
+        back: format!("/enterprise/needs/{id}"),
+        danger: false,
+    })
+}
+
+/// `POST /enterprise/needs/{id}/offers/{offer}/accept`.
+pub async fn accept_offer(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path((id, offer_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let (enterprise, change) = (enterprise_of(&signed)?, change(&state, &signed));
+    let outcome = state.db.run(move |c| Ok(accept(c, &change, enterprise, id, offer_id)?)).await;
+    finish(&state, &signed, id, outcome, "accepted").await
+}
+
+/// `GET /enterprise/needs/{id}/cancel`: the confirmation step.
+pub async fn confirm_cancel(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+) -> AppResult<ConfirmPage> {
+    let page = need_page(&state, &signed, id, None, None).await?;
+    Ok(ConfirmPage {
+        layout: signed.layout(),
+        title: "撤销融资需求".into(),
+        message: format!(
+            "撤销后，该需求（{}）将从抢单大厅撤下，已收到的 {} 份报价将全部关闭并通知银行。此操作不可撤销。",
+            page.need.amount().wan_text(),
+            page.offers.len()
+        ),
+        action: format!("/enterprise/needs/{id}/cancel"),
+        button: "确认撤销".into(),
+        back: format!("/enterprise/needs/{id}"),
+        danger: true,
+    })
+}
+
+/// `POST /enterprise/needs/{id}/cancel`.
+pub async fn cancel_need(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
+    let (enterprise, change) = (enterprise_of(&signed)?, change(&state, &signed));
+    let outcome = state.db.run(move |c| Ok(cancel(c, &change, enterprise, id)?)).await;
+    finish(&state, &signed, id, outcome, "cancelled").await
+}
+
+/// `POST /enterprise/needs/{id}/republish`: one click after a decline.
+pub async fn republish_need(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (enterprise, change) = (enterprise_of(&signed)?, change(&state, &signed));
+    let dishonest = state
+        .db
+        .run(move |c| Ok(crate::models::product::applicant(c, enterprise)?.dishonest))
+        .await?;
+    if dishonest {
+        let reason = "您已被列入严重失信主体名单，暂不能重新发布融资需求。履行法院判决义务并由法院移出名单后即可发布。";
+        return Ok((StatusCode::CONFLICT, need_page(&state, &signed, id, Some(reason.into()), None).await?).into_response());
+    }
+    match state.db.run(move |c| Ok(republish(c, &change, enterprise, id)?)).await? {
+        Ok(new) => Ok(Redirect::to(&format!("/enterprise/needs/{new}?notice=republished")).into_response()),
+        Err(reason) => Ok((StatusCode::CONFLICT, need_page(&state, &signed, id, Some(reason), None).await?).into_response()),
+    }
+}

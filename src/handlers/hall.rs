@@ -1,0 +1,274 @@
+//! The hall (抢单大厅) and grabbing: an officer lists the open needs that fit
+//! the institution's products, opens one, and grabs it by making an offer in
+//! one step. A late or full grab gets a page that says so, never an error.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use chrono::{Duration, NaiveDate, NaiveTime};
+use serde::Deserialize;
+
+use crate::auth::SignedIn;
+use crate::domain::calendar::{beijing_date, from_beijing};
+use crate::domain::credit::Grade;
+use crate::domain::need::time_left;
+use crate::domain::product::GUARANTEES;
+use crate::domain::{Money, Rate, Role, industry, repayment};
+use crate::error::{AppError, AppResult};
+use crate::handlers::needs::MAX_AMOUNT;
+use crate::models::choice::Change;
+use crate::models::hall::{HallFilter, HallLine, hall, summary};
+use crate::models::holiday;
+use crate::models::offer::{OfferTerms, grab};
+use crate::models::rate_limit;
+use crate::models::region::Region;
+use crate::state::AppState;
+use crate::web::{FormErrors, Layout, Pager, url_encode};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "officer/hall.html")]
+pub struct HallPage {
+    layout: Layout,
+    filter: HallFilter,
+    lines: Vec<HallLine>,
+    pager: Pager,
+    regions: Vec<Region>,
+    now: chrono::NaiveDateTime,
+    has_products: bool,
+}
+
+impl HallPage {
+    fn industries(&self) -> &'static [(&'static str, &'static str)] {
+        &industry::SECTIONS
+    }
+    fn grades(&self) -> [Grade; 6] {
+        Grade::ALL
+    }
+    fn left(&self, line: &HallLine) -> String {
+        line.deadline.map_or_else(String::new, |d| time_left(self.now, d))
+    }
+    /// Whether the deadline is less than six hours away (shown in red).
+    fn closing(&self, line: &HallLine) -> bool {
+        line.deadline.is_some_and(|d| d - self.now < Duration::hours(6))
+    }
+    fn query(&self, sort: &str) -> String {
+        let f = &self.filter;
+        format!(
+            "/officer/hall?amount_min={}&amount_max={}&region={}&industry={}&grade={}&sort={}&",
+            url_encode(&f.amount_min),
+            url_encode(&f.amount_max),
+            url_encode(&f.region),
+            url_encode(&f.industry),
+            url_encode(&f.grade),
+            url_encode(sort)
+        )
+    }
+    fn current_sort(&self) -> &str {
+        if self.filter.sort.is_empty() { "deadline" } else { &self.filter.sort }
+    }
+}
+
+fn institution_of(signed: &SignedIn) -> AppResult<i64> {
+    signed.require(Role::Officer)?;
+    signed.user.institution_id.ok_or(AppError::Forbidden)
+}
+
+/// `GET /officer/hall`.
+pub async fn hall_page(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(filter): Query<HallFilter>,
+) -> AppResult<HallPage> {
+    let institution = institution_of(&signed)?;
+    let now = state.clock.now();
+    let query = filter.clone();
+    let (lines, pager, regions, has_products) = state
+        .db
+        .run(move |c| {
+            let (lines, pager) = hall(c, institution, &query, now)?;
+            let has_products = crate::models::product::Product::has_published(c, institution)?;
+            Ok((lines, pager, Region::all(c)?, has_products))
+        })
+        .await?;
+    Ok(HallPage { layout: signed.layout(), filter, lines, pager, regions, now, has_products })
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct OfferForm {
+    #[serde(default)]
+    pub amount: String,
+    #[serde(default)]
+    pub rate: String,
+    #[serde(default)]
+    pub term: String,
+    #[serde(default)]
+    pub guarantee: String,
+    #[serde(default)]
+    pub conditions: String,
+    #[serde(default)]
+    pub valid_until: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "officer/grab.html")]
+pub struct GrabPage {
+    layout: Layout,
+    need: HallLine,
+    form: OfferForm,
+    errors: FormErrors,
+    /// Why the need cannot be grabbed now, if it cannot.
+    refusal: Option<String>,
+    left: String,
+    /// Monthly payment and total interest of the offer as typed, when it parses.
+    preview: Option<repayment::Repayment>,
+}
+
+impl GrabPage {
+    fn guarantees(&self) -> &'static [(&'static str, &'static str)] {
+        &GUARANTEES
+    }
+}
+
+async fn need_summary(state: &AppState, need_id: i64) -> AppResult<HallLine> {
+    state.db.run(move |c| Ok(summary(c, need_id)?)).await?.ok_or(AppError::NotFound)
+}
+
+/// Why a need is not in this institution's hall now, if it is not.
+fn refusal(need: &HallLine, institution: i64, now: chrono::NaiveDateTime) -> Option<String> {
+    if need.institution_id.is_some_and(|i| i != institution) {
+        Some("该需求仅面向指定金融机构的产品，贵机构不能抢单。".into())
+    } else if need.deadline.is_none_or(|d| d <= now) {
+        Some("该需求抢单已截止。".into())
+    } else if need.slots_left() <= 0 {
+        Some("该需求的名额已满。".into())
+    } else {
+        None
+    }
+}
+
+/// `GET /officer/hall/{id}`: the need's summary and the offer form, filled in from the need.
+pub async fn grab_form(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<GrabPage> {
+    let institution = institution_of(&signed)?;
+    let need = need_summary(&state, id).await?;
+    let now = state.clock.now();
+    let valid = need.deadline.map_or(now, |d| d) + Duration::days(7);
+    let form = OfferForm {
+        amount: need.amount().wan_input(),
+        rate: Rate::from_units(need.max_rate).input_text(),
+        term: need.term_months.to_string(),
+        guarantee: need.guarantee.clone(),
+        conditions: String::new(),
+        valid_until: beijing_date(valid).to_string(),
+    };
+    let preview = validate(&form, &need).ok().map(|t| preview(&t));
+    Ok(GrabPage {
+        layout: signed.layout(),
+        refusal: refusal(&need, institution, now),
+        left: need.deadline.map_or_else(String::new, |d| time_left(now, d)),
+        need,
+        form,
+        errors: FormErrors::default(),
+        preview,
+    })
+}
+
+fn preview(terms: &OfferTerms) -> repayment::Repayment {
+    repayment::equal_instalments(terms.amount, terms.rate, u32::try_from(terms.term_months).unwrap_or(1))
+}
+
+/// Checks an offer against the need: the rate within the enterprise's cap,
+/// valid at least until the window ends.
+fn validate(form: &OfferForm, need: &HallLine) -> Result<OfferTerms, FormErrors> {
+    let mut errors = FormErrors::default();
+    let amount = Money::parse_wan(&form.amount).filter(|a| *a <= MAX_AMOUNT);
+    if amount.is_none() {
+        errors.add("amount", "请填写报价金额（万元，大于 0，最多两位小数）");
+    }
+    let rate = Rate::parse(&form.rate).ok().filter(|r| r.units() > 0);
+    match rate {
+        None => errors.add("rate", "请填写年化利率，如 3.85"),
+        Some(r) if r.units() > need.max_rate => {
+            errors.add("rate", format!("不能高于企业可接受的最高利率 {}", need.max_rate_text()))
+        }
+        Some(_) => {}
+    }
+    let term = form.term.trim().parse::<i32>().ok().filter(|t| (1..=360).contains(t));
+    if term.is_none() {
+        errors.add("term", "请填写期限（1 到 360 个月）");
+    }
+    if !GUARANTEES.iter().any(|(g, _)| *g == form.guarantee) {
+        errors.add("guarantee", "请选择要求的担保方式");
+    }
+    let conditions = form.conditions.trim().to_string();
+    if conditions.chars().count() > 500 {
+        errors.add("conditions", "附加条件最多 500 字");
+    }
+    let deadline_day = need.deadline.map(beijing_date);
+    let until = NaiveDate::parse_from_str(form.valid_until.trim(), "%Y-%m-%d").ok();
+    match (until, deadline_day) {
+        (None, _) => errors.add("valid_until", "请选择报价有效期，格式如 2026-12-01"),
+        (Some(u), Some(d)) if u < d => errors.add("valid_until", format!("有效期不能早于抢单截止日 {d}")),
+        (Some(u), Some(d)) if u > d + Duration::days(90) => {
+            errors.add("valid_until", "有效期最长为抢单截止后 90 天")
+        }
+        _ => {}
+    }
+    match (amount, rate, term, until) {
+        (Some(amount), Some(rate), Some(term_months), Some(until)) if errors.is_empty() => Ok(OfferTerms {
+            amount,
+            rate,
+            term_months,
+            guarantee: form.guarantee.clone(),
+            conditions: if conditions.is_empty() { "无".into() } else { conditions },
+            // Valid through the whole day, Beijing time.
+            valid_until: from_beijing(until.and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"))),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// How many grabs one address may send a minute: far above any officer's clicking,
+/// low enough to stop a script sweeping the hall.
+const GRAB: rate_limit::Limit = rate_limit::Limit { max: 120, window: Duration::minutes(1) };
+
+/// `POST /officer/hall/{id}`: grab the need with this offer.
+pub async fn grab_need(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+    Form(form): Form<OfferForm>,
+) -> AppResult<Response> {
+    let institution = institution_of(&signed)?;
+    rate_limit::check(&state, "grab", signed.actor().ip.as_deref(), GRAB).await?;
+    let need = need_summary(&state, id).await?;
+    let now = state.clock.now();
+    let page = |form, errors, refusal: Option<String>, status| {
+        let preview = None;
+        let left = need.deadline.map_or_else(String::new, |d| time_left(now, d));
+        let page = GrabPage { layout: signed.layout(), need: need.clone(), form, errors, refusal, left, preview };
+        (status, page).into_response()
+    };
+    let terms = match validate(&form, &need) {
+        Ok(terms) => terms,
+        Err(errors) => return Ok(page(form, errors, None, StatusCode::UNPROCESSABLE_ENTITY)),
+    };
+    let change = Change { actor: signed.actor(), now, base_url: state.config.base_url.clone() };
+    let officer = signed.user.id;
+    let outcome = state
+        .db
+        .run(move |c| {
+            let contact_due = holiday::contact_due(c, now)?;
+            Ok(grab(c, id, institution, officer, &terms, contact_due, &change)?)
+        })
+        .await?;
+    match outcome {
+        Ok(offer) => Ok(Redirect::to(&format!("/officer/offers/{offer}?notice=grabbed")).into_response()),
+        Err(refused) => {
+            let reason = format!("抢单未成功：{refused}。报价未提交，您填写的内容保留在下方。");
+            Ok(page(form, FormErrors::default(), Some(reason), StatusCode::CONFLICT))
+        }
+    }
+}

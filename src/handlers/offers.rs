@@ -1,0 +1,270 @@
+//! The bank's work on its offers: the list of what waits for it, each offer
+//! with the enterprise it was made to, recording contact, and the credit
+//! decision on an accepted offer. An officer sees only the institution's own
+//! offers, whatever id is typed in the URL.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::auth::SignedIn;
+use crate::domain::need::{DECLINE_REASONS, Remedy, time_left};
+use crate::domain::{Money, Rate, Role};
+use crate::error::{AppError, AppResult};
+use crate::handlers::needs::MAX_AMOUNT;
+use crate::models::choice::Change;
+use crate::models::decision::{Approval, Decision, contact, decide};
+use crate::models::enterprise::Enterprise;
+use crate::models::need::Need;
+use crate::models::offer::{Offer, OfferLine, Worklist};
+use crate::state::AppState;
+use crate::web::{FormErrors, Layout, Pager, empty_as_none, notice};
+
+fn institution_of(signed: &SignedIn) -> AppResult<i64> {
+    signed.require(Role::Officer)?;
+    signed.user.institution_id.ok_or(AppError::Forbidden)
+}
+
+#[derive(Deserialize, Default)]
+pub struct OffersQuery {
+    #[serde(default)]
+    all: String,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    page: Option<i64>,
+    notice: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "officer/offers.html")]
+pub struct OffersPage {
+    layout: Layout,
+    all: bool,
+    lines: Vec<OfferLine>,
+    pager: Pager,
+    now: chrono::NaiveDateTime,
+}
+
+impl OffersPage {
+    /// What the bank has to do next on this offer, and by when.
+    fn todo(&self, offer: &Offer) -> String {
+        match (offer.status.as_str(), offer.contacted_at, &offer.decision, offer.decision_due) {
+            ("active", None, ..) => format!("联系企业 · {}", time_left(self.now, offer.contact_due)),
+            ("accepted", _, None, Some(due)) => format!("录入授信决定 · {}", time_left(self.now, due)),
+            _ => String::new(),
+        }
+    }
+    fn base(&self) -> &'static str {
+        if self.all { "/officer/offers?all=1&" } else { "/officer/offers?" }
+    }
+}
+
+/// `GET /officer/offers`: what waits for the bank (or `?all=1`: every offer).
+pub async fn offers(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(query): Query<OffersQuery>,
+) -> AppResult<OffersPage> {
+    let institution = institution_of(&signed)?;
+    let all = !query.all.is_empty();
+    let list = if all { Worklist::All } else { Worklist::Todo };
+    let (lines, pager) = state.db.run(move |c| Ok(Offer::of_institution(c, institution, list, query.page)?)).await?;
+    Ok(OffersPage { layout: signed.layout(), all, lines, pager, now: state.clock.now() })
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    rate: String,
+    #[serde(default)]
+    term: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "officer/offer.html")]
+pub struct OfferPage {
+    layout: Layout,
+    notice: Option<&'static str>,
+    offer: Offer,
+    need: Need,
+    enterprise: Enterprise,
+    form: DecisionForm,
+    errors: FormErrors,
+    refusal: Option<String>,
+    now: chrono::NaiveDateTime,
+}
+
+impl OfferPage {
+    fn reasons(&self) -> &'static [(&'static str, &'static str, Remedy)] {
+        &DECLINE_REASONS
+    }
+    fn can_contact(&self) -> bool {
+        self.offer.contacted_at.is_none() && matches!(self.offer.status.as_str(), "active" | "accepted")
+    }
+    fn can_decide(&self) -> bool {
+        self.offer.status == "accepted"
+            && self.offer.decision.is_none()
+            && self.need.accepted_offer_id == Some(self.offer.id)
+    }
+    fn left(&self, due: &chrono::NaiveDateTime) -> String {
+        time_left(self.now, *due)
+    }
+}
+
+async fn load(state: &AppState, institution: i64, id: i64) -> AppResult<(Offer, Need, Enterprise)> {
+    state
+        .db
+        .run(move |c| {
+            let offer = Offer::find(c, id)?.filter(|o| o.institution_id == institution).ok_or(AppError::NotFound)?;
+            let need = Need::find(c, offer.need_id)?.ok_or(AppError::NotFound)?;
+            let enterprise = Enterprise::find(c, need.enterprise_id)?;
+            Ok((offer, need, enterprise))
+        })
+        .await
+}
+
+async fn page(
+    state: &AppState,
+    signed: &SignedIn,
+    id: i64,
+    form: DecisionForm,
+    errors: FormErrors,
+    refusal: Option<String>,
+    notice_key: Option<&str>,
+) -> AppResult<OfferPage> {
+    let institution = institution_of(signed)?;
+    let (offer, need, enterprise) = load(state, institution, id).await?;
+    let form = if form.decision.is_empty() {
+        DecisionForm {
+            decision: "approve".into(),
+            amount: offer.amount().wan_input(),
+            rate: offer.rate().input_text(),
+            term: offer.term_months.to_string(),
+            date: crate::clock::beijing(state.clock.now()).date_naive().to_string(),
+            ..form
+        }
+    } else {
+        form
+    };
+    Ok(OfferPage {
+        layout: signed.layout(),
+        notice: notice(notice_key),
+        offer,
+        need,
+        enterprise,
+        form,
+        errors,
+        refusal,
+        now: state.clock.now(),
+    })
+}
+
+/// `GET /officer/offers/{id}`.
+pub async fn offer(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+    Query(query): Query<OffersQuery>,
+) -> AppResult<OfferPage> {
+    page(&state, &signed, id, DecisionForm::default(), FormErrors::default(), None, query.notice.as_deref()).await
+}
+
+fn change(state: &AppState, signed: &SignedIn) -> Change {
+    Change { actor: signed.actor(), now: state.clock.now(), base_url: state.config.base_url.clone() }
+}
+
+/// `POST /officer/offers/{id}/contact`.
+pub async fn record_contact(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
+    let institution = institution_of(&signed)?;
+    let change = change(&state, &signed);
+    match state.db.run(move |c| Ok(contact(c, &change, institution, id)?)).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/officer/offers/{id}?notice=contacted")).into_response()),
+        Err(reason) => {
+            let page = page(&state, &signed, id, DecisionForm::default(), FormErrors::default(), Some(reason), None);
+            Ok((StatusCode::CONFLICT, page.await?).into_response())
+        }
+    }
+}
+
+fn validate(form: &DecisionForm) -> Result<Decision, FormErrors> {
+    let mut errors = FormErrors::default();
+    match form.decision.as_str() {
+        "approve" => {
+            let amount = Money::parse_wan(&form.amount).filter(|a| *a <= MAX_AMOUNT);
+            if amount.is_none() {
+                errors.add("amount", "请填写授信额度（万元，大于 0，最多两位小数）");
+            }
+            let rate = Rate::parse(&form.rate).ok().filter(|r| r.units() > 0 && r.units() <= 240_000);
+            if rate.is_none() {
+                errors.add("rate", "请填写年化利率（大于 0，不超过 24%）");
+            }
+            let term = form.term.trim().parse::<i32>().ok().filter(|t| (1..=360).contains(t));
+            if term.is_none() {
+                errors.add("term", "请填写期限（1 到 360 个月）");
+            }
+            let date = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d").ok();
+            if date.is_none() {
+                errors.add("date", "请填写授信日期，格式如 2026-11-22");
+            }
+            match (amount, rate, term, date) {
+                (Some(amount), Some(rate), Some(term_months), Some(date)) => {
+                    Ok(Decision::Approve(Approval { amount, rate, term_months, date }))
+                }
+                _ => Err(errors),
+            }
+        }
+        "decline" => {
+            if !DECLINE_REASONS.iter().any(|(c, ..)| *c == form.reason) {
+                errors.add("reason", "请选择拒绝原因");
+            }
+            let note = form.note.trim().to_string();
+            if note.chars().count() < 4 || note.chars().count() > 500 {
+                errors.add("note", "请说明具体情况（4 到 500 字），企业将看到这段说明");
+            }
+            if errors.is_empty() { Ok(Decision::Decline { reason: form.reason.clone(), note }) } else { Err(errors) }
+        }
+        _ => {
+            errors.add("decision", "请选择批准或拒绝");
+            Err(errors)
+        }
+    }
+}
+
+/// `POST /officer/offers/{id}/decision`.
+pub async fn record_decision(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+    Form(form): Form<DecisionForm>,
+) -> AppResult<Response> {
+    let institution = institution_of(&signed)?;
+    let decision = match validate(&form) {
+        Ok(decision) => decision,
+        Err(errors) => {
+            let page = page(&state, &signed, id, form, errors, None, None).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let change = change(&state, &signed);
+    match state.db.run(move |c| Ok(decide(c, &change, institution, id, &decision)?)).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/officer/offers/{id}?notice=decided")).into_response()),
+        Err(reason) => {
+            let page = page(&state, &signed, id, form, FormErrors::default(), Some(reason), None).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+    }
+}

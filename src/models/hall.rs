@@ -1,0 +1,254 @@
+//! The hall (抢单大厅): open needs with free slots that fit one institution's
+//! published products, described without identity (industry, region, size,
+//! grade, amount, term, rate cap). A need fits a product when its amount is
+//! within the product's range and the enterprise's region, industry and grade
+//! are among those the product serves.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+use serde::Deserialize;
+
+use crate::db::{DbBackend, DbConn};
+use crate::domain::credit::Grade;
+use crate::domain::{Money, Rate, industry};
+use crate::models::product::unwrap;
+use crate::schema::{credit_evaluations, enterprises, needs, products, regions};
+use crate::web::{Pager, empty_as_none};
+
+pub const PER_PAGE: i64 = 20;
+
+/// The officer's filters and sort, as they appear in the URL.
+#[derive(Deserialize, Default, Clone, Debug)]
+pub struct HallFilter {
+    /// 万元.
+    #[serde(default)]
+    pub amount_min: String,
+    #[serde(default)]
+    pub amount_max: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub industry: String,
+    #[serde(default)]
+    pub grade: String,
+    /// "deadline" (the default: closing soonest), "newest", "amount".
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub page: Option<i64>,
+}
+
+fn wan_to_fen(text: &str) -> Option<i64> {
+    Money::parse_wan(text).map(Money::fen)
+}
+
+/// An open need as the hall shows it: no name, no USCC.
+#[derive(Queryable, Clone, Debug)]
+pub struct HallLine {
+    pub id: i64,
+    pub amount_fen: i64,
+    pub term_months: i32,
+    pub guarantee: String,
+    pub max_rate: i64,
+    pub slots: i32,
+    pub slots_taken: i32,
+    pub published_at: Option<NaiveDateTime>,
+    pub deadline: Option<NaiveDateTime>,
+    pub institution_id: Option<i64>,
+    pub region_name: String,
+    pub industry: String,
+    pub size_class: String,
+    pub grade: Option<String>,
+}
+
+impl HallLine {
+    pub fn amount(&self) -> Money {
+        Money::from_fen(self.amount_fen)
+    }
+    pub fn max_rate_text(&self) -> String {
+        Rate::from_units(self.max_rate).percent_text()
+    }
+    pub fn industry_name(&self) -> &'static str {
+        industry::name(&self.industry).unwrap_or("未知行业")
+    }
+    pub fn size_label(&self) -> &'static str {
+        industry::size_class_label(&self.size_class)
+    }
+    pub fn slots_left(&self) -> i32 {
+        self.slots - self.slots_taken
+    }
+    pub fn guarantee_label(&self) -> &'static str {
+        crate::domain::product::guarantee_label(&self.guarantee)
+    }
+}
+
+type Columns = (
+    needs::id,
+    needs::amount_fen,
+    needs::term_months,
+    needs::guarantee,
+    needs::max_rate,
+    needs::slots,
+    needs::slots_taken,
+    needs::published_at,
+    needs::deadline,
+    needs::institution_id,
+    regions::name,
+    enterprises::industry,
+    enterprises::size_class,
+    diesel::dsl::Nullable<credit_evaluations::grade>,
+);
+
+fn columns() -> Columns {
+    (
+    needs::id,
+    needs::amount_fen,
+    needs::term_months,
+    needs::guarantee,
+    needs::max_rate,
+    needs::slots,
+    needs::slots_taken,
+    needs::published_at,
+    needs::deadline,
+    needs::institution_id,
+    regions::name,
+    enterprises::industry,
+    enterprises::size_class,
+    credit_evaluations::grade.nullable(),
+    )
+}
+
+/// Keeps only what a region code, industry letter or grade can hold, so the
+/// values can be written into the fit clause as literals.
+fn code(text: &str) -> String {
+    text.chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+fn in_list(column: &str, items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("'{}'", code(i))).collect();
+    format!("{column} IN ({})", quoted.join(","))
+}
+
+/// "The need fits one of these products", as SQL over the hall's joined
+/// tables. An institution has a handful of products, so the clause is small
+/// and its constants let the planner use the indexes.
+fn fit_clause(products: &[(i64, i64, String, String, Option<String>)]) -> String {
+    if products.is_empty() {
+        return "1 = 0".into();
+    }
+    let rules: Vec<String> = products
+        .iter()
+        .map(|(min, max, regions, industries, min_grade)| {
+            let mut rule = vec![format!("needs.amount_fen BETWEEN {min} AND {max}")];
+            let (regions, industries) = (unwrap(regions), unwrap(industries));
+            if !regions.is_empty() {
+                rule.push(in_list("enterprises.region", &regions));
+            }
+            if !industries.is_empty() {
+                rule.push(in_list("enterprises.industry", &industries));
+            }
+            if let Some(min) = min_grade.as_deref().and_then(Grade::parse) {
+                let grades: Vec<String> =
+                    Grade::ALL.into_iter().filter(|g| g.at_least(min)).map(|g| g.as_str().to_string()).collect();
+                rule.push(in_list("credit_evaluations.grade", &grades));
+            }
+            format!("({})", rule.join(" AND "))
+        })
+        .collect();
+    format!("({})", rules.join(" OR "))
+}
+
+/// One page of the hall for `institution`, at `now`.
+pub fn hall(
+    conn: &mut DbConn,
+    institution: i64,
+    filter: &HallFilter,
+    now: NaiveDateTime,
+) -> QueryResult<(Vec<HallLine>, Pager)> {
+    let published: Vec<(i64, i64, String, String, Option<String>)> = products::table
+        .filter(products::institution_id.eq(institution))
+        .filter(products::status.eq("published"))
+        .select((
+            products::amount_min_fen,
+            products::amount_max_fen,
+            products::regions,
+            products::industries,
+            products::min_grade,
+        ))
+        .load(conn)?;
+    let fit = fit_clause(&published);
+    let query = || {
+        let mut query = needs::table
+            .inner_join(enterprises::table)
+            .inner_join(regions::table.on(regions::code.eq(enterprises::region)))
+            .left_join(credit_evaluations::table.on(credit_evaluations::uscc.eq(enterprises::uscc)))
+            .filter(needs::status.eq("open"))
+            .filter(needs::deadline.gt(now))
+            .filter(needs::slots_taken.lt(needs::slots))
+            .filter(needs::institution_id.is_null().or(needs::institution_id.eq(institution)))
+            .filter(sql::<Bool>(&format!(
+                "NOT EXISTS (SELECT 1 FROM offers WHERE offers.need_id = needs.id AND offers.institution_id = {institution})"
+            )))
+            .filter(sql::<Bool>(&fit))
+            .into_boxed::<DbBackend>();
+        if let Some(min) = wan_to_fen(&filter.amount_min) {
+            query = query.filter(needs::amount_fen.ge(min));
+        }
+        if let Some(max) = wan_to_fen(&filter.amount_max) {
+            query = query.filter(needs::amount_fen.le(max));
+        }
+        if !filter.region.is_empty() {
+            query = query.filter(enterprises::region.eq(filter.region.clone()));
+        }
+        if !filter.industry.is_empty() {
+            query = query.filter(enterprises::industry.eq(filter.industry.clone()));
+        }
+        if let Some(min) = Grade::parse(&filter.grade) {
+            let grades: Vec<&str> = Grade::ALL.into_iter().filter(|g| g.at_least(min)).map(Grade::as_str).collect();
+            query = query.filter(credit_evaluations::grade.eq_any(grades));
+        }
+        query
+    };
+    let pager = Pager::new(filter.page, PER_PAGE, query().count().get_result(conn)?);
+    let sorted = match filter.sort.as_str() {
+        "newest" => query().order((needs::published_at.desc(), needs::id.desc())),
+        "amount" => query().order((needs::amount_fen.desc(), needs::id)),
+        _ => query().order((needs::deadline, needs::id)),
+    };
+    let lines = sorted.offset(pager.offset()).limit(pager.per_page).select(columns()).load(conn)?;
+    Ok((lines, pager))
+}
+
+/// One need as the hall describes it, whatever its status (the grab page).
+pub fn summary(conn: &mut DbConn, need_id: i64) -> QueryResult<Option<HallLine>> {
+    needs::table
+        .inner_join(enterprises::table)
+        .inner_join(regions::table.on(regions::code.eq(enterprises::region)))
+        .left_join(credit_evaluations::table.on(credit_evaluations::uscc.eq(enterprises::uscc)))
+        .filter(needs::id.eq(need_id))
+        .select(columns())
+        .first(conn)
+        .optional()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fit_clause_keeps_only_codes_and_lists_the_grades_at_or_above_the_minimum() {
+        let clause = fit_clause(&[
+            (100, 200, ",990102,9901'; DROP,".into(), String::new(), Some("A".into())),
+            (5, 6, String::new(), ",C,".into(), None),
+        ]);
+        assert_eq!(
+            clause,
+            "((needs.amount_fen BETWEEN 100 AND 200 AND enterprises.region IN ('990102','9901DROP') \
+             AND credit_evaluations.grade IN ('AAA','AA','A')) OR (needs.amount_fen BETWEEN 5 AND 6 \
+             AND enterprises.industry IN ('C')))"
+        );
+        assert_eq!(fit_clause(&[]), "1 = 0");
+    }
+}

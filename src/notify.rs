@@ -1,0 +1,68 @@
+//! Email about a need: every change of a need or offer tells the people
+//! concerned what happened and when the next step is due. The email is
+//! enqueued in the transaction of the change, so it goes out exactly when the
+//! change commits.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::email::{Email, EmailTemplate};
+use crate::jobs::enqueue_email;
+use crate::schema::users;
+
+#[derive(askama::Template)]
+#[template(path = "emails/need_notice.txt", blocks = ["subject", "body"])]
+pub struct Notice {
+    pub subject: String,
+    pub message: String,
+    /// What has to happen next and by when ("2026年11月25日 14:30").
+    pub next: Option<(String, String)>,
+    pub link: String,
+}
+
+impl EmailTemplate for Notice {
+    fn subject(&self) -> askama::Result<String> {
+        askama::Template::render(&self.as_subject())
+    }
+    fn body(&self) -> askama::Result<String> {
+        askama::Template::render(&self.as_body())
+    }
+    fn action(&self) -> Option<(&str, &str)> {
+        Some(("查看详情", &self.link))
+    }
+}
+
+impl Notice {
+    pub fn new(subject: impl Into<String>, message: impl Into<String>, link: String) -> Notice {
+        Notice { subject: subject.into(), message: message.into(), next: None, link }
+    }
+
+    /// Adds the next step and its due time.
+    pub fn next(mut self, step: &str, due: NaiveDateTime) -> Notice {
+        self.next = Some((step.to_string(), crate::clock::datetime_text(&due)));
+        self
+    }
+}
+
+/// Who is told: the users of an enterprise, or one officer.
+#[derive(Clone, Copy, Debug)]
+pub enum To {
+    Enterprise(i64),
+    User(i64),
+}
+
+/// Enqueues `notice` to every active user behind `to`.
+pub fn send(conn: &mut DbConn, to: To, notice: &Notice, now: NaiveDateTime) -> QueryResult<()> {
+    let query = users::table.filter(users::disabled.eq(false)).select(users::email).into_boxed::<crate::db::DbBackend>();
+    let addresses: Vec<String> = match to {
+        To::Enterprise(id) => query.filter(users::enterprise_id.eq(id)).load(conn)?,
+        To::User(id) => query.filter(users::id.eq(id)).load(conn)?,
+    };
+    for address in addresses {
+        let email =
+            Email::render(&address, notice).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
+        enqueue_email(conn, &email, now)?;
+    }
+    Ok(())
+}
