@@ -54,14 +54,14 @@ pub enum To {
 
 /// Enqueues `notice` to every active user behind `to`.
 pub fn send(conn: &mut DbConn, to: To, notice: &Notice, now: NaiveDateTime) -> QueryResult<()> {
-    let query = users::table.filter(users::disabled.eq(false)).select(users::email).into_boxed::<crate::db::DbBackend>();
+    let query =
+        users::table.filter(users::disabled.eq(false)).select(users::email).into_boxed::<crate::db::DbBackend>();
     let addresses: Vec<String> = match to {
         To::Enterprise(id) => query.filter(users::enterprise_id.eq(id)).load(conn)?,
         To::User(id) => query.filter(users::id.eq(id)).load(conn)?,
     };
     for address in addresses {
-        let email =
-            Email::render(&address, notice).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
+        let email = Email::render(&address, notice).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
         enqueue_email(conn, &email, now)?;
     }
     Ok(())

@@ -9,8 +9,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::session;
 use crate::handlers::{
-    account, auth, bank_admin, catalogue, choice, consents, credit_office, dashboard, disputes, hall, health, home, imports,
-    invitations, lists, market, needs, offers, portrait, products, register, subscriptions,
+    account, auth, bank_admin, catalogue, choice, consents, credit_office, dashboard, disputes, hall, health, home,
+    imports, invitations, lists, market, needs, offers, portrait, products, register, subscriptions,
 };
 use crate::state::AppState;
 use crate::web;
@@ -36,10 +36,7 @@ pub fn router(state: AppState) -> Router {
         .route("/enterprise/needs/new", get(needs::new_need))
         .route("/enterprise/needs/publish", post(needs::publish_need))
         .route("/enterprise/needs/{id}", get(choice::need))
-        .route(
-            "/enterprise/needs/{id}/offers/{offer}/accept",
-            get(choice::confirm_accept).post(choice::accept_offer),
-        )
+        .route("/enterprise/needs/{id}/offers/{offer}/accept", get(choice::confirm_accept).post(choice::accept_offer))
         .route("/enterprise/needs/{id}/cancel", get(choice::confirm_cancel).post(choice::cancel_need))
         .route("/enterprise/needs/{id}/republish", post(choice::republish_need))
         .route("/enterprise/consents", get(consents::consents).post(consents::grant))

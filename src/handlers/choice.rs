@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::auth::SignedIn;
-use crate::domain::need::{NeedStatus, Remedy, decline_reason, time_left};
 use crate::domain::Role;
+use crate::domain::need::{NeedStatus, Remedy, decline_reason, time_left};
 use crate::error::{AppError, AppResult};
 use crate::models::choice::{Change, accept, cancel, republish};
 use crate::models::need::Need;
@@ -90,8 +90,7 @@ async fn need_page(
             let mut compared = Vec::new();
             for offer in Offer::of_need(c, id)? {
                 use diesel::prelude::*;
-                let institution =
-                    institutions::table.find(offer.institution_id).select(institutions::name).first(c)?;
+                let institution = institutions::table.find(offer.institution_id).select(institutions::name).first(c)?;
                 let record = ResponseRecord::of(c, offer.institution_id)?;
                 let repayment = offer.repayment();
                 compared.push(Compared { offer, institution, record, repayment });
@@ -126,7 +125,9 @@ async fn finish<T>(
 ) -> AppResult<Response> {
     match outcome? {
         Ok(_) => Ok(Redirect::to(&format!("/enterprise/needs/{id}?notice={done}")).into_response()),
-        Err(reason) => Ok((StatusCode::CONFLICT, need_page(state, signed, id, Some(reason), None).await?).into_response()),
+        Err(reason) => {
+            Ok((StatusCode::CONFLICT, need_page(state, signed, id, Some(reason), None).await?).into_response())
+        }
     }
 }
 
@@ -204,16 +205,17 @@ pub async fn republish_need(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (enterprise, change) = (enterprise_of(&signed)?, change(&state, &signed));
-    let dishonest = state
-        .db
-        .run(move |c| Ok(crate::models::product::applicant(c, enterprise)?.dishonest))
-        .await?;
+    let dishonest = state.db.run(move |c| Ok(crate::models::product::applicant(c, enterprise)?.dishonest)).await?;
     if dishonest {
         let reason = "您已被列入严重失信主体名单，暂不能重新发布融资需求。履行法院判决义务并由法院移出名单后即可发布。";
-        return Ok((StatusCode::CONFLICT, need_page(&state, &signed, id, Some(reason.into()), None).await?).into_response());
+        return Ok(
+            (StatusCode::CONFLICT, need_page(&state, &signed, id, Some(reason.into()), None).await?).into_response()
+        );
     }
     match state.db.run(move |c| Ok(republish(c, &change, enterprise, id)?)).await? {
         Ok(new) => Ok(Redirect::to(&format!("/enterprise/needs/{new}?notice=republished")).into_response()),
-        Err(reason) => Ok((StatusCode::CONFLICT, need_page(&state, &signed, id, Some(reason), None).await?).into_response()),
+        Err(reason) => {
+            Ok((StatusCode::CONFLICT, need_page(&state, &signed, id, Some(reason), None).await?).into_response())
+        }
     }
 }

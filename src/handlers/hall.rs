@@ -211,9 +211,7 @@ fn validate(form: &OfferForm, need: &HallLine) -> Result<OfferTerms, FormErrors>
     match (until, deadline_day) {
         (None, _) => errors.add("valid_until", "请选择报价有效期，格式如 2026-12-01"),
         (Some(u), Some(d)) if u < d => errors.add("valid_until", format!("有效期不能早于抢单截止日 {d}")),
-        (Some(u), Some(d)) if u > d + Duration::days(90) => {
-            errors.add("valid_until", "有效期最长为抢单截止后 90 天")
-        }
+        (Some(u), Some(d)) if u > d + Duration::days(90) => errors.add("valid_until", "有效期最长为抢单截止后 90 天"),
         _ => {}
     }
     match (amount, rate, term, until) {

@@ -41,7 +41,14 @@ pub struct NeedsPage {
 
 impl NeedsPage {
     fn tabs(&self) -> [(&'static str, &'static str); 6] {
-        [("", "全部"), ("overdue", "决定超时"), ("open", "抢单中"), ("awaiting_choice", "待选择"), ("matched", "待授信"), ("granted", "已授信")]
+        [
+            ("", "全部"),
+            ("overdue", "决定超时"),
+            ("open", "抢单中"),
+            ("awaiting_choice", "待选择"),
+            ("matched", "待授信"),
+            ("granted", "已授信"),
+        ]
     }
     fn base(&self) -> String {
         format!("/credit-office/needs?show={}&", url_encode(&self.show))

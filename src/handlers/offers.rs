@@ -188,7 +188,11 @@ fn change(state: &AppState, signed: &SignedIn) -> Change {
 }
 
 /// `POST /officer/offers/{id}/contact`.
-pub async fn record_contact(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn record_contact(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let institution = institution_of(&signed)?;
     let change = change(&state, &signed);
     match state.db.run(move |c| Ok(contact(c, &change, institution, id)?)).await? {

@@ -96,14 +96,20 @@ fn end_window(conn: &mut DbConn, change: &Change, need_id: i64) -> QueryResult<b
         let notice = if to == NeedStatus::Expired {
             Notice::new(
                 "融资需求已到期，暂无银行报价",
-                format!("您的融资需求 #{need_id}（{}）抢单已截止，没有银行报价。您可以调整金额、期限或担保方式后重新发布。", need.amount().wan_text()),
+                format!(
+                    "您的融资需求 #{need_id}（{}）抢单已截止，没有银行报价。您可以调整金额、期限或担保方式后重新发布。",
+                    need.amount().wan_text()
+                ),
                 link,
             )
         } else {
             let first_lapse = crate::models::decision::next_valid_offer(c, need_id, change.now)?;
             let notice = Notice::new(
                 format!("抢单已截止，共有 {active} 家银行报价"),
-                format!("您的融资需求 #{need_id}（{}）抢单已截止，共收到 {active} 份报价。请比较后接受其中一份。", need.amount().wan_text()),
+                format!(
+                    "您的融资需求 #{need_id}（{}）抢单已截止，共收到 {active} 份报价。请比较后接受其中一份。",
+                    need.amount().wan_text()
+                ),
                 link,
             );
             match first_lapse {
@@ -132,9 +138,9 @@ fn close_offer(conn: &mut DbConn, change: &Change, offer_id: i64, closing: Closi
         let status = if closing == Closing::Lapsed { "lapsed" } else { "released" };
         let row = offers::table.find(offer_id).filter(offers::status.eq("active"));
         let closed = match closing {
-            Closing::Lapsed => diesel::update(row.filter(offers::valid_until.le(now)))
-                .set(offers::status.eq(status))
-                .execute(c)?,
+            Closing::Lapsed => {
+                diesel::update(row.filter(offers::valid_until.le(now))).set(offers::status.eq(status)).execute(c)?
+            }
             Closing::Released => {
                 diesel::update(row.filter(offers::contacted_at.is_null()).filter(offers::contact_due.le(now)))
                     .set(offers::status.eq(status))

@@ -142,14 +142,21 @@ pub fn accept(conn: &mut DbConn, change: &Change, enterprise_id: i64, need_id: i
         change.audit(c, "offer_accepted", &format!("offer:{offer_id}"))?;
         let mine = Notice::new(
             format!("您已接受{bank}的报价"),
-            format!("您已接受{bank}的报价（{}，年化 {}）。银行将审查并作出授信决定。", offer.amount().wan_text(), offer.rate().percent_text()),
+            format!(
+                "您已接受{bank}的报价（{}，年化 {}）。银行将审查并作出授信决定。",
+                offer.amount().wan_text(),
+                offer.rate().percent_text()
+            ),
             change.need_link(need_id),
         )
         .next("银行作出授信决定", due);
         notify::send(c, To::Enterprise(enterprise_id), &mine, now)?;
         let winner = Notice::new(
             "企业接受了贵行的报价",
-            format!("企业接受了贵行对融资需求 #{need_id} 的报价（{}）。请审查并录入授信决定。", offer.amount().wan_text()),
+            format!(
+                "企业接受了贵行对融资需求 #{need_id} 的报价（{}）。请审查并录入授信决定。",
+                offer.amount().wan_text()
+            ),
             change.offer_link(offer_id),
         )
         .next("录入授信决定", due);

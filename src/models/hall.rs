@@ -103,20 +103,20 @@ type Columns = (
 
 fn columns() -> Columns {
     (
-    needs::id,
-    needs::amount_fen,
-    needs::term_months,
-    needs::guarantee,
-    needs::max_rate,
-    needs::slots,
-    needs::slots_taken,
-    needs::published_at,
-    needs::deadline,
-    needs::institution_id,
-    regions::name,
-    enterprises::industry,
-    enterprises::size_class,
-    credit_evaluations::grade.nullable(),
+        needs::id,
+        needs::amount_fen,
+        needs::term_months,
+        needs::guarantee,
+        needs::max_rate,
+        needs::slots,
+        needs::slots_taken,
+        needs::published_at,
+        needs::deadline,
+        needs::institution_id,
+        regions::name,
+        enterprises::industry,
+        enterprises::size_class,
+        credit_evaluations::grade.nullable(),
     )
 }
 

@@ -2,10 +2,10 @@
 
 pub mod audit;
 pub mod authorization;
-pub mod credit_record;
-pub mod dispute;
 pub mod choice;
+pub mod credit_record;
 pub mod decision;
+pub mod dispute;
 pub mod enterprise;
 pub mod hall;
 pub mod holiday;

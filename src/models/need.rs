@@ -179,7 +179,12 @@ impl Need {
             .order(needs::id.desc())
             .offset(pager.offset())
             .limit(pager.per_page)
-            .select((Need::as_select(), enterprises::name, institutions::name.nullable(), offers::decision_due.nullable()))
+            .select((
+                Need::as_select(),
+                enterprises::name,
+                institutions::name.nullable(),
+                offers::decision_due.nullable(),
+            ))
             .load(conn)?;
         Ok((lines, pager))
     }

@@ -281,7 +281,9 @@ impl Product {
 
     pub fn has_published(conn: &mut DbConn, institution_id: i64) -> QueryResult<bool> {
         diesel::select(diesel::dsl::exists(
-            products::table.filter(products::institution_id.eq(institution_id)).filter(products::status.eq("published")),
+            products::table
+                .filter(products::institution_id.eq(institution_id))
+                .filter(products::status.eq("published")),
         ))
         .get_result(conn)
     }

@@ -113,7 +113,7 @@ fn demo_uscc(rng: &mut StdRng, prefix: &str, region: &str) -> String {
 pub fn demo(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<()> {
     let hash = password::hash(DEMO_PASSWORD)?;
     let mut rng = StdRng::seed_from_u64(20261122);
-    write_tx(conn, |conn| {
+    let demo_enterprise = write_tx(conn, |conn| {
         let known: Vec<String> = regions::table.select(regions::code).load(conn)?;
         for (code, name) in REGIONS.iter().filter(|(code, _)| !known.iter().any(|k| k == code)) {
             diesel::insert_into(regions::table)
@@ -182,8 +182,10 @@ pub fn demo(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<()> {
         for uscc in &usccs {
             crate::credit::recompute_one(conn, uscc, as_of, now)?;
         }
-        Ok::<_, anyhow::Error>(())
+        Ok::<_, anyhow::Error>(demo_enterprise)
     })?;
+    // Needs are made through the market's own transactions, one step at a time.
+    super::needs::add(conn, &mut rng, demo_enterprise, now)?;
     tracing::info!("demo city loaded");
     Ok(())
 }

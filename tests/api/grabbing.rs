@@ -6,8 +6,8 @@ use chrono::Duration;
 use diesel::prelude::*;
 use xinyidai::domain::need::GrabRefusal as Refusal;
 use xinyidai::domain::{Money, Rate, Role};
-use xinyidai::models::need::{Need, NewNeed};
 use xinyidai::models::choice::Change;
+use xinyidai::models::need::{Need, NewNeed};
 use xinyidai::models::offer::{OfferTerms, grab};
 use xinyidai::schema::{needs, offers, users};
 
@@ -72,8 +72,16 @@ fn grab_all(
             std::thread::spawn(move || {
                 let mut conn = db.connect_one().expect("a connection");
                 barrier.wait();
-                grab(&mut conn, need, institution, officer, &terms(), now + Duration::days(2), &Change::system(now, BASE_URL))
-                    .expect("no database error")
+                grab(
+                    &mut conn,
+                    need,
+                    institution,
+                    officer,
+                    &terms(),
+                    now + Duration::days(2),
+                    &Change::system(now, BASE_URL),
+                )
+                .expect("no database error")
             })
         })
         .collect();

@@ -5,12 +5,14 @@ mod helpers;
 
 mod access;
 mod auth;
+mod deadlines;
 mod grabbing;
 mod health;
 mod imports;
 mod invitations;
 mod jobs;
 mod lists;
+mod market;
 mod portrait;
 mod products;
 mod registration;

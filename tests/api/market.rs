@@ -1,0 +1,303 @@
+//! The life of a need over HTTP: the hall, grabbing with an offer, the
+//! enterprise's choice, the bank's decision, and what the clock does.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::Duration;
+use diesel::prelude::*;
+use tower::ServiceExt;
+use xinyidai::domain::{Money, Rate, Role};
+use xinyidai::models::need::{Need, NewNeed};
+use xinyidai::models::product::{Product, ProductTerms};
+use xinyidai::schema::{audit_log, needs, offers, users};
+
+use crate::helpers::{BASE_URL, Client, PASSWORD, TestApp, start};
+use crate::portrait::enterprise_with_records;
+
+pub fn new_need(amount_wan: i64, window_hours: i32) -> NewNeed {
+    NewNeed {
+        amount: Money::from_yuan(amount_wan * 10_000),
+        term_months: 12,
+        purpose: "采购原材料".into(),
+        guarantee: "credit".into(),
+        max_rate: Rate::from_units(45_000),
+        window_hours,
+        slots: 3,
+        product_id: None,
+        institution_id: None,
+    }
+}
+
+/// An officer whose bank has published one product for 10 to 1,000 万元; returns the institution.
+pub fn bank_with_product(app: &TestApp, officer: &str) -> i64 {
+    let user = app.user(Role::Officer, officer);
+    let conn = &mut *app.conn();
+    let institution: i64 =
+        users::table.find(user).select(users::institution_id).first::<Option<i64>>(conn).unwrap().unwrap();
+    let terms = ProductTerms {
+        name: format!("{officer}经营贷"),
+        amount_min_fen: 10 * 1_000_000,
+        amount_max_fen: 1_000 * 1_000_000,
+        term_min_months: 1,
+        term_max_months: 60,
+        rate_min: 30_000,
+        rate_max: 60_000,
+        guarantees: vec!["credit".into()],
+        ..ProductTerms::default()
+    };
+    let product = Product::create(conn, institution, &terms, None, start()).unwrap();
+    Product::set_status(conn, product, institution, "published", None, start()).unwrap();
+    institution
+}
+
+async fn signed_in<'a>(app: &'a TestApp, username: &str) -> Client<'a> {
+    let client = app.client();
+    assert_eq!(client.login(username, PASSWORD).await.status, StatusCode::SEE_OTHER);
+    client
+}
+
+/// Grabs `need` through the form with a 3.85% offer; returns the page after the POST.
+async fn grab(officer: &Client<'_>, need: i64) -> crate::helpers::Page {
+    let form = format!("/officer/hall/{need}");
+    officer
+        .submit(
+            &form,
+            &form,
+            &[
+                ("amount", "200"),
+                ("rate", "3.85"),
+                ("term", "12"),
+                ("guarantee", "credit"),
+                ("conditions", "按月付息"),
+                ("valid_until", "2026-12-10"),
+            ],
+        )
+        .await
+}
+
+fn offer_id(page: &crate::helpers::Page) -> i64 {
+    let location = page.location().expect("redirected to the offer");
+    location.trim_start_matches("/officer/offers/").split('?').next().unwrap().parse().unwrap()
+}
+
+fn emails_to(app: &TestApp, address: &str) -> Vec<String> {
+    app.sent_emails().into_iter().filter(|e| e.to == address).map(|e| format!("{}\n{}", e.subject, e.text)).collect()
+}
+
+fn status_of(app: &TestApp, need: i64) -> String {
+    needs::table.find(need).select(needs::status).first(&mut *app.conn()).unwrap()
+}
+
+fn offer_status(app: &TestApp, offer: i64) -> String {
+    offers::table.find(offer).select(offers::status).first(&mut *app.conn()).unwrap()
+}
+
+#[tokio::test]
+async fn an_officer_grabs_from_the_hall_the_enterprise_accepts_and_the_bank_approves() {
+    let app = TestApp::new();
+    let (enterprise, _) = enterprise_with_records(&app, "ent");
+    bank_with_product(&app, "甲行经理");
+    bank_with_product(&app, "乙行经理");
+    let need = Need::publish(&mut app.conn(), enterprise, &new_need(200, 72), start()).unwrap();
+    let first = signed_in(&app, "甲行经理").await;
+
+    let hall = first.get("/officer/hall").await;
+    assert_eq!(hall.status, StatusCode::OK);
+    assert!(hall.body.contains("200.00 万元") && hall.body.contains("剩余 3天 0小时"), "{}", hall.body);
+    assert!(!hall.body.contains("ent有限公司"), "the hall shows no identity");
+
+    let too_dear = first
+        .submit(
+            &format!("/officer/hall/{need}"),
+            &format!("/officer/hall/{need}"),
+            &[
+                ("amount", "200"),
+                ("rate", "5.5"),
+                ("term", "12"),
+                ("guarantee", "credit"),
+                ("valid_until", "2026-12-10"),
+            ],
+        )
+        .await;
+    assert_eq!(too_dear.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_dear.body.contains("不能高于企业可接受的最高利率 4.50%") && too_dear.body.contains("5.5"));
+
+    let grabbed = grab(&first, need).await;
+    let won = offer_id(&grabbed);
+    let offer_page = first.get(grabbed.location().unwrap()).await;
+    assert!(offer_page.body.contains("ent有限公司"), "identity after the grab");
+    assert!(offer_page.body.contains("抢单成功"));
+    assert!(!first.get("/officer/hall").await.body.contains("200.00 万元"), "taken needs leave this bank's hall");
+
+    let second = signed_in(&app, "乙行经理").await;
+    let lost = offer_id(&grab(&second, need).await);
+
+    let enterprise_page = signed_in(&app, "ent").await;
+    let compare = enterprise_page.get(&format!("/enterprise/needs/{need}")).await;
+    assert!(compare.body.contains("甲行经理银行") && compare.body.contains("乙行经理银行"));
+    // 200 万元 at 3.85% over 12 months, equal instalments: 170,162.77 元 a month.
+    assert!(compare.body.contains("170,162.77 元"), "{}", compare.body);
+    let confirm = enterprise_page.get(&format!("/enterprise/needs/{need}/offers/{won}/accept")).await;
+    assert!(confirm.body.contains("确认接受报价"));
+    assert_eq!(status_of(&app, need), "open", "nothing changes before confirming");
+    let accepted = enterprise_page
+        .submit(
+            &format!("/enterprise/needs/{need}/offers/{won}/accept"),
+            &format!("/enterprise/needs/{need}/offers/{won}/accept"),
+            &[],
+        )
+        .await;
+    assert_eq!(accepted.location(), Some(format!("/enterprise/needs/{need}?notice=accepted").as_str()));
+    assert_eq!(
+        (status_of(&app, need), offer_status(&app, won), offer_status(&app, lost)),
+        ("matched".to_string(), "accepted".to_string(), "not_selected".to_string())
+    );
+
+    let missing_note = first
+        .submit(
+            &format!("/officer/offers/{won}"),
+            &format!("/officer/offers/{won}/decision"),
+            &[("decision", "decline"), ("reason", "collateral"), ("note", "")],
+        )
+        .await;
+    assert_eq!(missing_note.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing_note.body.contains("请说明具体情况"));
+    let approved = first
+        .submit(
+            &format!("/officer/offers/{won}"),
+            &format!("/officer/offers/{won}/decision"),
+            &[("decision", "approve"), ("amount", "180"), ("rate", "3.85"), ("term", "12"), ("date", "2026-11-25")],
+        )
+        .await;
+    assert_eq!(approved.location(), Some(format!("/officer/offers/{won}?notice=decided").as_str()));
+    assert_eq!(status_of(&app, need), "granted");
+
+    app.run_jobs().await;
+    let to_enterprise = emails_to(&app, "ent@example.com").join("\n");
+    assert!(to_enterprise.contains("甲行经理银行对您的融资需求报价"));
+    assert!(to_enterprise.contains("您已接受甲行经理银行的报价") && to_enterprise.contains("下一步：银行作出授信决定"));
+    assert!(to_enterprise.contains("授信额度 180.00 万元"));
+    assert!(emails_to(&app, "甲行经理@example.com").join("\n").contains("企业接受了贵行的报价"));
+    assert!(emails_to(&app, "乙行经理@example.com").join("\n").contains("报价未被选中"));
+    let events: Vec<String> = audit_log::table.select(audit_log::event).load(&mut *app.conn()).unwrap();
+    for event in ["offer_made", "offer_accepted", "credit_granted"] {
+        assert!(events.iter().any(|e| e == event), "{event} audited");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_identical_grab_posts_make_one_offer() {
+    let app = TestApp::new();
+    let (enterprise, _) = enterprise_with_records(&app, "ent");
+    bank_with_product(&app, "officer");
+    let need = Need::publish(&mut app.conn(), enterprise, &new_need(200, 72), start()).unwrap();
+    let officer = signed_in(&app, "officer").await;
+    let token = officer.get(&format!("/officer/hall/{need}")).await.csrf();
+    let body = serde_urlencoded::to_string([
+        ("csrf", token.as_str()),
+        ("amount", "200"),
+        ("rate", "3.85"),
+        ("term", "12"),
+        ("guarantee", "credit"),
+        ("valid_until", "2026-12-10"),
+    ])
+    .unwrap();
+    let mut clicks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let request = Request::post(format!("/officer/hall/{need}"))
+            .header(header::ORIGIN, BASE_URL)
+            .header(header::COOKIE, officer.cookie())
+            .header("x-forwarded-for", "198.51.100.7")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.clone()))
+            .unwrap();
+        clicks.spawn(app.router.clone().oneshot(request));
+    }
+    let mut statuses = Vec::new();
+    while let Some(response) = clicks.join_next().await {
+        statuses.push(response.unwrap().unwrap().status());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::SEE_OTHER).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT), "{statuses:?}");
+    let count: i64 = offers::table.filter(offers::need_id.eq(need)).count().get_result(&mut *app.conn()).unwrap();
+    assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn a_late_or_full_grab_gets_a_clear_page_and_keeps_what_was_typed() {
+    let app = TestApp::new();
+    let (enterprise, _) = enterprise_with_records(&app, "ent");
+    bank_with_product(&app, "甲");
+    bank_with_product(&app, "乙");
+    let mut one_slot = new_need(200, 24);
+    one_slot.slots = 1;
+    let need = Need::publish(&mut app.conn(), enterprise, &one_slot, start()).unwrap();
+    let (first, second) = (signed_in(&app, "甲").await, signed_in(&app, "乙").await);
+    let token = second.get(&format!("/officer/hall/{need}")).await.csrf();
+    offer_id(&grab(&first, need).await);
+    let fields = [
+        ("csrf", token.as_str()),
+        ("amount", "150"),
+        ("rate", "3.9"),
+        ("term", "12"),
+        ("guarantee", "credit"),
+        ("valid_until", "2026-12-10"),
+    ];
+    let full = second.post(&format!("/officer/hall/{need}"), &fields).await;
+    assert_eq!(full.status, StatusCode::CONFLICT);
+    assert!(full.body.contains("抢单未成功：名额已满") && full.body.contains("150"), "{}", full.body);
+
+    let late = Need::publish(&mut app.conn(), enterprise, &new_need(100, 24), start()).unwrap();
+    app.clock.advance(Duration::hours(24));
+    let second = signed_in(&app, "乙").await;
+    let mut fields = fields[1..].to_vec();
+    fields[4].1 = "2026-12-20";
+    let path = format!("/officer/hall/{late}");
+    let closed = second.submit(&path, &path, &fields).await;
+    assert_eq!(closed.status, StatusCode::CONFLICT);
+    assert!(closed.body.contains("抢单已截止"), "{}", closed.body);
+}
+
+#[tokio::test]
+async fn nobody_sees_or_touches_another_tenants_needs_and_offers() {
+    let app = TestApp::new();
+    let (enterprise, _) = enterprise_with_records(&app, "ent");
+    enterprise_with_records(&app, "other-ent");
+    bank_with_product(&app, "mine");
+    bank_with_product(&app, "theirs");
+    let need = Need::publish(&mut app.conn(), enterprise, &new_need(200, 72), start()).unwrap();
+    let offer = offer_id(&grab(&signed_in(&app, "mine").await, need).await);
+
+    let theirs = signed_in(&app, "theirs").await;
+    assert_eq!(theirs.get(&format!("/officer/offers/{offer}")).await.status, StatusCode::NOT_FOUND);
+    let contact = theirs.submit("/officer/offers", &format!("/officer/offers/{offer}/contact"), &[]).await;
+    assert_eq!(contact.status, StatusCode::NOT_FOUND);
+    let other = signed_in(&app, "other-ent").await;
+    assert_eq!(other.get(&format!("/enterprise/needs/{need}")).await.status, StatusCode::NOT_FOUND);
+    let path = format!("/enterprise/needs/{need}/offers/{offer}/accept");
+    let accept = other.submit("/enterprise/needs", &path, &[]).await;
+    assert_ne!(accept.status, StatusCode::SEE_OTHER);
+    assert_eq!(status_of(&app, need), "open");
+    assert_eq!(other.get("/officer/hall").await.status, StatusCode::FORBIDDEN);
+    let contacted: Option<chrono::NaiveDateTime> =
+        offers::table.find(offer).select(offers::contacted_at).first(&mut *app.conn()).unwrap();
+    assert_eq!(contacted, None);
+}
+
+#[tokio::test]
+async fn the_enterprise_cancels_a_need_and_the_banks_are_told() {
+    let app = TestApp::new();
+    let (enterprise, _) = enterprise_with_records(&app, "ent");
+    bank_with_product(&app, "officer");
+    let need = Need::publish(&mut app.conn(), enterprise, &new_need(200, 72), start()).unwrap();
+    let offer = offer_id(&grab(&signed_in(&app, "officer").await, need).await);
+    let browser = signed_in(&app, "ent").await;
+    let confirm = browser.get(&format!("/enterprise/needs/{need}/cancel")).await;
+    assert!(confirm.body.contains("已收到的 1 份报价将全部关闭"));
+    let path = format!("/enterprise/needs/{need}/cancel");
+    let done = browser.submit(&path, &path, &[]).await;
+    assert_eq!(done.location(), Some(format!("/enterprise/needs/{need}?notice=cancelled").as_str()));
+    assert_eq!((status_of(&app, need), offer_status(&app, offer)), ("cancelled".into(), "not_selected".into()));
+    app.run_jobs().await;
+    assert!(emails_to(&app, "officer@example.com").join("\n").contains("企业已撤销融资需求"));
+}
