@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+mod market;
 
 use harness::Browser;
 use thirtyfour::prelude::*;
