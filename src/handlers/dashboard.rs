@@ -57,6 +57,9 @@ pub struct OfficerHomePage {
     institution: Institution,
     branch: String,
     email: String,
+    /// Needs in the hall for this institution now, and offers waiting for it.
+    hall: i64,
+    todo: i64,
 }
 
 pub async fn officer_home(
@@ -66,9 +69,24 @@ pub async fn officer_home(
 ) -> AppResult<OfficerHomePage> {
     signed.require(Role::Officer)?;
     let (institution_id, branch_id) = (signed.user.institution_id.unwrap_or_default(), signed.user.branch_id);
-    let (institution, branches) = state
+    let now = state.clock.now();
+    let (institution, branches, hall, todo) = state
         .db
-        .run(move |c| Ok((Institution::find(c, institution_id)?, Branch::of_institution(c, institution_id)?)))
+        .run(move |c| {
+            let (_, hall) = crate::models::hall::hall(c, institution_id, &Default::default(), now)?;
+            let (_, todo) = crate::models::offer::Offer::of_institution(
+                c,
+                institution_id,
+                crate::models::offer::Worklist::Todo,
+                None,
+            )?;
+            Ok((
+                Institution::find(c, institution_id)?,
+                Branch::of_institution(c, institution_id)?,
+                hall.total,
+                todo.total,
+            ))
+        })
         .await?;
     let branch = branches.into_iter().find(|b| Some(b.id) == branch_id).map_or_else(String::new, |b| b.name);
     Ok(OfficerHomePage {
@@ -77,5 +95,7 @@ pub async fn officer_home(
         institution,
         branch,
         email: signed.user.email.clone(),
+        hall,
+        todo,
     })
 }

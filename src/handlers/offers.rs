@@ -52,7 +52,8 @@ pub struct OffersPage {
 impl OffersPage {
     /// What the bank has to do next on this offer, and by when.
     fn todo(&self, offer: &Offer) -> String {
-        let by = |due: chrono::NaiveDateTime| if due <= self.now { "已超时".into() } else { time_left(self.now, due) };
+        let by =
+            |due: chrono::NaiveDateTime| if due <= self.now { "已超时".into() } else { time_left(self.now, due) };
         match (offer.status.as_str(), offer.contacted_at, &offer.decision, offer.decision_due) {
             ("active", None, ..) => format!("联系企业 · {}", by(offer.contact_due)),
             ("accepted", _, None, Some(due)) => format!("录入授信决定 · {}", by(due)),

@@ -5,15 +5,20 @@ use xinyidai::domain::Role;
 
 use crate::helpers::{PASSWORD, TestApp};
 
-const ROLE_PAGES: [(Role, &str); 8] = [
+const ROLE_PAGES: [(Role, &str); 13] = [
     (Role::Enterprise, "/enterprise"),
+    (Role::Enterprise, "/enterprise/needs"),
     (Role::Officer, "/officer"),
+    (Role::Officer, "/officer/hall"),
+    (Role::Officer, "/officer/offers"),
     (Role::BankAdmin, "/bank-admin"),
     (Role::CreditOffice, "/credit-office"),
     (Role::CreditOffice, "/credit-office/institutions"),
     (Role::CreditOffice, "/credit-office/institutions/new"),
     (Role::CreditOffice, "/credit-office/imports"),
     (Role::CreditOffice, "/credit-office/imports/templates/tax.csv"),
+    (Role::CreditOffice, "/credit-office/needs"),
+    (Role::CreditOffice, "/credit-office/holidays"),
 ];
 
 #[tokio::test]
