@@ -32,7 +32,7 @@ use xinyidai::jobs::import::{Timings, run_timed};
 use xinyidai::models::import_batch::{ImportBatch, NewBatch};
 
 use support::database::BenchDb;
-use support::{generate, peak_rss_mb, reset_peak_rss, rss_split_mb};
+use support::{env_number, generate, peak_rss_mb, reset_peak_rss, rss_split_mb};
 
 /// One line of the summary table.
 struct Line {
@@ -42,10 +42,6 @@ struct Line {
     seconds: f64,
     timings: Option<Timings>,
     peak_mb: f64,
-}
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.replace('_', "").parse().ok()).unwrap_or(default)
 }
 
 fn main() -> anyhow::Result<()> {

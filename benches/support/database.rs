@@ -11,7 +11,9 @@ use xinyidai::db::{self, Db};
 pub struct BenchDb {
     pub db: Db,
     pub backend: &'static str,
-    _dir: tempfile::TempDir,
+    /// The database's URL, for a second pool over it (the app's own, in the hall benchmark).
+    pub url: String,
+    dir: tempfile::TempDir,
     admin_url: Option<String>,
     name: String,
 }
@@ -32,7 +34,7 @@ impl BenchDb {
             None => format!("sqlite://{}", dir.path().join("bench.db").display()),
         };
         let vars = HashMap::from([
-            ("DATABASE_URL", url),
+            ("DATABASE_URL", url.clone()),
             ("DATA_DIR", dir.path().display().to_string()),
             ("DATABASE_POOL_SIZE", "4".to_string()),
         ]);
@@ -40,7 +42,12 @@ impl BenchDb {
         let db = Db::connect(&config).expect("pool");
         db::migrate(&mut db.get().expect("connection")).expect("migrations");
         let backend = if admin_url.is_some() { "PostgreSQL" } else { "SQLite" };
-        BenchDb { db, backend, _dir: dir, admin_url, name }
+        BenchDb { db, backend, url, dir, admin_url, name }
+    }
+
+    /// The temporary folder (the SQLite file, the mail folder).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
     }
 }
 

@@ -4,25 +4,12 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use xinyidai::db::{Db, DbConn, write_tx};
+use xinyidai::db::{Db, write_tx};
 use xinyidai::models::credit_record::{PenaltyRow, RegistryRow, SocialSecurityRow, TaxRow, UtilityRow};
 use xinyidai::schema::{enterprises, penalty_records, regions, social_security_records, tax_records, utility_records};
 
+use super::ROWS_PER_INSERT;
 use super::generate::{month_before, uscc};
-
-/// Rows per INSERT statement (under SQLite's and PostgreSQL's bind limits).
-const ROWS_PER_INSERT: usize = 1000;
-
-/// A multi-row INSERT: diesel's `MultiConnection` cannot run one, so the
-/// statement goes to the backend's own connection.
-macro_rules! insert_many {
-    ($conn:expr, $table:path, $rows:expr) => {
-        match $conn {
-            DbConn::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
-            DbConn::Postgres(c) => diesel::insert_into($table).values($rows).execute(c),
-        }
-    };
-}
 
 /// Enterprises `0..count`, each with 2 tax years, 6 months of electricity,
 /// 3 months of social security, and one in 25 with a penalty. Returns the rows stored.
