@@ -196,6 +196,17 @@ pub fn migrate(conn: &mut DbConn) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Lets the query planner know the tables' shapes. SQLite keeps no statistics
+/// unless asked (without them the hall walks every open need); `optimize`
+/// analyses only the tables that changed enough, with a bounded sample.
+/// PostgreSQL's autovacuum does this by itself.
+pub fn refresh_statistics(conn: &mut DbConn) -> QueryResult<()> {
+    if let DbConn::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")?;
+    }
+    Ok(())
+}
+
 /// The newest applied migration version, for the health check.
 pub fn migration_version(conn: &mut DbConn) -> anyhow::Result<Option<String>> {
     let versions = match conn {

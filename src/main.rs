@@ -202,7 +202,9 @@ async fn serve(state: AppState) -> anyhow::Result<()> {
         move || -> anyhow::Result<bool> {
             let mut conn = state.db.get()?;
             db::migrate(&mut conn)?;
-            seed::demo_if_empty(&mut conn, state.clock.now())
+            let seeded = seed::demo_if_empty(&mut conn, state.clock.now())?;
+            db::refresh_statistics(&mut conn)?;
+            Ok(seeded)
         }
     })
     .await??;

@@ -189,12 +189,25 @@ pub struct Pager {
     pub page: i64,
     pub per_page: i64,
     pub total: i64,
+    /// The list was counted only up to `total`; there may be more.
+    pub capped: bool,
 }
 
 impl Pager {
     pub fn new(page: Option<i64>, per_page: i64, total: i64) -> Pager {
         let last = ((total + per_page - 1) / per_page).max(1);
-        Pager { page: page.unwrap_or(1).clamp(1, last), per_page, total }
+        Pager { page: page.unwrap_or(1).clamp(1, last), per_page, total, capped: false }
+    }
+
+    /// For lists too long to count on every page view: `seen` rows were found
+    /// when looking for at most `cap + 1`; beyond `cap` the total reads "1000+".
+    pub fn capped(page: Option<i64>, per_page: i64, seen: i64, cap: i64) -> Pager {
+        Pager { capped: seen > cap, ..Pager::new(page, per_page, seen.min(cap)) }
+    }
+
+    /// "1,000+" or the exact count.
+    pub fn total_text(&self) -> String {
+        if self.capped { format!("{}+", self.total) } else { self.total.to_string() }
     }
 
     pub fn offset(&self) -> i64 {

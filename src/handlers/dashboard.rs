@@ -58,7 +58,7 @@ pub struct OfficerHomePage {
     branch: String,
     email: String,
     /// Needs in the hall for this institution now, and offers waiting for it.
-    hall: i64,
+    hall: String,
     todo: i64,
 }
 
@@ -83,7 +83,7 @@ pub async fn officer_home(
             Ok((
                 Institution::find(c, institution_id)?,
                 Branch::of_institution(c, institution_id)?,
-                hall.total,
+                hall.total_text(),
                 todo.total,
             ))
         })

@@ -155,6 +155,7 @@ pub fn run_timed(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<Ti
     })?;
     timings.write = started.elapsed() - timings.validate;
     crate::credit::recompute(db, clock, touched.iter().map(String::as_str))?;
+    crate::db::refresh_statistics(&mut *db.get()?)?;
     timings.recompute = started.elapsed() - timings.validate - timings.write;
     tracing::info!(
         batch = batch_id,

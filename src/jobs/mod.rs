@@ -68,8 +68,8 @@ pub async fn run_due(state: &AppState, worker: &str) -> Result<usize, AppError> 
     Ok(ran)
 }
 
-/// Deletes what has expired: sessions and old rate-limit windows. Safe on every
-/// instance at once, since each statement only deletes.
+/// Deletes what has expired (sessions, old rate-limit windows) and refreshes the
+/// planner's statistics. Safe on every instance at once.
 pub async fn housekeeping(state: &AppState) -> Result<(), AppError> {
     let now = state.clock.now();
     state
@@ -79,7 +79,8 @@ pub async fn housekeeping(state: &AppState) -> Result<(), AppError> {
                 SessionRow::purge_expired(conn, now)?;
                 rate_limit::purge(conn, now)?;
                 Ok::<_, AppError>(())
-            })
+            })?;
+            Ok(crate::db::refresh_statistics(conn)?)
         })
         .await
 }

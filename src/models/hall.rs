@@ -18,6 +18,8 @@ use crate::schema::{credit_evaluations, enterprises, needs, products, regions};
 use crate::web::{Pager, empty_as_none};
 
 pub const PER_PAGE: i64 = 20;
+/// How far the hall counts its needs.
+pub const COUNT_CAP: i64 = 1000;
 
 /// The officer's filters and sort, as they appear in the URL.
 #[derive(Deserialize, Default, Clone, Debug)]
@@ -211,7 +213,10 @@ pub fn hall(
         }
         query
     };
-    let pager = Pager::new(filter.page, PER_PAGE, query().count().get_result(conn)?);
+    // Counting every open need on each view costs more than the page itself;
+    // past COUNT_CAP the hall says "1000+" and the officer narrows the filters.
+    let seen = query().select(needs::id).limit(COUNT_CAP + 1).load::<i64>(conn)?.len() as i64;
+    let pager = Pager::capped(filter.page, PER_PAGE, seen, COUNT_CAP);
     let sorted = match filter.sort.as_str() {
         "newest" => query().order((needs::published_at.desc(), needs::id.desc())),
         "amount" => query().order((needs::amount_fen.desc(), needs::id)),

@@ -74,6 +74,12 @@ pub fn grab(
     change: &Change,
 ) -> QueryResult<Grab> {
     let now = change.now;
+    // A plain read first: a grab that is full, closed or already made gives up
+    // here, without queueing for the write lock the winners need. The guarded
+    // update below still decides every grab that gets past it.
+    if let Some(refusal) = refusal(conn, need_id, institution_id, now)? {
+        return Ok(Err(refusal));
+    }
     let outcome = write_tx(conn, |c| -> QueryResult<Grab> {
         let taken = diesel::update(
             needs::table
@@ -90,7 +96,9 @@ pub fn grab(
         ))
         .execute(c)?;
         if taken == 0 {
-            return Ok(Err(explain(c, need_id, institution_id, now)?));
+            // The update and this read are one transaction, so the rule agrees with it;
+            // a need that looks grabbable here was full at the instant of the update.
+            return Ok(Err(refusal(c, need_id, institution_id, now)?.unwrap_or(GrabRefusal::Full)));
         }
         let offer_id = diesel::insert_into(offers::table)
             .values((
@@ -139,10 +147,15 @@ pub fn grab(
     }
 }
 
-/// Why the guarded update found nothing to take, by the lifecycle's own rule.
-fn explain(conn: &mut DbConn, need_id: i64, institution_id: i64, now: NaiveDateTime) -> QueryResult<GrabRefusal> {
+/// Why `institution` cannot grab the need now, by the lifecycle's own rule; None if it can.
+fn refusal(
+    conn: &mut DbConn,
+    need_id: i64,
+    institution_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Option<GrabRefusal>> {
     let need = needs::table.find(need_id).select(Need::as_select()).first(conn).optional()?;
-    let Some(need) = need else { return Ok(GrabRefusal::NotOpen) };
+    let Some(need) = need else { return Ok(Some(GrabRefusal::NotOpen)) };
     let offered: bool = diesel::select(diesel::dsl::exists(
         offers::table.filter(offers::need_id.eq(need_id)).filter(offers::institution_id.eq(institution_id)),
     ))
@@ -155,9 +168,7 @@ fn explain(conn: &mut DbConn, need_id: i64, institution_id: i64, now: NaiveDateT
         institution_already_offered: offered,
         targeted_institution: need.institution_id,
     };
-    // The update and this read are one transaction, so the rule agrees with it;
-    // a need that looks grabbable here was full at the instant of the update.
-    Ok(can_grab(&state, institution_id, now).err().unwrap_or(GrabRefusal::Full))
+    Ok(can_grab(&state, institution_id, now).err())
 }
 
 impl Offer {

@@ -10,5 +10,8 @@ CREATE TABLE reminders (
 CREATE INDEX offers_valid_until ON offers (status, valid_until);
 CREATE INDEX offers_contact_due ON offers (status, contact_due);
 CREATE INDEX needs_republished_from ON needs (republished_from);
+-- The hall's sorts other than by deadline (needs_open serves that one).
+CREATE INDEX needs_by_amount ON needs (status, amount_fen DESC, id);
+CREATE INDEX needs_by_newest ON needs (status, published_at DESC, id DESC);
 -- The date an approved line was granted.
 ALTER TABLE offers ADD COLUMN approved_on DATE;
