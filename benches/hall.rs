@@ -95,7 +95,8 @@ end
 /// One wrk run, as parsed from its report.
 struct HallRun {
     path: &'static str,
-    shown: i64,
+    /// The pager's total as the page shows it ("1000+" past the hall's count cap).
+    shown: String,
     query_ms: f64,
     requests: u64,
     seconds: f64,
@@ -220,9 +221,10 @@ fn get(address: SocketAddr, path: &str, cookie: &str) -> anyhow::Result<(u16, St
 }
 
 /// The pager's total, from "共 N 笔需求".
-fn shown_total(body: &str) -> Option<i64> {
+fn shown_total(body: &str) -> Option<String> {
     let (_, rest) = body.split_once("共 ")?;
-    rest.split(' ').next()?.parse().ok()
+    let (total, tail) = rest.split_once(' ')?;
+    tail.starts_with("笔需求").then(|| total.to_string())
 }
 
 /// The median time of `models::hall::hall` for the page at `path`, over 5 calls on one connection.
@@ -273,7 +275,7 @@ fn wrk(address: SocketAddr, path: &'static str, cookie: &str, seconds: usize) ->
     let statuses: Vec<String> = statuses.iter().map(|(status, n)| format!("{status} × {n}")).collect();
     Ok(HallRun {
         path,
-        shown: 0,
+        shown: String::new(),
         query_ms: 0.0,
         requests,
         seconds,

@@ -7,7 +7,7 @@
 use chrono::NaiveDateTime;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
+use diesel::sql_types::{Bool, Timestamp};
 use serde::Deserialize;
 
 use crate::db::{DbBackend, DbConn};
@@ -134,16 +134,19 @@ fn in_list(column: &str, items: &[String]) -> String {
 }
 
 /// "The need fits one of these products", as SQL over the hall's joined
-/// tables. An institution has a handful of products, so the clause is small
-/// and its constants let the planner use the indexes.
-fn fit_clause(products: &[(i64, i64, String, String, Option<String>)]) -> String {
+/// tables. An institution has a handful of products, so the clause is small.
+/// On SQLite the amount is written `+needs.amount_fen`, which keeps the
+/// planner from choosing the amount index for a range that covers nearly
+/// every need over the index that walks them in the page's order.
+fn fit_clause(products: &[(i64, i64, String, String, Option<String>)], sqlite: bool) -> String {
     if products.is_empty() {
         return "1 = 0".into();
     }
     let rules: Vec<String> = products
         .iter()
         .map(|(min, max, regions, industries, min_grade)| {
-            let mut rule = vec![format!("needs.amount_fen BETWEEN {min} AND {max}")];
+            let plus = if sqlite { "+" } else { "" };
+            let mut rule = vec![format!("{plus}needs.amount_fen BETWEEN {min} AND {max}")];
             let (regions, industries) = (unwrap(regions), unwrap(industries));
             if !regions.is_empty() {
                 rule.push(in_list("enterprises.region", &regions));
@@ -180,14 +183,15 @@ pub fn hall(
             products::min_grade,
         ))
         .load(conn)?;
-    let fit = fit_clause(&published);
+    let sqlite = matches!(conn, DbConn::Sqlite(_));
+    let fit = fit_clause(&published, sqlite);
+    let by_deadline = !matches!(filter.sort.as_str(), "newest" | "amount");
     let query = || {
         let mut query = needs::table
             .inner_join(enterprises::table)
             .inner_join(regions::table.on(regions::code.eq(enterprises::region)))
             .left_join(credit_evaluations::table.on(credit_evaluations::uscc.eq(enterprises::uscc)))
             .filter(needs::status.eq("open"))
-            .filter(needs::deadline.gt(now))
             .filter(needs::slots_taken.lt(needs::slots))
             .filter(needs::institution_id.is_null().or(needs::institution_id.eq(institution)))
             .filter(sql::<Bool>(&format!(
@@ -195,6 +199,13 @@ pub fn hall(
             )))
             .filter(sql::<Bool>(&fit))
             .into_boxed::<DbBackend>();
+        // Sorted by amount or date, SQLite should walk that sort's index rather
+        // than the deadline index this range would otherwise pick.
+        query = if sqlite && !by_deadline {
+            query.filter(sql::<Bool>("+needs.deadline > ").bind::<Timestamp, _>(now))
+        } else {
+            query.filter(needs::deadline.gt(now))
+        };
         if let Some(min) = wan_to_fen(&filter.amount_min) {
             query = query.filter(needs::amount_fen.ge(min));
         }
@@ -244,16 +255,18 @@ mod tests {
 
     #[test]
     fn the_fit_clause_keeps_only_codes_and_lists_the_grades_at_or_above_the_minimum() {
-        let clause = fit_clause(&[
+        let products = [
             (100, 200, ",990102,9901'; DROP,".into(), String::new(), Some("A".into())),
             (5, 6, String::new(), ",C,".into(), None),
-        ]);
+        ];
+        let clause = fit_clause(&products, false);
         assert_eq!(
             clause,
             "((needs.amount_fen BETWEEN 100 AND 200 AND enterprises.region IN ('990102','9901DROP') \
              AND credit_evaluations.grade IN ('AAA','AA','A')) OR (needs.amount_fen BETWEEN 5 AND 6 \
              AND enterprises.industry IN ('C')))"
         );
-        assert_eq!(fit_clause(&[]), "1 = 0");
+        assert!(fit_clause(&products, true).starts_with("((+needs.amount_fen BETWEEN 100 AND 200"));
+        assert_eq!(fit_clause(&[], false), "1 = 0");
     }
 }
