@@ -247,6 +247,19 @@ impl Offer {
         crate::domain::repayment::equal_instalments(self.amount(), self.rate(), months)
     }
 
+    /// "额度 180.00 万元，年化 3.85%，期限 12 个月，授信日期 2026-11-25" once approved.
+    pub fn approval_text(&self) -> Option<String> {
+        (self.decision.as_deref() == Some("approved")).then(|| {
+            format!(
+                "额度 {}，年化 {}，期限 {} 个月，授信日期 {}",
+                Money::from_fen(self.approved_amount_fen.unwrap_or_default()).wan_text(),
+                Rate::from_units(self.approved_rate.unwrap_or_default()).percent_text(),
+                self.approved_term_months.unwrap_or_default(),
+                self.approved_on.map_or_else(String::new, |d| d.to_string())
+            )
+        })
+    }
+
     pub fn decline_label(&self) -> &'static str {
         self.decline_reason.as_deref().and_then(crate::domain::need::decline_reason).map_or("", |(l, _)| l)
     }

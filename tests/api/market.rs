@@ -171,6 +171,9 @@ async fn an_officer_grabs_from_the_hall_the_enterprise_accepts_and_the_bank_appr
         .await;
     assert_eq!(approved.location(), Some(format!("/officer/offers/{won}?notice=decided").as_str()));
     assert_eq!(status_of(&app, need), "granted");
+    let granted = enterprise_page.get(&format!("/enterprise/needs/{need}")).await;
+    assert!(granted.body.contains("甲行经理银行已批准授信"), "{}", granted.body);
+    assert!(granted.body.contains("额度 180.00 万元，年化 3.85%，期限 12 个月，授信日期 2026-11-25"));
 
     app.run_jobs().await;
     let to_enterprise = emails_to(&app, "ent@example.com").join("\n");

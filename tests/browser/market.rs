@@ -98,6 +98,7 @@ async fn an_enterprise_publishes_an_officer_grabs_it_the_enterprise_accepts_and_
     browser.login("demo-enterprise").await?;
     driver.goto(browser.url(&need_path)).await?;
     assert!(driver.find(By::Css("h1")).await?.text().await?.contains("已授信"));
+    assert!(driver.find(By::Css(".done-card")).await?.text().await?.contains("云海银行已批准授信"));
     browser.screenshot("need-granted").await?;
     browser.finish().await
 }
