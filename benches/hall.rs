@@ -62,7 +62,6 @@ use xinyidai::domain::{Money, Rate};
 use xinyidai::email::Mailer;
 use xinyidai::models::choice::Change;
 use xinyidai::models::hall::{HallFilter, hall};
-use xinyidai::models::holiday;
 use xinyidai::models::offer::{OfferTerms, grab};
 use xinyidai::models::session::SessionRow;
 use xinyidai::schema::{needs, offers};
@@ -325,14 +324,12 @@ fn grab_race(
             std::thread::spawn(move || -> anyhow::Result<Grabber> {
                 let mut conn = db.connect_one()?;
                 let terms = terms(now);
-                let change = Change::system(now, BASE_URL);
+                let (change, clock) = (Change::system(now, BASE_URL), TestClock::new(now));
                 let mut grabber = Grabber::default();
                 barrier.wait();
                 for &need in need_ids.iter() {
                     let started = Instant::now();
-                    // As the handler does: the contact deadline, then the grab.
-                    let outcome = holiday::contact_due(&mut conn, now)
-                        .and_then(|due| grab(&mut conn, need, bank.institution, bank.officer, &terms, due, &change));
+                    let outcome = grab(&mut conn, need, bank.institution, bank.officer, &terms, &change, &clock);
                     grabber.latencies.push(started.elapsed());
                     match outcome {
                         Ok(Ok(_)) => grabber.won += 1,

@@ -56,10 +56,23 @@ pub enum To {
 pub fn send(conn: &mut DbConn, to: To, notice: &Notice, now: NaiveDateTime) -> QueryResult<()> {
     let query =
         users::table.filter(users::disabled.eq(false)).select(users::email).into_boxed::<crate::db::DbBackend>();
-    let addresses: Vec<String> = match to {
+    let mut addresses: Vec<String> = match to {
         To::Enterprise(id) => query.filter(users::enterprise_id.eq(id)).load(conn)?,
         To::User(id) => query.filter(users::id.eq(id)).load(conn)?,
     };
+    // An officer who was disabled since: the bank's admins hear instead.
+    if let (To::User(id), true) = (to, addresses.is_empty()) {
+        let institution: Option<i64> =
+            users::table.find(id).select(users::institution_id).first(conn).optional()?.flatten();
+        if let Some(institution) = institution {
+            addresses = users::table
+                .filter(users::institution_id.eq(institution))
+                .filter(users::role.eq("bank_admin"))
+                .filter(users::disabled.eq(false))
+                .select(users::email)
+                .load(conn)?;
+        }
+    }
     for address in addresses {
         let email = Email::render(&address, notice).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
         enqueue_email(conn, &email, now)?;

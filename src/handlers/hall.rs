@@ -21,7 +21,6 @@ use crate::error::{AppError, AppResult};
 use crate::handlers::needs::MAX_AMOUNT;
 use crate::models::choice::Change;
 use crate::models::hall::{HallFilter, HallLine, hall, summary};
-use crate::models::holiday;
 use crate::models::offer::{OfferTerms, grab};
 use crate::models::rate_limit;
 use crate::models::region::Region;
@@ -138,7 +137,9 @@ async fn need_summary(state: &AppState, need_id: i64) -> AppResult<HallLine> {
 
 /// Why a need is not in this institution's hall now, if it is not.
 fn refusal(need: &HallLine, institution: i64, now: chrono::NaiveDateTime) -> Option<String> {
-    if need.institution_id.is_some_and(|i| i != institution) {
+    if need.status != "open" {
+        Some("该需求已不在抢单中。".into())
+    } else if need.institution_id.is_some_and(|i| i != institution) {
         Some("该需求仅面向指定金融机构的产品，贵机构不能抢单。".into())
     } else if need.deadline.is_none_or(|d| d <= now) {
         Some("该需求抢单已截止。".into())
@@ -254,14 +255,9 @@ pub async fn grab_need(
         Err(errors) => return Ok(page(form, errors, None, StatusCode::UNPROCESSABLE_ENTITY)),
     };
     let change = Change { actor: signed.actor(), now, base_url: state.config.base_url.clone() };
-    let officer = signed.user.id;
-    let outcome = state
-        .db
-        .run(move |c| {
-            let contact_due = holiday::contact_due(c, now)?;
-            Ok(grab(c, id, institution, officer, &terms, contact_due, &change)?)
-        })
-        .await?;
+    let (officer, clock) = (signed.user.id, state.clock.clone());
+    let outcome =
+        state.db.run(move |c| Ok(grab(c, id, institution, officer, &terms, &change, clock.as_ref())?)).await?;
     match outcome {
         Ok(offer) => Ok(Redirect::to(&format!("/officer/offers/{offer}?notice=grabbed")).into_response()),
         Err(refused) => {

@@ -154,9 +154,10 @@ pub async fn set_holiday(
 pub async fn remove_holiday(
     State(state): State<AppState>,
     signed: SignedIn,
-    Path(day): Path<NaiveDate>,
+    Path(day): Path<String>,
 ) -> AppResult<Response> {
     signed.require(Role::CreditOffice)?;
+    let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| AppError::NotFound)?;
     let (actor, now) = (signed.actor(), state.clock.now());
     state
         .db

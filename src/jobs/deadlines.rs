@@ -11,7 +11,7 @@ use diesel::result::{DatabaseErrorKind, Error};
 
 use crate::db::{DbConn, write_tx};
 use crate::domain::need::{NeedEvent, NeedStatus};
-use crate::models::choice::{Change, guarded, step_need};
+use crate::models::choice::{Change, guarded, lock_need, step_need};
 use crate::models::need::Need;
 use crate::notify::{self, Notice, To};
 use crate::schema::{needs, offers, reminders};
@@ -83,7 +83,13 @@ pub fn sweep(conn: &mut DbConn, base_url: &str, now: NaiveDateTime) -> QueryResu
 /// The window of an open need ended: expired without offers, else awaiting choice.
 fn end_window(conn: &mut DbConn, change: &Change, need_id: i64) -> QueryResult<bool> {
     let outcome = guarded(conn, |c| {
-        let Some(need) = Need::find(c, need_id)?.filter(|n| n.status == "open") else { return Ok(false) };
+        // The lock waits for a grab still in flight, so its offer is counted.
+        lock_need(c, need_id)?;
+        let Some(need) =
+            Need::find(c, need_id)?.filter(|n| n.status == "open" && n.deadline.is_some_and(|d| d <= change.now))
+        else {
+            return Ok(false);
+        };
         let active: i64 = offers::table
             .filter(offers::need_id.eq(need_id))
             .filter(offers::status.eq("active"))
@@ -135,6 +141,11 @@ enum Closing {
 fn close_offer(conn: &mut DbConn, change: &Change, offer_id: i64, closing: Closing) -> QueryResult<bool> {
     let now = change.now;
     let outcome = guarded(conn, |c| {
+        let Some(need_id) = offers::table.find(offer_id).select(offers::need_id).first::<i64>(c).optional()? else {
+            return Ok(false);
+        };
+        // The need first, as every change of a need and its offers does.
+        lock_need(c, need_id)?;
         let status = if closing == Closing::Lapsed { "lapsed" } else { "released" };
         let row = offers::table.find(offer_id).filter(offers::status.eq("active"));
         let closed = match closing {
@@ -150,8 +161,7 @@ fn close_offer(conn: &mut DbConn, change: &Change, offer_id: i64, closing: Closi
         if closed == 0 {
             return Ok(false);
         }
-        let (need_id, officer): (i64, i64) =
-            offers::table.find(offer_id).select((offers::need_id, offers::officer_id)).first(c)?;
+        let officer: i64 = offers::table.find(offer_id).select(offers::officer_id).first(c)?;
         let need = Need::find(c, need_id)?.ok_or(Error::NotFound)?;
         if closing == Closing::Released && need.status == "open" {
             diesel::update(needs::table.find(need_id))
@@ -203,9 +213,27 @@ fn close_offer(conn: &mut DbConn, change: &Change, offer_id: i64, closing: Closi
 /// Flags a need whose bank has not decided in time, and tells the bank.
 fn flag_overdue(conn: &mut DbConn, change: &Change, need_id: i64, offer_id: i64, officer: i64) -> QueryResult<bool> {
     write_tx(conn, |c| {
-        let flagged = diesel::update(needs::table.find(need_id).filter(needs::overdue.eq(false)))
-            .set(needs::overdue.eq(true))
-            .execute(c)?;
+        lock_need(c, need_id)?;
+        // Still undecided, still this offer's need, once the lock is held.
+        let undecided: i64 = offers::table
+            .find(offer_id)
+            .filter(offers::status.eq("accepted"))
+            .filter(offers::decision.is_null())
+            .filter(offers::decision_due.le(change.now))
+            .count()
+            .get_result(c)?;
+        if undecided == 0 {
+            return Ok(false);
+        }
+        let flagged = diesel::update(
+            needs::table
+                .find(need_id)
+                .filter(needs::overdue.eq(false))
+                .filter(needs::status.eq("matched"))
+                .filter(needs::accepted_offer_id.eq(offer_id)),
+        )
+        .set(needs::overdue.eq(true))
+        .execute(c)?;
         if flagged == 0 {
             return Ok(false);
         }
@@ -238,6 +266,8 @@ fn remind(conn: &mut DbConn, change: &Change) -> QueryResult<usize> {
         .filter(needs::window_hours.gt(24))
         .filter(needs::deadline.gt(now))
         .filter(needs::deadline.le(soon))
+        .filter(not_reminded("need", "needs", "window"))
+        .order(needs::deadline)
         .select((needs::id, needs::enterprise_id, needs::deadline.assume_not_null(), needs::slots_taken))
         .limit(BATCH)
         .load(conn)?;
@@ -252,6 +282,8 @@ fn remind(conn: &mut DbConn, change: &Change) -> QueryResult<usize> {
         .filter(offers::status.eq("active"))
         .filter(offers::valid_until.gt(now))
         .filter(offers::valid_until.le(soon))
+        .filter(not_reminded("offer", "offers", "choice"))
+        .order(offers::valid_until)
         .select((offers::id, needs::id, needs::enterprise_id, offers::valid_until))
         .limit(BATCH)
         .load(conn)?;
@@ -265,6 +297,8 @@ fn remind(conn: &mut DbConn, change: &Change) -> QueryResult<usize> {
         .filter(offers::contacted_at.is_null())
         .filter(offers::contact_due.gt(now))
         .filter(offers::contact_due.le(soon))
+        .filter(not_reminded("offer", "offers", "contact"))
+        .order(offers::contact_due)
         .select((offers::id, offers::need_id, offers::officer_id, offers::contact_due))
         .limit(BATCH)
         .load(conn)?;
@@ -278,6 +312,8 @@ fn remind(conn: &mut DbConn, change: &Change) -> QueryResult<usize> {
         .filter(offers::decision.is_null())
         .filter(offers::decision_due.gt(now))
         .filter(offers::decision_due.le(soon))
+        .filter(not_reminded("offer", "offers", "decision"))
+        .order(offers::decision_due)
         .select((offers::id, offers::need_id, offers::officer_id, offers::decision_due.assume_not_null()))
         .limit(BATCH)
         .load(conn)?;
@@ -291,6 +327,14 @@ fn remind(conn: &mut DbConn, change: &Change) -> QueryResult<usize> {
         sent += usize::from(send_once(conn, &reminder, now)?);
     }
     Ok(sent)
+}
+
+/// "No reminder of `kind` went out yet for this row", so that sent ones do not
+/// fill the batch. The arguments are this file's constants, never user input.
+fn not_reminded(prefix: &str, table: &str, kind: &str) -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql(&format!(
+        "NOT EXISTS (SELECT 1 FROM reminders WHERE reminders.object = '{prefix}:' || {table}.id AND reminders.kind = '{kind}')"
+    ))
 }
 
 /// Sends a reminder unless it was sent before; a concurrent sender loses on the key.

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use crate::db::{DbConn, write_tx};
 use crate::domain::need::{NeedEvent, NeedStatus, transition};
 use crate::models::audit::{self, Actor};
+use crate::models::authorization::Authorization;
 use crate::models::holiday;
 use crate::models::need::{Need, NewNeed};
 use crate::models::offer::Offer;
@@ -74,6 +75,7 @@ pub fn refuse<T>(reason: impl Into<String>) -> Result<T, Refused> {
 
 /// The enterprise's need, or a refusal that does not tell whether someone else's exists.
 fn own_need(conn: &mut DbConn, enterprise_id: i64, need_id: i64) -> Result<Need, Refused> {
+    lock_need(conn, need_id)?;
     let need = Need::find(conn, need_id)?.filter(|n| n.enterprise_id == enterprise_id);
     need.map_or_else(|| refuse("找不到该融资需求"), Ok)
 }
@@ -91,13 +93,28 @@ pub fn step_need(conn: &mut DbConn, need: &Need, event: NeedEvent, now: NaiveDat
     Ok(to)
 }
 
+/// Takes the need's row lock before anything else of the need is read or
+/// changed, so that every change of a need and its offers queues in one
+/// order: a grab, an acceptance and a sweep never interleave or deadlock
+/// (SQLite's BEGIN IMMEDIATE serialises them anyway). Returns false if the
+/// need does not exist.
+pub fn lock_need(conn: &mut DbConn, need_id: i64) -> QueryResult<bool> {
+    Ok(diesel::update(needs::table.find(need_id)).set(needs::version.eq(needs::version)).execute(conn)? == 1)
+}
+
 /// The institution name of an offer, for the emails.
 fn institution_name(conn: &mut DbConn, id: i64) -> QueryResult<String> {
     institutions::table.find(id).select(institutions::name).first(conn)
 }
 
 /// Closes the need's other open offers as not selected and tells their banks.
-fn close_others(conn: &mut DbConn, change: &Change, need_id: i64, keep: Option<i64>, why: &str) -> QueryResult<()> {
+fn close_others(
+    conn: &mut DbConn,
+    change: &Change,
+    need_id: i64,
+    keep: Option<i64>,
+    (subject, why): (&str, &str),
+) -> QueryResult<()> {
     let others: Vec<(i64, i64)> = offers::table
         .filter(offers::need_id.eq(need_id))
         .filter(offers::status.eq("active"))
@@ -105,8 +122,13 @@ fn close_others(conn: &mut DbConn, change: &Change, need_id: i64, keep: Option<i
         .select((offers::id, offers::officer_id))
         .load(conn)?;
     for (offer, officer) in others {
-        diesel::update(offers::table.find(offer)).set(offers::status.eq("not_selected")).execute(conn)?;
-        let notice = Notice::new("报价未被选中", why.to_string(), change.offer_link(offer));
+        let closed = diesel::update(offers::table.find(offer).filter(offers::status.eq("active")))
+            .set(offers::status.eq("not_selected"))
+            .execute(conn)?;
+        if closed == 0 {
+            continue;
+        }
+        let notice = Notice::new(subject, why.to_string(), change.offer_link(offer));
         notify::send(conn, To::User(officer), &notice, change.now)?;
     }
     Ok(())
@@ -136,9 +158,22 @@ pub fn accept(conn: &mut DbConn, change: &Change, enterprise_id: i64, need_id: i
         if taken == 0 {
             return refuse("该报价已失效或已关闭，不能接受");
         }
-        diesel::update(needs::table.find(need_id)).set(needs::accepted_offer_id.eq(offer_id)).execute(c)?;
+        // A new acceptance starts a new decision time; an earlier bank's
+        // lateness stays in the audit log and in that bank's response record.
+        diesel::update(needs::table.find(need_id))
+            .set((needs::accepted_offer_id.eq(offer_id), needs::overdue.eq(false)))
+            .execute(c)?;
+        // The winning bank reviews the portrait until its decision is due, and a month after.
+        let until = due + chrono::Duration::days(30);
+        Authorization::grant(c, enterprise_id, offer.institution_id, "授信审查", until - now, now)?;
         let bank = institution_name(c, offer.institution_id)?;
-        close_others(c, change, need_id, Some(offer_id), "企业已选择了其他银行的报价，感谢贵行参与。")?;
+        close_others(
+            c,
+            change,
+            need_id,
+            Some(offer_id),
+            ("报价未被选中", "企业已选择了其他银行的报价，感谢贵行参与。"),
+        )?;
         change.audit(c, "offer_accepted", &format!("offer:{offer_id}"))?;
         let mine = Notice::new(
             format!("您已接受{bank}的报价"),
@@ -170,7 +205,8 @@ pub fn cancel(conn: &mut DbConn, change: &Change, enterprise_id: i64, need_id: i
     guarded(conn, |c| {
         let need = own_need(c, enterprise_id, need_id)?;
         step_need(c, &need, NeedEvent::Cancel, change.now)?;
-        close_others(c, change, need_id, None, &format!("企业已撤销融资需求 #{need_id}，贵行的报价随之关闭。"))?;
+        let why = format!("企业已撤销融资需求 #{need_id}，贵行的报价随之关闭。");
+        close_others(c, change, need_id, None, ("融资需求已撤销", &why))?;
         change.audit(c, "need_cancelled", &format!("need:{need_id}"))?;
         let notice = Notice::new(
             "融资需求已撤销",
@@ -188,7 +224,8 @@ pub fn republish(conn: &mut DbConn, change: &Change, enterprise_id: i64, need_id
     guarded(conn, |c| {
         let old = own_need(c, enterprise_id, need_id)?;
         step_need(c, &old, NeedEvent::Republish, change.now)?;
-        close_others(c, change, need_id, None, &format!("企业已重新发布融资需求 #{need_id}，贵行的报价随之关闭。"))?;
+        let why = format!("企业已重新发布融资需求 #{need_id}，贵行的报价随之关闭。");
+        close_others(c, change, need_id, None, ("融资需求已重新发布", &why))?;
         let new = NewNeed {
             amount: old.amount(),
             term_months: old.term_months,

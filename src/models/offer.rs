@@ -8,6 +8,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error};
 
+use crate::clock::Clock;
 use crate::db::{DbConn, write_tx};
 use crate::domain::need::{GrabRefusal, GrabState, NeedStatus, can_grab};
 use crate::domain::{Money, Rate};
@@ -70,17 +71,21 @@ pub fn grab(
     institution_id: i64,
     officer_id: i64,
     terms: &OfferTerms,
-    contact_due: NaiveDateTime,
     change: &Change,
+    clock: &dyn Clock,
 ) -> QueryResult<Grab> {
-    let now = change.now;
     // A plain read first: a grab that is full, closed or already made gives up
     // here, without queueing for the write lock the winners need. The guarded
     // update below still decides every grab that gets past it.
-    if let Some(refusal) = refusal(conn, need_id, institution_id, now)? {
+    if let Some(refusal) = refusal(conn, need_id, institution_id, clock.now())? {
         return Ok(Err(refusal));
     }
     let outcome = write_tx(conn, |c| -> QueryResult<Grab> {
+        // The time is read once the write lock is held, so no wait for the
+        // lock can carry a grab past the deadline.
+        let now = clock.now();
+        let change = &Change { now, ..change.clone() };
+        let contact_due = crate::models::holiday::contact_due(c, now)?;
         let taken = diesel::update(
             needs::table
                 .find(need_id)

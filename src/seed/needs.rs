@@ -9,13 +9,13 @@ use diesel::prelude::*;
 use rand::Rng;
 use rand::rngs::StdRng;
 
+use crate::clock::TestClock;
 use crate::db::DbConn;
 use crate::domain::{Money, Rate};
 use crate::jobs::deadlines;
 use crate::models::audit::Actor;
 use crate::models::choice::{Change, accept, cancel};
 use crate::models::decision::{Approval, Decision, contact, decide};
-use crate::models::holiday;
 use crate::models::need::{Need, NewNeed};
 use crate::models::offer::{OfferTerms, grab};
 use crate::schema::{credit_evaluations, enterprises, users};
@@ -75,8 +75,7 @@ fn offer(
         valid_until: n.deadline.unwrap_or(at) + Duration::days(10),
     };
     let change = Change { actor: actor(officer), now: at, base_url: BASE_URL.into() };
-    let due = holiday::contact_due(conn, at)?;
-    Ok(grab(conn, need, officer.1, officer.2, &terms, due, &change)?.ok())
+    Ok(grab(conn, need, officer.1, officer.2, &terms, &change, &TestClock::new(at))?.ok())
 }
 
 fn at(change_now: NaiveDateTime, officer: Option<&(String, i64, i64)>) -> Change {

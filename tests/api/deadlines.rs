@@ -266,14 +266,15 @@ fn concurrent_accepts_of_two_offers_leave_exactly_one_accepted() {
         let change = Change::system(now, BASE_URL);
         let made: Vec<i64> = (0..2)
             .map(|i| {
+                let clock = xinyidai::clock::TestClock::new(now);
                 let grab = xinyidai::models::offer::grab(
                     &mut app.conn(),
                     need,
                     banks[i],
                     officers[i],
                     &terms,
-                    now + Duration::days(2),
                     &change,
+                    &clock,
                 );
                 grab.unwrap().unwrap()
             })
@@ -306,4 +307,42 @@ fn concurrent_accepts_of_two_offers_leave_exactly_one_accepted() {
         // Back to none open, so the enterprise stays under its limit.
         diesel::update(needs::table.find(need)).set(needs::status.eq("granted")).execute(&mut *app.conn()).unwrap();
     }
+}
+
+#[tokio::test]
+async fn a_bank_accepted_after_a_decline_gets_its_own_decision_time_and_can_read_the_portrait() {
+    let app = TestApp::new();
+    let (enterprise, _) = enterprise_with_records(&app, "ent");
+    bank_with_product(&app, "late");
+    bank_with_product(&app, "next");
+    let need = Need::publish(&mut app.conn(), enterprise, &new_need(200, 72), start()).unwrap();
+    let (a, b) = (grab(&app, "late", need).await, grab(&app, "next", need).await);
+    for offer in [a, b] {
+        let until = NaiveDate::from_ymd_opt(2027, 1, 20).unwrap().and_hms_opt(15, 0, 0).unwrap();
+        diesel::update(offers::table.find(offer)).set(offers::valid_until.eq(until)).execute(&mut *app.conn()).unwrap();
+    }
+    let accept_now = |offer: i64| {
+        let change = Change::system(app.clock.now(), BASE_URL);
+        accept(&mut app.conn(), &change, enterprise, need, offer).unwrap().unwrap();
+    };
+    accept_now(a);
+    app.clock.advance(Duration::days(20));
+    assert_eq!(sweep(&app).await.decisions_overdue, 1);
+    let decline =
+        xinyidai::models::decision::Decision::Decline { reason: "other".into(), note: "资料不全。".into() };
+    let institution: i64 = offers::table.find(a).select(offers::institution_id).first(&mut *app.conn()).unwrap();
+    let change = Change::system(app.clock.now(), BASE_URL);
+    xinyidai::models::decision::decide(&mut app.conn(), &change, institution, a, &decline).unwrap().unwrap();
+
+    // Forty days after the window closed, past the grab's own authorization.
+    app.clock.advance(Duration::days(20));
+    accept_now(b);
+    assert!(!need_row(&app, need).overdue, "the next bank is not late yet");
+    let next = app.client();
+    next.login("next", PASSWORD).await;
+    let portrait = next.get(&format!("/portraits/{enterprise}")).await;
+    assert_eq!(portrait.status, axum::http::StatusCode::OK, "the deciding bank reads the portrait");
+    app.clock.advance(Duration::days(15));
+    assert_eq!(sweep(&app).await.decisions_overdue, 1, "and is flagged when it is late in turn");
+    assert!(need_row(&app, need).overdue);
 }

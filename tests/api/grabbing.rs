@@ -4,6 +4,7 @@ use std::sync::{Arc, Barrier};
 
 use chrono::Duration;
 use diesel::prelude::*;
+use xinyidai::clock::TestClock;
 use xinyidai::domain::need::GrabRefusal as Refusal;
 use xinyidai::domain::{Money, Rate, Role};
 use xinyidai::models::choice::Change;
@@ -78,8 +79,8 @@ fn grab_all(
                     institution,
                     officer,
                     &terms(),
-                    now + Duration::days(2),
                     &Change::system(now, BASE_URL),
+                    &TestClock::new(now),
                 )
                 .expect("no database error")
             })

@@ -109,7 +109,8 @@ async fn the_credit_office_watches_needs_and_keeps_the_holiday_calendar() -> Web
     let driver = &browser.driver;
     browser.login("demo-credit-office").await?;
     driver.goto(browser.url("/credit-office/needs?show=overdue")).await?;
-    assert!(driver.source().await?.contains("决定超时"));
+    let overdue = driver.find(By::Css("table.table tbody")).await?.text().await?;
+    assert!(overdue.contains("决定超时") && overdue.contains("云海银行"), "{overdue}");
     browser.screenshot("office-needs").await?;
     driver.goto(browser.url("/credit-office/holidays")).await?;
     fill(&browser, "day", "2027-01-01").await?;
