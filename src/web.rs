@@ -80,6 +80,25 @@ impl FormErrors {
         self.0.entry(field).or_insert_with(|| message.into());
     }
 
+    /// A loan amount typed in 万元 (above 0, at most 10 亿元, two decimals), or
+    /// "请填写{what}（万元…）" beside the field.
+    pub fn loan_amount(&mut self, field: &'static str, text: &str, what: &str) -> Option<crate::domain::Money> {
+        let amount = crate::domain::Money::parse_wan(text).filter(|a| *a <= crate::domain::Money::MAX_LOAN);
+        if amount.is_none() {
+            self.add(field, format!("请填写{what}（万元，大于 0，最多两位小数）"));
+        }
+        amount
+    }
+
+    /// A loan term in months, 1 to 360.
+    pub fn term_months(&mut self, field: &'static str, text: &str) -> Option<i32> {
+        let term = text.trim().parse::<i32>().ok().filter(|t| (1..=360).contains(t));
+        if term.is_none() {
+            self.add(field, "请填写期限（1 到 360 个月）");
+        }
+        term
+    }
+
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0.get(field).map(String::as_str)
     }

@@ -137,6 +137,27 @@ impl SignedIn {
         Actor::of(Some(&self.user), self.ip.clone())
     }
 
+    /// The signed-in enterprise's id; 403 for every other role.
+    pub fn enterprise(&self) -> AppResult<i64> {
+        self.require(Role::Enterprise)?;
+        self.user.enterprise_id.ok_or(AppError::Forbidden)
+    }
+
+    /// The signed-in officer's institution; 403 for every other role.
+    pub fn officer_institution(&self) -> AppResult<i64> {
+        self.require(Role::Officer)?;
+        self.user.institution_id.ok_or(AppError::Forbidden)
+    }
+
+    /// A change to a need or offer made by this user now.
+    pub fn change(&self, state: &crate::state::AppState) -> crate::models::choice::Change {
+        crate::models::choice::Change {
+            actor: self.actor(),
+            now: state.clock.now(),
+            base_url: state.config.base_url.clone(),
+        }
+    }
+
     pub fn layout(&self) -> Layout {
         Layout::new(Some(&self.user), &self.session.csrf_token)
     }

@@ -7,6 +7,9 @@ use std::fmt;
 pub struct Money(i64);
 
 impl Money {
+    /// The largest amount a need, an offer or a credit line may name: 10 亿元.
+    pub const MAX_LOAN: Money = Money(100_000 * 1_000_000);
+
     pub const fn from_fen(fen: i64) -> Money {
         Money(fen)
     }

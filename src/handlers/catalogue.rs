@@ -161,8 +161,7 @@ pub struct EstimatePage {
 }
 
 pub async fn estimates(State(state): State<AppState>, signed: SignedIn) -> AppResult<EstimatePage> {
-    signed.require(Role::Enterprise)?;
-    let enterprise_id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
+    let enterprise_id = signed.enterprise()?;
     let (products, applicant) =
         state.db.run(move |c| Ok((Product::all_published(c)?, applicant(c, enterprise_id)?))).await?;
     let today = today(&state);

@@ -10,13 +10,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::auth::SignedIn;
-use crate::domain::Role;
 use crate::domain::need::{NeedStatus, Remedy, decline_reason, time_left};
 use crate::error::{AppError, AppResult};
-use crate::models::choice::{Change, accept, cancel, republish};
+use crate::models::choice::{accept, cancel, republish};
 use crate::models::need::Need;
 use crate::models::offer::{Offer, ResponseRecord};
-use crate::schema::institutions;
 use crate::state::AppState;
 use crate::web::{ConfirmPage, Layout, NoticeQuery, notice};
 
@@ -70,11 +68,6 @@ impl NeedPage {
     }
 }
 
-fn enterprise_of(signed: &SignedIn) -> AppResult<i64> {
-    signed.require(Role::Enterprise)?;
-    signed.user.enterprise_id.ok_or(AppError::Forbidden)
-}
-
 async fn need_page(
     state: &AppState,
     signed: &SignedIn,
@@ -82,15 +75,13 @@ async fn need_page(
     refusal: Option<String>,
     notice_key: Option<&str>,
 ) -> AppResult<NeedPage> {
-    let enterprise = enterprise_of(signed)?;
+    let enterprise = signed.enterprise()?;
     let (need, offers) = state
         .db
         .run(move |c| {
             let need = Need::find(c, id)?.filter(|n| n.enterprise_id == enterprise).ok_or(AppError::NotFound)?;
             let mut compared = Vec::new();
-            for offer in Offer::of_need(c, id)? {
-                use diesel::prelude::*;
-                let institution = institutions::table.find(offer.institution_id).select(institutions::name).first(c)?;
+            for (offer, institution) in Offer::of_need(c, id)? {
                 let record = ResponseRecord::of(c, offer.institution_id)?;
                 let repayment = offer.repayment();
                 compared.push(Compared { offer, institution, record, repayment });
@@ -109,10 +100,6 @@ pub async fn need(
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<NeedPage> {
     need_page(&state, &signed, id, None, query.notice.as_deref()).await
-}
-
-fn change(state: &AppState, signed: &SignedIn) -> Change {
-    Change { actor: signed.actor(), now: state.clock.now(), base_url: state.config.base_url.clone() }
 }
 
 /// Back to the need with a notice when done, or the need's page with the refusal.
@@ -164,7 +151,7 @@ pub async fn accept_offer(
     signed: SignedIn,
     Path((id, offer_id)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let (enterprise, change) = (enterprise_of(&signed)?, change(&state, &signed));
+    let (enterprise, change) = (signed.enterprise()?, signed.change(&state));
     let outcome = state.db.run(move |c| Ok(accept(c, &change, enterprise, id, offer_id)?)).await;
     finish(&state, &signed, id, outcome, "accepted").await
 }
@@ -193,7 +180,7 @@ pub async fn confirm_cancel(
 
 /// `POST /enterprise/needs/{id}/cancel`.
 pub async fn cancel_need(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
-    let (enterprise, change) = (enterprise_of(&signed)?, change(&state, &signed));
+    let (enterprise, change) = (signed.enterprise()?, signed.change(&state));
     let outcome = state.db.run(move |c| Ok(cancel(c, &change, enterprise, id)?)).await;
     finish(&state, &signed, id, outcome, "cancelled").await
 }
@@ -204,10 +191,10 @@ pub async fn republish_need(
     signed: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let (enterprise, change) = (enterprise_of(&signed)?, change(&state, &signed));
+    let (enterprise, change) = (signed.enterprise()?, signed.change(&state));
     let dishonest = state.db.run(move |c| Ok(crate::models::product::applicant(c, enterprise)?.dishonest)).await?;
     if dishonest {
-        let reason = "您已被列入严重失信主体名单，暂不能重新发布融资需求。履行法院判决义务并由法院移出名单后即可发布。";
+        let reason = crate::handlers::needs::DISHONEST;
         return Ok(
             (StatusCode::CONFLICT, need_page(&state, &signed, id, Some(reason.into()), None).await?).into_response()
         );

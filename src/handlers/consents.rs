@@ -56,7 +56,7 @@ async fn page(
     errors: FormErrors,
     notice: Option<&'static str>,
 ) -> AppResult<ConsentsPage> {
-    let enterprise_id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
+    let enterprise_id = signed.enterprise()?;
     let total = state.db.run(move |c| Ok(PortraitView::count_for(c, enterprise_id)?)).await?;
     let pager = Pager::new(page, 20, total);
     let (offset, limit) = (pager.offset(), pager.per_page);
@@ -106,8 +106,7 @@ pub async fn grant(
     signed: SignedIn,
     Form(form): Form<GrantForm>,
 ) -> AppResult<Response> {
-    signed.require(Role::Enterprise)?;
-    let enterprise_id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
+    let enterprise_id = signed.enterprise()?;
     let mut errors = FormErrors::default();
     let institution_id: Option<i64> = form.institution_id.parse().ok();
     let institutions = state.db.run(|c| Ok(Institution::all(c)?)).await?;
@@ -150,8 +149,7 @@ pub async fn confirm_revoke(
     signed: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<ConfirmPage> {
-    signed.require(Role::Enterprise)?;
-    let enterprise_id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
+    let enterprise_id = signed.enterprise()?;
     let now = state.clock.now();
     let found = state.db.run(move |c| Ok(Authorization::of_enterprise(c, enterprise_id)?)).await?;
     let (authorization, institution) =
@@ -171,8 +169,7 @@ pub async fn confirm_revoke(
 }
 
 pub async fn revoke(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
-    signed.require(Role::Enterprise)?;
-    let enterprise_id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
+    let enterprise_id = signed.enterprise()?;
     let (now, actor) = (state.clock.now(), signed.actor());
     let revoked = state
         .db

@@ -95,7 +95,7 @@ async fn own_record(
     id: i64,
 ) -> AppResult<(RecordKind, String, Enterprise)> {
     let kind = RecordKind::parse(kind).ok_or(AppError::NotFound)?;
-    let enterprise_id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
+    let enterprise_id = signed.enterprise()?;
     state
         .db
         .run(move |c| {

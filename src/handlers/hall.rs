@@ -16,10 +16,8 @@ use crate::domain::calendar::{beijing_date, from_beijing};
 use crate::domain::credit::Grade;
 use crate::domain::need::time_left;
 use crate::domain::product::GUARANTEES;
-use crate::domain::{Money, Rate, Role, industry, repayment};
+use crate::domain::{Rate, industry, repayment};
 use crate::error::{AppError, AppResult};
-use crate::handlers::needs::MAX_AMOUNT;
-use crate::models::choice::Change;
 use crate::models::hall::{HallFilter, HallLine, hall, summary};
 use crate::models::offer::{OfferTerms, grab};
 use crate::models::rate_limit;
@@ -70,18 +68,13 @@ impl HallPage {
     }
 }
 
-fn institution_of(signed: &SignedIn) -> AppResult<i64> {
-    signed.require(Role::Officer)?;
-    signed.user.institution_id.ok_or(AppError::Forbidden)
-}
-
 /// `GET /officer/hall`.
 pub async fn hall_page(
     State(state): State<AppState>,
     signed: SignedIn,
     Query(filter): Query<HallFilter>,
 ) -> AppResult<HallPage> {
-    let institution = institution_of(&signed)?;
+    let institution = signed.officer_institution()?;
     let now = state.clock.now();
     let query = filter.clone();
     let (lines, pager, regions, has_products) = state
@@ -152,7 +145,7 @@ fn refusal(need: &HallLine, institution: i64, now: chrono::NaiveDateTime) -> Opt
 
 /// `GET /officer/hall/{id}`: the need's summary and the offer form, filled in from the need.
 pub async fn grab_form(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<GrabPage> {
-    let institution = institution_of(&signed)?;
+    let institution = signed.officer_institution()?;
     let need = need_summary(&state, id).await?;
     let now = state.clock.now();
     let valid = need.deadline.map_or(now, |d| d) + Duration::days(7);
@@ -184,10 +177,7 @@ fn preview(terms: &OfferTerms) -> repayment::Repayment {
 /// valid at least until the window ends.
 fn validate(form: &OfferForm, need: &HallLine) -> Result<OfferTerms, FormErrors> {
     let mut errors = FormErrors::default();
-    let amount = Money::parse_wan(&form.amount).filter(|a| *a <= MAX_AMOUNT);
-    if amount.is_none() {
-        errors.add("amount", "请填写报价金额（万元，大于 0，最多两位小数）");
-    }
+    let amount = errors.loan_amount("amount", &form.amount, "报价金额");
     let rate = Rate::parse(&form.rate).ok().filter(|r| r.units() > 0);
     match rate {
         None => errors.add("rate", "请填写年化利率，如 3.85"),
@@ -196,10 +186,7 @@ fn validate(form: &OfferForm, need: &HallLine) -> Result<OfferTerms, FormErrors>
         }
         Some(_) => {}
     }
-    let term = form.term.trim().parse::<i32>().ok().filter(|t| (1..=360).contains(t));
-    if term.is_none() {
-        errors.add("term", "请填写期限（1 到 360 个月）");
-    }
+    let term = errors.term_months("term", &form.term);
     if !GUARANTEES.iter().any(|(g, _)| *g == form.guarantee) {
         errors.add("guarantee", "请选择要求的担保方式");
     }
@@ -240,7 +227,7 @@ pub async fn grab_need(
     Path(id): Path<i64>,
     Form(form): Form<OfferForm>,
 ) -> AppResult<Response> {
-    let institution = institution_of(&signed)?;
+    let institution = signed.officer_institution()?;
     rate_limit::check(&state, "grab", signed.actor().ip.as_deref(), GRAB).await?;
     let need = need_summary(&state, id).await?;
     let now = state.clock.now();
@@ -254,7 +241,7 @@ pub async fn grab_need(
         Ok(terms) => terms,
         Err(errors) => return Ok(page(form, errors, None, StatusCode::UNPROCESSABLE_ENTITY)),
     };
-    let change = Change { actor: signed.actor(), now, base_url: state.config.base_url.clone() };
+    let change = signed.change(&state);
     let (officer, clock) = (signed.user.id, state.clock.clone());
     let outcome =
         state.db.run(move |c| Ok(grab(c, id, institution, officer, &terms, &change, clock.as_ref())?)).await?;

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::auth::SignedIn;
 use crate::db::write_tx;
 use crate::domain::product::{GUARANTEES, guarantee_label, ineligibility};
-use crate::domain::{Money, Rate, Role};
+use crate::domain::{Rate, Role};
 use crate::error::{AppError, AppResult};
 use crate::models::audit;
 use crate::models::need::{MAX_OPEN, Need, NewNeed, WINDOWS};
@@ -91,9 +91,12 @@ struct Context {
     product_reasons: Vec<String>,
 }
 
+/// Why an enterprise on the dishonest list may not publish, and what to do about it.
+pub const DISHONEST: &str = "您已被列入严重失信主体名单（存在未履行的失信被执行人记录），暂不能发布融资需求。履行法院判决义务并由法院移出名单后，信用办将据此更新记录；您也可以在信用画像中对有误的记录提出异议。";
+
 /// What decides whether this enterprise may publish now, and for which product.
 async fn context(state: &AppState, signed: &SignedIn, product_id: Option<i64>) -> AppResult<Context> {
-    let enterprise_id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
+    let enterprise_id = signed.enterprise()?;
     let (product, applicant, open) = state
         .db
         .run(move |c| {
@@ -105,7 +108,7 @@ async fn context(state: &AppState, signed: &SignedIn, product_id: Option<i64>) -
         })
         .await?;
     let refusal = if applicant.dishonest {
-        Some("您已被列入严重失信主体名单（存在未履行的失信被执行人记录），暂不能发布融资需求。履行法院判决义务并由法院移出名单后，信用办将据此更新记录；您也可以在信用画像中对有误的记录提出异议。".to_string())
+        Some(DISHONEST.to_string())
     } else if open >= MAX_OPEN {
         Some(format!(
             "您已有 {open} 个进行中的融资需求，最多同时发布 {MAX_OPEN} 个。请等待银行报价或撤销其中一个后再发布。"
@@ -141,20 +144,11 @@ pub async fn new_need(
     Ok(NeedFormPage { layout: signed.layout(), form, errors: FormErrors::default(), product: ctx.product, refusal })
 }
 
-/// The largest amount a need or an offer may name: 10 亿元.
-pub const MAX_AMOUNT: Money = Money::from_fen(100_000 * 1_000_000);
-
 /// Validates the form against the targeted product, if any.
 fn validate(form: &NeedForm, product: Option<&Product>) -> Result<NewNeed, FormErrors> {
     let mut errors = FormErrors::default();
-    let amount = Money::parse_wan(&form.amount).filter(|a| *a <= MAX_AMOUNT);
-    if amount.is_none() {
-        errors.add("amount", "请填写融资金额（万元，大于 0，最多两位小数）");
-    }
-    let term = form.term.trim().parse::<i32>().ok().filter(|t| (1..=360).contains(t));
-    if term.is_none() {
-        errors.add("term", "请填写期限（1 到 360 个月）");
-    }
+    let amount = errors.loan_amount("amount", &form.amount, "融资金额");
+    let term = errors.term_months("term", &form.term);
     let purpose = form.purpose.trim().to_string();
     if purpose.chars().count() < 4 || purpose.chars().count() > 200 {
         errors.add("purpose", "请说明资金用途（4 到 200 字），如：采购原材料");
@@ -256,7 +250,7 @@ pub async fn publish_need(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let enterprise_id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
+    let enterprise_id = signed.enterprise()?;
     let (now, actor, base_url) = (state.clock.now(), signed.actor(), state.config.base_url.clone());
     let published = state
         .db
@@ -302,8 +296,7 @@ pub async fn needs(
     signed: SignedIn,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<NeedsPage> {
-    signed.require(Role::Enterprise)?;
-    let enterprise_id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
+    let enterprise_id = signed.enterprise()?;
     let needs = state.db.run(move |c| Ok(Need::of_enterprise(c, enterprise_id)?)).await?;
     Ok(NeedsPage { layout: signed.layout(), notice: notice(query.notice.as_deref()), needs })
 }

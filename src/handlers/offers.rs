@@ -13,22 +13,15 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::auth::SignedIn;
+use crate::domain::Rate;
 use crate::domain::need::{DECLINE_REASONS, Remedy, time_left};
-use crate::domain::{Money, Rate, Role};
 use crate::error::{AppError, AppResult};
-use crate::handlers::needs::MAX_AMOUNT;
-use crate::models::choice::Change;
 use crate::models::decision::{Approval, Decision, contact, decide};
 use crate::models::enterprise::Enterprise;
 use crate::models::need::Need;
 use crate::models::offer::{Offer, OfferLine, Worklist};
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout, Pager, empty_as_none, notice};
-
-fn institution_of(signed: &SignedIn) -> AppResult<i64> {
-    signed.require(Role::Officer)?;
-    signed.user.institution_id.ok_or(AppError::Forbidden)
-}
 
 #[derive(Deserialize, Default)]
 pub struct OffersQuery {
@@ -71,7 +64,7 @@ pub async fn offers(
     signed: SignedIn,
     Query(query): Query<OffersQuery>,
 ) -> AppResult<OffersPage> {
-    let institution = institution_of(&signed)?;
+    let institution = signed.officer_institution()?;
     let all = !query.all.is_empty();
     let list = if all { Worklist::All } else { Worklist::Todo };
     let (lines, pager) = state.db.run(move |c| Ok(Offer::of_institution(c, institution, list, query.page)?)).await?;
@@ -148,7 +141,7 @@ async fn page(
     refusal: Option<String>,
     notice_key: Option<&str>,
 ) -> AppResult<OfferPage> {
-    let institution = institution_of(signed)?;
+    let institution = signed.officer_institution()?;
     let (offer, need, enterprise) = load(state, institution, id).await?;
     let form = if form.decision.is_empty() {
         DecisionForm {
@@ -185,18 +178,14 @@ pub async fn offer(
     page(&state, &signed, id, DecisionForm::default(), FormErrors::default(), None, query.notice.as_deref()).await
 }
 
-fn change(state: &AppState, signed: &SignedIn) -> Change {
-    Change { actor: signed.actor(), now: state.clock.now(), base_url: state.config.base_url.clone() }
-}
-
 /// `POST /officer/offers/{id}/contact`.
 pub async fn record_contact(
     State(state): State<AppState>,
     signed: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let institution = institution_of(&signed)?;
-    let change = change(&state, &signed);
+    let institution = signed.officer_institution()?;
+    let change = signed.change(&state);
     match state.db.run(move |c| Ok(contact(c, &change, institution, id)?)).await? {
         Ok(()) => Ok(Redirect::to(&format!("/officer/offers/{id}?notice=contacted")).into_response()),
         Err(reason) => {
@@ -210,18 +199,12 @@ fn validate(form: &DecisionForm) -> Result<Decision, FormErrors> {
     let mut errors = FormErrors::default();
     match form.decision.as_str() {
         "approve" => {
-            let amount = Money::parse_wan(&form.amount).filter(|a| *a <= MAX_AMOUNT);
-            if amount.is_none() {
-                errors.add("amount", "请填写授信额度（万元，大于 0，最多两位小数）");
-            }
+            let amount = errors.loan_amount("amount", &form.amount, "授信额度");
             let rate = Rate::parse(&form.rate).ok().filter(|r| r.units() > 0 && r.units() <= 240_000);
             if rate.is_none() {
                 errors.add("rate", "请填写年化利率（大于 0，不超过 24%）");
             }
-            let term = form.term.trim().parse::<i32>().ok().filter(|t| (1..=360).contains(t));
-            if term.is_none() {
-                errors.add("term", "请填写期限（1 到 360 个月）");
-            }
+            let term = errors.term_months("term", &form.term);
             let date = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d").ok();
             if date.is_none() {
                 errors.add("date", "请填写授信日期，格式如 2026-11-22");
@@ -257,7 +240,7 @@ pub async fn record_decision(
     Path(id): Path<i64>,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
-    let institution = institution_of(&signed)?;
+    let institution = signed.officer_institution()?;
     let decision = match validate(&form) {
         Ok(decision) => decision,
         Err(errors) => {
@@ -265,7 +248,7 @@ pub async fn record_decision(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let change = change(&state, &signed);
+    let change = signed.change(&state);
     match state.db.run(move |c| Ok(decide(c, &change, institution, id, &decision)?)).await? {
         Ok(()) => Ok(Redirect::to(&format!("/officer/offers/{id}?notice=decided")).into_response()),
         Err(reason) => {

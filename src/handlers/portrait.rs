@@ -150,8 +150,7 @@ pub async fn own_portrait(
     signed: SignedIn,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<PortraitPage> {
-    signed.require(Role::Enterprise)?;
-    let id = signed.user.enterprise_id.ok_or(AppError::Forbidden)?;
+    let id = signed.enterprise()?;
     let portrait = state.db.run(move |c| Portrait::load(c, id)).await?;
     let notice = notice(query.notice.as_deref());
     Ok(PortraitPage { layout: signed.layout(), portrait, own: true, purpose: None, notice })

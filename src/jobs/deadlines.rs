@@ -195,7 +195,6 @@ fn close_offer(conn: &mut DbConn, change: &Change, offer_id: i64, closing: Closi
             .count()
             .get_result(c)?;
         if need.status == "awaiting_choice" && left == 0 {
-            let need = Need::find(c, need_id)?.ok_or(Error::NotFound)?;
             step_need(c, &need, NeedEvent::OffersLapsed, now)?;
             change.audit(c, "need_expired", &format!("need:{need_id}"))?;
             let notice = Notice::new(

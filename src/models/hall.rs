@@ -42,12 +42,9 @@ pub struct HallFilter {
     pub page: Option<i64>,
 }
 
-fn wan_to_fen(text: &str) -> Option<i64> {
-    Money::parse_wan(text).map(Money::fen)
-}
-
 /// An open need as the hall shows it: no name, no USCC.
-#[derive(Queryable, Clone, Debug)]
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = needs)]
 pub struct HallLine {
     pub id: i64,
     pub amount_fen: i64,
@@ -60,9 +57,14 @@ pub struct HallLine {
     pub deadline: Option<NaiveDateTime>,
     pub institution_id: Option<i64>,
     pub status: String,
+    #[diesel(select_expression = regions::name)]
     pub region_name: String,
+    #[diesel(select_expression = enterprises::industry)]
     pub industry: String,
+    #[diesel(select_expression = enterprises::size_class)]
     pub size_class: String,
+    #[diesel(select_expression = credit_evaluations::grade.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<credit_evaluations::grade>)]
     pub grade: Option<String>,
 }
 
@@ -85,44 +87,6 @@ impl HallLine {
     pub fn guarantee_label(&self) -> &'static str {
         crate::domain::product::guarantee_label(&self.guarantee)
     }
-}
-
-type Columns = (
-    needs::id,
-    needs::amount_fen,
-    needs::term_months,
-    needs::guarantee,
-    needs::max_rate,
-    needs::slots,
-    needs::slots_taken,
-    needs::published_at,
-    needs::deadline,
-    needs::institution_id,
-    needs::status,
-    regions::name,
-    enterprises::industry,
-    enterprises::size_class,
-    diesel::dsl::Nullable<credit_evaluations::grade>,
-);
-
-fn columns() -> Columns {
-    (
-        needs::id,
-        needs::amount_fen,
-        needs::term_months,
-        needs::guarantee,
-        needs::max_rate,
-        needs::slots,
-        needs::slots_taken,
-        needs::published_at,
-        needs::deadline,
-        needs::institution_id,
-        needs::status,
-        regions::name,
-        enterprises::industry,
-        enterprises::size_class,
-        credit_evaluations::grade.nullable(),
-    )
 }
 
 /// Keeps only what a region code, industry letter or grade can hold, so the
@@ -209,10 +173,10 @@ pub fn hall(
         } else {
             query.filter(needs::deadline.gt(now))
         };
-        if let Some(min) = wan_to_fen(&filter.amount_min) {
+        if let Some(min) = Money::parse_wan(&filter.amount_min).map(Money::fen) {
             query = query.filter(needs::amount_fen.ge(min));
         }
-        if let Some(max) = wan_to_fen(&filter.amount_max) {
+        if let Some(max) = Money::parse_wan(&filter.amount_max).map(Money::fen) {
             query = query.filter(needs::amount_fen.le(max));
         }
         if !filter.region.is_empty() {
@@ -236,7 +200,7 @@ pub fn hall(
         "amount" => query().order((needs::amount_fen.desc(), needs::id)),
         _ => query().order((needs::deadline, needs::id)),
     };
-    let lines = sorted.offset(pager.offset()).limit(pager.per_page).select(columns()).load(conn)?;
+    let lines = sorted.offset(pager.offset()).limit(pager.per_page).select(HallLine::as_select()).load(conn)?;
     Ok((lines, pager))
 }
 
@@ -247,7 +211,7 @@ pub fn summary(conn: &mut DbConn, need_id: i64) -> QueryResult<Option<HallLine>>
         .inner_join(regions::table.on(regions::code.eq(enterprises::region)))
         .left_join(credit_evaluations::table.on(credit_evaluations::uscc.eq(enterprises::uscc)))
         .filter(needs::id.eq(need_id))
-        .select(columns())
+        .select(HallLine::as_select())
         .first(conn)
         .optional()
 }

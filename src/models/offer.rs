@@ -181,8 +181,14 @@ impl Offer {
         offers::table.find(id).select(Offer::as_select()).first(conn).optional()
     }
 
-    pub fn of_need(conn: &mut DbConn, need_id: i64) -> QueryResult<Vec<Offer>> {
-        offers::table.filter(offers::need_id.eq(need_id)).order(offers::id).select(Offer::as_select()).load(conn)
+    /// The need's offers in the order they came, each with its institution's name.
+    pub fn of_need(conn: &mut DbConn, need_id: i64) -> QueryResult<Vec<(Offer, String)>> {
+        offers::table
+            .inner_join(institutions::table)
+            .filter(offers::need_id.eq(need_id))
+            .order(offers::id)
+            .select((Offer::as_select(), institutions::name))
+            .load(conn)
     }
 
     pub fn amount(&self) -> Money {
