@@ -20,8 +20,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Migrate, load the demo data into an empty database, and serve the site (default).
-    Serve,
+    /// Migrate and serve the site (default); with --demo, load the demo city into an empty database first.
+    Serve {
+        /// Load the demo city (fictional enterprises and sixteen demo accounts
+        /// sharing one public password) into an empty database. Never in production.
+        #[arg(long, env = "XINYIDAI_DEMO")]
+        demo: bool,
+    },
     /// Apply pending database migrations.
     Migrate,
     /// Load a data set into the database.
@@ -70,7 +75,7 @@ fn main() -> ExitCode {
     };
     init_tracing(config.log_format);
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve { demo: demo_from_env() }), config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("xinyidai: {error:#}");
@@ -141,7 +146,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             });
             count.await??;
         }
-        Command::Serve => serve(state).await?,
+        Command::Serve { demo } => serve(state, demo).await?,
     }
     Ok(())
 }
@@ -196,15 +201,20 @@ fn import_file(
     Ok(())
 }
 
-async fn serve(state: AppState) -> anyhow::Result<()> {
-    let seeded = tokio::task::spawn_blocking({
+/// A bare `xinyidai` serves like `xinyidai serve`, XINYIDAI_DEMO included.
+fn demo_from_env() -> bool {
+    std::env::var("XINYIDAI_DEMO").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false" | "no" | "off" | "n" | "f"))
+}
+
+async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
+    let (seeded, demo_site) = tokio::task::spawn_blocking({
         let state = state.clone();
-        move || -> anyhow::Result<bool> {
+        move || -> anyhow::Result<(bool, bool)> {
             let mut conn = state.db.get()?;
             db::migrate(&mut conn)?;
-            let seeded = seed::demo_if_empty(&mut conn, state.clock.now())?;
+            let seeded = seed::on_start(&mut conn, demo, state.clock.now())?;
             db::refresh_statistics(&mut conn)?;
-            Ok(seeded)
+            Ok((seeded, xinyidai::models::setting::is_demo(&mut conn)?))
         }
     })
     .await??;
@@ -219,13 +229,18 @@ async fn serve(state: AppState) -> anyhow::Result<()> {
         config.backend.name(),
         state.mailer.describe()
     );
-    if seeded {
-        println!("Loaded the demo city. Demo accounts (password {}):", seed::DEMO_PASSWORD);
+    if demo_site {
+        let loaded = if seeded { "Loaded the demo city" } else { "This database holds the demo city" };
+        println!("{loaded}. Demo accounts (password {}):", seed::DEMO_PASSWORD);
+        for (username, role) in seed::DEMO_ACCOUNTS {
+            println!("  {username:<20} {role}");
+        }
+    } else if demo {
+        println!("The database is not empty, so the demo city was not loaded.");
     } else {
-        println!("Demo accounts, where the demo data is loaded (password {}):", seed::DEMO_PASSWORD);
-    }
-    for (username, role) in seed::DEMO_ACCOUNTS {
-        println!("  {username:<20} {role}");
+        println!(
+            "No demo data (start with --demo for the demo city); create the first administrator with `xinyidai create-admin`."
+        );
     }
     let app = xinyidai::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;

@@ -57,7 +57,11 @@ pub fn send(conn: &mut DbConn, to: To, notice: &Notice, now: NaiveDateTime) -> Q
     let query =
         users::table.filter(users::disabled.eq(false)).select(users::email).into_boxed::<crate::db::DbBackend>();
     let mut addresses: Vec<String> = match to {
-        To::Enterprise(id) => query.filter(users::enterprise_id.eq(id)).load(conn)?,
+        To::Enterprise(id) => query
+            .filter(users::enterprise_id.eq(id))
+            .filter(users::control_proven_at.is_not_null())
+            .filter(users::unbound_at.is_null())
+            .load(conn)?,
         To::User(id) => query.filter(users::id.eq(id)).load(conn)?,
     };
     // An officer who was disabled since: the bank's admins hear instead.

@@ -9,8 +9,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::session;
 use crate::handlers::{
-    account, auth, bank_admin, catalogue, choice, consents, credit_office, dashboard, disputes, hall, health, home,
-    imports, invitations, lists, market, needs, offers, portrait, products, register, subscriptions,
+    account, auth, bank_admin, catalogue, choice, claim, claims, consents, credit_office, dashboard, disputes, hall,
+    health, home, imports, invitations, lists, market, needs, offers, portrait, products, register, subscriptions,
 };
 use crate::state::AppState;
 use crate::web;
@@ -23,6 +23,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(auth::logout))
         .route("/register", get(register::register_form).post(register::register))
         .route("/invitations/{token}", get(invitations::accept_form).post(invitations::accept))
+        .route("/verify-email/{token}", get(claim::verify_email))
         .route("/products", get(catalogue::catalogue))
         .route("/products/{id}", get(catalogue::product))
         // Every signed-in role
@@ -30,6 +31,14 @@ pub fn router(state: AppState) -> Router {
         .route("/account/password", get(account::password_form).post(account::change_password))
         // Enterprise
         .route("/enterprise", get(dashboard::enterprise_home))
+        .route("/enterprise/claim", get(claim::claim_page))
+        .route("/enterprise/claim/verification", post(claim::resend_verification))
+        .route("/enterprise/claim/code", post(claim::send_code))
+        .route("/enterprise/claim/code/verify", post(claim::verify_code))
+        .route(
+            "/enterprise/claim/letter",
+            post(claim::upload_letter).layer(DefaultBodyLimit::max(crate::domain::claim::LETTER_MAX_BYTES + 64 * 1024)),
+        )
         .route("/enterprise/portrait", get(portrait::own_portrait))
         .route("/enterprise/estimate", get(catalogue::estimates))
         .route("/enterprise/needs", get(needs::needs).post(needs::review_need))
@@ -81,6 +90,10 @@ pub fn router(state: AppState) -> Router {
         .route("/credit-office/whitelist", get(lists::whitelist))
         .route("/credit-office/whitelist/rule", post(lists::set_rule))
         .route("/credit-office/whitelist/changes", post(lists::change))
+        .route("/credit-office/claims", get(claims::claims))
+        .route("/credit-office/claims/{id}", post(claims::decide_letter))
+        .route("/credit-office/claims/{id}/letter", get(claims::letter_file))
+        .route("/credit-office/accounts/{id}/unbind", post(claims::unbind_account))
         .route("/credit-office/disputes", get(disputes::disputes))
         .route("/credit-office/disputes/{id}", get(disputes::dispute).post(disputes::answer_dispute))
         .route("/credit-office/imports/{id}/errors.csv", get(imports::import_errors_csv))
@@ -92,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/static/{name}", get(web::static_file))
         .fallback(web::not_found)
+        .layer(from_fn_with_state((state.clone(), web::DemoFlag::default()), web::demo_site))
         .layer(from_fn(web::security_headers))
         .layer(RequestBodyLimitLayer::new(imports::UPLOAD_LIMIT + 64 * 1024))
         .layer(TraceLayer::new_for_http())

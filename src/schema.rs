@@ -25,6 +25,8 @@ diesel::table! {
         department -> Nullable<Text>,
         as_of -> Nullable<Date>,
         batch_id -> Nullable<BigInt>,
+        contact_email -> Nullable<Text>,
+        contact_mobile -> Nullable<Text>,
     }
 }
 
@@ -65,6 +67,10 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
+        email_verified_at -> Nullable<Timestamp>,
+        control_proven_at -> Nullable<Timestamp>,
+        control_proof -> Nullable<Text>,
+        unbound_at -> Nullable<Timestamp>,
     }
 }
 
@@ -459,7 +465,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    email_verifications (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    claim_codes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        code_hash -> Text,
+        sent_to -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        attempts -> Integer,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    claim_letters (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        enterprise_id -> BigInt,
+        file_name -> Text,
+        content_type -> Text,
+        data -> Binary,
+        status -> Text,
+        uploaded_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(enterprises -> regions (region));
+diesel::joinable!(claim_letters -> enterprises (enterprise_id));
 diesel::joinable!(branches -> institutions (institution_id));
 diesel::joinable!(users -> enterprises (enterprise_id));
 diesel::joinable!(users -> institutions (institution_id));
@@ -507,7 +560,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     offers,
     holidays,
     reminders,
+    settings,
+    email_verifications,
+    claim_codes,
+    claim_letters,
 );
+diesel::joinable!(claim_letters -> users (user_id));
 diesel::joinable!(offers -> needs (need_id));
 diesel::joinable!(offers -> institutions (institution_id));
 diesel::joinable!(products -> institutions (institution_id));

@@ -3,8 +3,11 @@
 //! static files compiled into the binary.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -12,17 +15,25 @@ use axum::response::{IntoResponse, Response};
 use crate::domain::Role;
 use crate::error::ErrorPage;
 use crate::models::user::User;
+use crate::state::AppState;
 
 /// The top bar: the platform name, the signed-in person and their role's menu.
 pub struct Layout {
     pub user_name: Option<String>,
     pub role: Option<Role>,
     pub csrf: String,
+    /// The site runs on the demo city: every page says 演示数据.
+    pub demo: bool,
 }
 
 impl Layout {
     pub fn new(user: Option<&User>, csrf: &str) -> Layout {
-        Layout { user_name: user.map(|u| u.display_name.clone()), role: user.map(User::role), csrf: csrf.to_string() }
+        Layout {
+            user_name: user.map(|u| u.display_name.clone()),
+            role: user.map(User::role),
+            csrf: csrf.to_string(),
+            demo: is_demo_site(),
+        }
     }
 
     pub fn role_label(&self) -> &'static str {
@@ -61,6 +72,7 @@ impl Layout {
                 ("/credit-office/imports", "数据导入"),
                 ("/credit-office/enterprises", "企业名录"),
                 ("/credit-office/disputes", "异议处理"),
+                ("/credit-office/claims", "企业认证"),
                 ("/credit-office/needs", "融资需求"),
                 ("/credit-office/holidays", "节假日"),
                 ("/credit-office/whitelist", "白名单"),
@@ -128,6 +140,54 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
     next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).map(str::to_string)
 }
 
+tokio::task_local! {
+    /// Whether the request being answered belongs to a demo site (see `demo_site`).
+    static DEMO_SITE: bool;
+}
+
+/// Whether the page being rendered belongs to a demo site.
+pub fn is_demo_site() -> bool {
+    DEMO_SITE.try_with(|demo| *demo).unwrap_or(false)
+}
+
+/// What one router knows of the settings row that marks a demo site: once
+/// seen it stays (the demo is never unloaded); until then it is read again at
+/// most every ten seconds, so a site seeded by another instance soon says so.
+#[derive(Clone, Default)]
+pub struct DemoFlag(Arc<(AtomicBool, Mutex<Option<Instant>>)>);
+
+const DEMO_RECHECK: Duration = Duration::from_secs(10);
+
+impl DemoFlag {
+    async fn get(&self, state: &AppState) -> bool {
+        let (known, checked) = &*self.0;
+        if known.load(Ordering::Relaxed) {
+            return true;
+        }
+        {
+            let mut checked = checked.lock().unwrap_or_else(|e| e.into_inner());
+            if checked.is_some_and(|at| at.elapsed() < DEMO_RECHECK) {
+                return false;
+            }
+            *checked = Some(Instant::now());
+        }
+        let demo = state.db.run(|c| Ok(crate::models::setting::is_demo(c)?)).await.unwrap_or(false);
+        known.store(demo, Ordering::Relaxed);
+        demo
+    }
+}
+
+/// Answers the request knowing whether the site is a demo, so that every
+/// page's layout (errors included) shows the 演示数据 banner there.
+pub async fn demo_site(State((state, flag)): State<(AppState, DemoFlag)>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.starts_with("/static/") || path == "/healthz" {
+        return next.run(request).await;
+    }
+    let demo = flag.get(&state).await;
+    DEMO_SITE.scope(demo, next.run(request)).await
+}
+
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
@@ -168,6 +228,13 @@ pub async fn not_found() -> Response {
 pub fn notice(key: Option<&str>) -> Option<&'static str> {
     Some(match key? {
         "registered" => "注册成功，欢迎使用信易贷。",
+        "verification_sent" => "验证邮件已重新发送，请查收。",
+        "verification_wait" => "验证邮件刚刚发出，请稍等一分钟再重新发送。",
+        "code_sent" => "验证码已发送到企业登记的联系邮箱，15 分钟内有效。",
+        "letter_sent" => "授权书已提交，信用办审核后将通过邮件通知您。",
+        "claimed" => "认证成功：您已代表本企业，可以查看信用画像、发布融资需求。",
+        "claim_decided" => "已处理该授权书，企业将收到邮件通知。",
+        "unbound" => "账号已解绑并停用，其授权已终止；该企业现在可以重新注册。",
         "password_changed" => "密码已修改，其他设备上的登录已退出。",
         "invited" => "邀请邮件已发出，链接 72 小时内有效。",
         "institution_created" => "金融机构已创建，邀请邮件已发给其机构管理员。",

@@ -123,8 +123,13 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
 }
 
 impl SignedIn {
-    /// Allows the request only for `role`; anything else is a 403.
+    /// Allows the request only for `role`; anything else is a 403. An
+    /// enterprise account that has not yet proven control of its enterprise
+    /// is sent to the claim page instead.
     pub fn require(&self, role: Role) -> AppResult<()> {
+        if role == Role::Enterprise && self.user.role() == role && self.user.controlled_enterprise().is_none() {
+            return Err(AppError::Redirect(crate::handlers::claim::CLAIM_PAGE.into()));
+        }
         if self.user.role() == role {
             Ok(())
         } else {
@@ -140,7 +145,7 @@ impl SignedIn {
     /// The signed-in enterprise's id; 403 for every other role.
     pub fn enterprise(&self) -> AppResult<i64> {
         self.require(Role::Enterprise)?;
-        self.user.enterprise_id.ok_or(AppError::Forbidden)
+        self.user.controlled_enterprise().ok_or(AppError::Forbidden)
     }
 
     /// The signed-in officer's institution; 403 for every other role.

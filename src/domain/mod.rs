@@ -1,6 +1,7 @@
 //! Pure types and rules, no I/O: parsed values and the platform's vocabulary.
 
 pub mod calendar;
+pub mod claim;
 pub mod credit;
 pub mod industry;
 pub mod money;

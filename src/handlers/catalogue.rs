@@ -7,12 +7,13 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 
 use crate::auth::{SignedIn, Visitor};
+use crate::domain::Money;
 use crate::domain::product::{Applicant, GUARANTEES, PROGRAMMES, estimate, ineligibility};
-use crate::domain::{Money, Role};
 use crate::error::{AppError, AppResult};
 use crate::models::institution::Institution;
 use crate::models::product::{CatalogueFilter, Product, applicant};
 use crate::models::region::Region;
+use crate::models::user::User;
 use crate::state::AppState;
 use crate::web::{Layout, Pager, url_encode};
 
@@ -70,8 +71,7 @@ impl CataloguePage {
 
 /// The signed-in enterprise's eligibility view, if the visitor is one.
 async fn viewer_applicant(state: &AppState, visitor: &Visitor) -> AppResult<Option<Applicant>> {
-    let Some(enterprise_id) = visitor.user().filter(|u| u.role() == Role::Enterprise).and_then(|u| u.enterprise_id)
-    else {
+    let Some(enterprise_id) = visitor.user().and_then(User::controlled_enterprise) else {
         return Ok(None);
     };
     Ok(Some(state.db.run(move |c| Ok(applicant(c, enterprise_id)?)).await?))

@@ -2,10 +2,13 @@
 //! writes in one transaction and responds.
 
 pub mod account;
+pub mod account_email;
 pub mod auth;
 pub mod bank_admin;
 pub mod catalogue;
 pub mod choice;
+pub mod claim;
+pub mod claims;
 pub mod consents;
 pub mod credit_office;
 pub mod dashboard;

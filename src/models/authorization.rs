@@ -71,6 +71,18 @@ impl Authorization {
         Ok(changed == 1)
     }
 
+    /// Ends every authorization of the enterprise now (a wrong claim was
+    /// unbound: whatever it authorized ends with it). Returns how many ended.
+    pub fn revoke_all_of_enterprise(conn: &mut DbConn, enterprise_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+        diesel::update(
+            authorizations::table
+                .filter(authorizations::enterprise_id.eq(enterprise_id))
+                .filter(authorizations::revoked_at.is_null()),
+        )
+        .set(authorizations::revoked_at.eq(now))
+        .execute(conn)
+    }
+
     /// The enterprise's authorizations with the institution's name, newest first.
     pub fn of_enterprise(conn: &mut DbConn, enterprise_id: i64) -> QueryResult<Vec<(Authorization, String)>> {
         authorizations::table

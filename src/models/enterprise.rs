@@ -25,6 +25,9 @@ pub struct Enterprise {
     pub department: Option<String>,
     pub as_of: Option<NaiveDate>,
     pub batch_id: Option<i64>,
+    /// The contact the registry holds, where a code proving control is sent.
+    pub contact_email: Option<String>,
+    pub contact_mobile: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -50,6 +53,19 @@ impl Enterprise {
 
     pub fn find_by_uscc(conn: &mut DbConn, uscc: &str) -> QueryResult<Option<Enterprise>> {
         enterprises::table.filter(enterprises::uscc.eq(uscc)).select(Enterprise::as_select()).first(conn).optional()
+    }
+
+    /// Records the contact the registry holds (the registry import sets it too).
+    pub fn set_registry_contact(
+        conn: &mut DbConn,
+        id: i64,
+        email: Option<&str>,
+        mobile: Option<&str>,
+    ) -> QueryResult<()> {
+        diesel::update(enterprises::table.find(id))
+            .set((enterprises::contact_email.eq(email), enterprises::contact_mobile.eq(mobile)))
+            .execute(conn)
+            .map(drop)
     }
 
     pub fn count(conn: &mut DbConn) -> QueryResult<i64> {

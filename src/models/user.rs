@@ -29,6 +29,14 @@ pub struct User {
     pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub last_login_at: Option<NaiveDateTime>,
+    /// Enterprise accounts: when the link sent to the email was opened.
+    pub email_verified_at: Option<NaiveDateTime>,
+    /// Enterprise accounts: when the account proved it acts for the enterprise.
+    pub control_proven_at: Option<NaiveDateTime>,
+    /// How: `registry_email` (a code sent to the registry's contact), `letter` or `demo`.
+    pub control_proof: Option<String>,
+    /// When the credit office unbound a wrong claim; the account is then disabled.
+    pub unbound_at: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]
@@ -49,6 +57,13 @@ pub struct NewUser<'a> {
 impl User {
     pub fn role(&self) -> Role {
         Role::parse(&self.role).unwrap_or(Role::Enterprise)
+    }
+
+    /// The enterprise this account may act for: only once its email is verified
+    /// and it has proven control of the enterprise.
+    pub fn controlled_enterprise(&self) -> Option<i64> {
+        let proven = self.email_verified_at.is_some() && self.control_proven_at.is_some() && self.unbound_at.is_none();
+        self.enterprise_id.filter(|_| self.role() == Role::Enterprise && proven)
     }
 
     pub fn is_locked(&self, now: NaiveDateTime) -> bool {
@@ -118,9 +133,60 @@ impl User {
 }
 
 impl User {
-    pub fn enterprise_has_account(conn: &mut DbConn, enterprise_id: i64) -> QueryResult<bool> {
-        diesel::select(diesel::dsl::exists(users::table.filter(users::enterprise_id.eq(enterprise_id))))
-            .get_result(conn)
+    /// The account that holds the enterprise (proven control, not unbound), if any.
+    pub fn holder_of(conn: &mut DbConn, enterprise_id: i64) -> QueryResult<Option<User>> {
+        users::table
+            .filter(users::enterprise_id.eq(enterprise_id))
+            .filter(users::control_proven_at.is_not_null())
+            .filter(users::unbound_at.is_null())
+            .select(User::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Every account that registered for the enterprise, the holder and unproven claims alike.
+    pub fn claims_of(conn: &mut DbConn, enterprise_id: i64) -> QueryResult<Vec<User>> {
+        users::table
+            .filter(users::enterprise_id.eq(enterprise_id))
+            .order(users::created_at)
+            .select(User::as_select())
+            .load(conn)
+    }
+
+    pub fn verify_email(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+        diesel::update(users::table.find(id).filter(users::email_verified_at.is_null()))
+            .set(users::email_verified_at.eq(now))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// Records that the account proved control of its enterprise; false when
+    /// another account already holds it (or this one was unbound).
+    pub fn prove_control(conn: &mut DbConn, user: &User, proof: &str, now: NaiveDateTime) -> QueryResult<bool> {
+        let Some(enterprise_id) = user.enterprise_id else { return Ok(false) };
+        if User::holder_of(conn, enterprise_id)?.is_some() {
+            return Ok(false);
+        }
+        let changed = diesel::update(
+            users::table.find(user.id).filter(users::control_proven_at.is_null()).filter(users::unbound_at.is_null()),
+        )
+        .set((users::control_proven_at.eq(now), users::control_proof.eq(proof)))
+        .execute(conn)?;
+        Ok(changed == 1)
+    }
+
+    /// Unbinds a wrong claim: the account loses the enterprise (it no longer
+    /// holds it, so the real enterprise can register), is disabled and signed out.
+    pub fn unbind(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+        let changed = diesel::update(
+            users::table.find(id).filter(users::role.eq(Role::Enterprise.as_str())).filter(users::unbound_at.is_null()),
+        )
+        .set((users::unbound_at.eq(now), users::disabled.eq(true)))
+        .execute(conn)?;
+        if changed == 1 {
+            crate::models::session::SessionRow::delete_for_user(conn, id)?;
+        }
+        Ok(changed == 1)
     }
 
     /// The officers and admins of one institution, for its admin.
@@ -142,10 +208,13 @@ impl User {
             .load(conn)
     }
 
+    /// The account that acts for the enterprise (unproven claims hear nothing).
     pub fn of_enterprise(conn: &mut DbConn, enterprise_id: i64) -> QueryResult<Vec<User>> {
         users::table
             .filter(users::enterprise_id.eq(enterprise_id))
             .filter(users::disabled.eq(false))
+            .filter(users::control_proven_at.is_not_null())
+            .filter(users::unbound_at.is_null())
             .select(User::as_select())
             .load(conn)
     }

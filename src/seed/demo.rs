@@ -1,5 +1,5 @@
 //! The demo city 云海市: six districts, about 200 enterprises across industries,
-//! five institutions with branches and officers, and the four demo accounts.
+//! five institutions with branches and officers, and the sixteen demo accounts.
 //! Generated from a fixed seed, so every start shows the same city.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use crate::auth::password;
 use crate::db::{DbConn, write_tx};
 use crate::domain::{Role, Uscc};
-use crate::models::enterprise::NewEnterprise;
+use crate::models::enterprise::{Enterprise, NewEnterprise};
 use crate::models::institution::{Branch, Institution};
 use crate::models::region::Region;
 use crate::models::user::{NewUser, User};
@@ -20,11 +20,24 @@ use crate::schema::{enterprises, regions};
 /// Demo only: every demo account has this password. Never load the demo set in production.
 pub const DEMO_PASSWORD: &str = "xinyidai-demo";
 
-pub const DEMO_ACCOUNTS: [(&str, &str); 4] = [
+/// Every account the demo creates (the README lists the same), with its role.
+pub const DEMO_ACCOUNTS: [(&str, &str); 16] = [
     ("demo-enterprise", "企业用户 (云海晨光精密机械有限公司)"),
-    ("demo-officer", "客户经理 (云海银行 高新支行)"),
-    ("demo-bank-admin", "机构管理员 (云海银行)"),
     ("demo-credit-office", "信用办"),
+    ("demo-bank-admin", "机构管理员 (云海银行)"),
+    ("demo-officer", "客户经理 (云海银行 高新支行)"),
+    ("yhbank-officer2", "客户经理 (云海银行 南港支行)"),
+    ("yhbank-officer3", "客户经理 (云海银行 营业部)"),
+    ("yhrcb-admin", "机构管理员 (云海农村商业银行)"),
+    ("yhrcb-officer1", "客户经理 (云海农村商业银行 西山支行)"),
+    ("yhrcb-officer2", "客户经理 (云海农村商业银行 云海县支行)"),
+    ("dybank-admin", "机构管理员 (东岳银行云海分行)"),
+    ("dybank-officer1", "客户经理 (东岳银行云海分行 营业部)"),
+    ("dybank-officer2", "客户经理 (东岳银行云海分行 北岭支行)"),
+    ("dxloan-admin", "机构管理员 (云海鼎信小额贷款有限公司)"),
+    ("dxloan-officer1", "客户经理 (云海鼎信小额贷款有限公司)"),
+    ("atguar-admin", "机构管理员 (云海安泰融资担保有限公司)"),
+    ("atguar-officer1", "客户经理 (云海安泰融资担保有限公司)"),
 ];
 
 const REGIONS: [(&str, &str); 6] = [
@@ -137,13 +150,18 @@ pub fn demo(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<()> {
             let email = format!("{}@demo.xinyidai.local", user.username);
             User::insert(conn, &NewUser { email: &email, ..user })
         };
-        with_email(
+        let enterprise_account = with_email(
             NewUser {
                 enterprise_id: Some(demo_enterprise),
                 ..account("demo-enterprise", "云海晨光精密机械有限公司", Role::Enterprise)
             },
             conn,
         )?;
+        // Demo only: the demo enterprise's account starts verified and in control.
+        User::verify_email(conn, enterprise_account, now)?;
+        let enterprise_account = User::find(conn, enterprise_account)?;
+        User::prove_control(conn, &enterprise_account, "demo", now)?;
+        crate::models::setting::set(conn, crate::models::setting::DEMO_DATA, "loaded")?;
         with_email(account("demo-credit-office", "信用办 陈静", Role::CreditOffice), conn)?;
         for (i, demo) in INSTITUTIONS.iter().enumerate() {
             let uscc = demo_uscc(&mut rng, "91", REGIONS[i % REGIONS.len()].0);
@@ -249,8 +267,17 @@ fn insert_enterprises(conn: &mut DbConn, rng: &mut StdRng, now: NaiveDateTime) -
             updated_at: now,
         });
     }
-    for row in &rows {
-        diesel::insert_into(enterprises::table).values(row).execute(conn)?;
+    for (i, row) in rows.iter().enumerate() {
+        let id: i64 =
+            diesel::insert_into(enterprises::table).values(row).returning(enterprises::id).get_result(conn)?;
+        // The registry's contact: an email for a third, a mobile only for a
+        // third, none for the rest, so that every way of proving control can be tried.
+        let (email, mobile) = match i % 3 {
+            0 => (Some(format!("contact-{}@registry.demo.xinyidai.local", i + 1)), None),
+            1 => (None, Some(format!("139{:08}", 20_261_122 + i))),
+            _ => (None, None),
+        };
+        Enterprise::set_registry_contact(conn, id, email.as_deref(), mobile.as_deref())?;
     }
     enterprises::table.filter(enterprises::name.eq("云海晨光精密机械有限公司")).select(enterprises::id).first(conn)
 }

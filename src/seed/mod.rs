@@ -18,6 +18,16 @@ use crate::schema::{enterprises, users};
 
 pub use demo::{DEMO_ACCOUNTS, DEMO_PASSWORD, demo};
 
+/// What `serve` loads at start: the demo city only when asked for (`--demo`
+/// or XINYIDAI_DEMO=1) and the database is empty; otherwise nothing, so a
+/// production database never gets an account it did not create itself.
+pub fn on_start(conn: &mut DbConn, demo_requested: bool, now: NaiveDateTime) -> anyhow::Result<bool> {
+    if !demo_requested {
+        return Ok(false);
+    }
+    demo_if_empty(conn, now)
+}
+
 /// Loads the demo city when the database holds no enterprises and no accounts.
 pub fn demo_if_empty(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<bool> {
     let enterprises: i64 = enterprises::table.count().get_result(conn)?;

@@ -1,0 +1,12 @@
+DROP TABLE claim_letters;
+DROP TABLE claim_codes;
+DROP TABLE email_verifications;
+DROP INDEX users_one_account_per_enterprise;
+CREATE UNIQUE INDEX users_one_account_per_enterprise ON users (enterprise_id);
+ALTER TABLE users DROP COLUMN unbound_at;
+ALTER TABLE users DROP COLUMN control_proof;
+ALTER TABLE users DROP COLUMN control_proven_at;
+ALTER TABLE users DROP COLUMN email_verified_at;
+ALTER TABLE enterprises DROP COLUMN contact_mobile;
+ALTER TABLE enterprises DROP COLUMN contact_email;
+DROP TABLE settings;
