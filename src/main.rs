@@ -221,14 +221,6 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
     if state.config.run_worker {
         tokio::spawn(jobs::work_forever(state.clone()));
     }
-    let listener = tokio::net::TcpListener::bind(state.config.bind).await?;
-    let config = state.config.clone();
-    println!(
-        "信易贷 is running at {} (database: {}, mail: {})",
-        config.base_url,
-        config.backend.name(),
-        state.mailer.describe()
-    );
     if demo_site {
         let loaded = if seeded { "Loaded the demo city" } else { "This database holds the demo city" };
         println!("{loaded}. Demo accounts (password {}):", seed::DEMO_PASSWORD);
@@ -242,6 +234,14 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
             "No demo data (start with --demo for the demo city); create the first administrator with `xinyidai create-admin`."
         );
     }
+    let listener = tokio::net::TcpListener::bind(state.config.bind).await?;
+    let config = state.config.clone();
+    println!(
+        "信易贷 is running at {} (database: {}, mail: {})",
+        config.base_url,
+        config.backend.name(),
+        state.mailer.describe()
+    );
     let app = xinyidai::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())

@@ -37,6 +37,8 @@ pub fn seed(db: &Db, count: usize, last_month: NaiveDate, now: NaiveDateTime) ->
                         industry: "C".into(),
                         size_class: ["micro", "small", "medium"][n % 3].into(),
                         address: format!("云海市高新区 {n} 号"),
+                        contact_email: None,
+                        contact_mobile: None,
                         department: Some(department.into()),
                         as_of: Some(as_of),
                         batch_id,

@@ -176,6 +176,11 @@ pub struct RegistryRecord {
     /// micro / small / medium
     pub size_class: String,
     pub address: String,
+    /// The enterprise's contact as registered, where a code proving control
+    /// of the enterprise is sent (optional columns).
+    pub contact_email: Option<String>,
+    /// Eleven digits.
+    pub contact_mobile: Option<String>,
 }
 
 /// Key: (uscc, year).

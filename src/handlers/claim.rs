@@ -7,6 +7,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
+use axum::extract::multipart::MultipartError;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -251,26 +252,20 @@ pub async fn upload_letter(
         Err(response) => return Ok(response),
     };
     let mut errors = FormErrors::default();
-    let (mut file_name, mut data) = (String::new(), Vec::new());
-    let broken = |_| AppError::Internal(anyhow::anyhow!("the letter upload was interrupted"));
-    while let Some(mut field) = multipart.next_field().await.map_err(broken)? {
-        if field.name() != Some("letter") {
-            continue;
+    let (file_name, data, too_large) = match read_letter(&mut multipart).await {
+        Ok((file_name, data)) => {
+            let too_large = data.len() > claim::LETTER_MAX_BYTES;
+            (file_name, data, too_large)
         }
-        file_name = claim::display_file_name(field.file_name().unwrap_or_default());
-        while let Some(bytes) = field.chunk().await.map_err(broken)? {
-            data.extend_from_slice(&bytes);
-            if data.len() > claim::LETTER_MAX_BYTES {
-                break;
-            }
-        }
-        break;
-    }
+        // The body limit stops a much larger file before it is read.
+        Err(error) if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => (String::new(), Vec::new(), true),
+        Err(error) => return Err(AppError::Internal(anyhow::anyhow!("the letter upload was interrupted: {error}"))),
+    };
     let content_type = claim::letter_type(&data);
-    if data.is_empty() {
-        errors.add("letter", "请选择加盖公章的授权书文件");
-    } else if data.len() > claim::LETTER_MAX_BYTES {
+    if too_large {
         errors.add("letter", "文件超过 5 MB，请压缩或重新拍照后上传");
+    } else if data.is_empty() {
+        errors.add("letter", "请选择加盖公章的授权书文件");
     } else if content_type.is_none() {
         errors.add("letter", "仅支持 PDF、JPG、PNG 格式的授权书");
     }
@@ -296,6 +291,25 @@ pub async fn upload_letter(
         return page(&state, &signed, None, errors).await;
     }
     Ok(Redirect::to(&format!("{CLAIM_PAGE}?notice=letter_sent")).into_response())
+}
+
+/// The `letter` field's shown name and bytes (stopping one byte past the limit).
+async fn read_letter(multipart: &mut Multipart) -> Result<(String, Vec<u8>), MultipartError> {
+    while let Some(mut field) = multipart.next_field().await? {
+        if field.name() != Some("letter") {
+            continue;
+        }
+        let file_name = claim::display_file_name(field.file_name().unwrap_or_default());
+        let mut data = Vec::new();
+        while let Some(bytes) = field.chunk().await? {
+            data.extend_from_slice(&bytes);
+            if data.len() > claim::LETTER_MAX_BYTES {
+                break;
+            }
+        }
+        return Ok((file_name, data));
+    }
+    Ok((String::new(), Vec::new()))
 }
 
 #[derive(Template, WebTemplate)]

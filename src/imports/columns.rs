@@ -57,6 +57,8 @@ const REGISTRY: &[Column] = &[
     col("industry", "行业", "industry", &["industry_code", "行业门类", "行业代码", "所属行业"], true, "行业门类字母 A–T，或门类名称如“制造业”", "C"),
     col("size_class", "企业规模", "size_class", &["size", "规模", "企业类型规模"], true, "微型、小型、中型（或 micro、small、medium）", "小型"),
     col("address", "住所", "address", &["地址", "注册地址", "经营场所", "住所地址"], true, "文本", "滨湖区蠡园开发区 1 号"),
+    col("contact_email", "联系邮箱", "contact_email", &["email", "电子邮箱", "企业邮箱", "邮箱"], false, "邮箱地址，可空；企业认证的验证码发到这里", "finance@huaxin.example"),
+    col("contact_mobile", "联系手机", "contact_mobile", &["mobile", "手机", "手机号码", "联系电话"], false, "11 位手机号，可空；座机号码不保存", "13912345678"),
 ];
 
 #[rustfmt::skip]

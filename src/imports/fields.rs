@@ -262,6 +262,30 @@ pub fn boolean(raw: &str) -> Result<bool, String> {
     }
 }
 
+/// An email address, lowercased.
+pub fn email(raw: &str) -> Result<String, String> {
+    let email = fold(raw).to_lowercase();
+    if email.chars().count() > SHORT_EMAIL || email.parse::<lettre::Address>().is_err() {
+        return Err("邮箱格式不正确，例如 finance@example.com".into());
+    }
+    Ok(email)
+}
+
+/// Longest email kept (RFC 5321 allows 254).
+const SHORT_EMAIL: usize = 254;
+
+/// A phone number: a mainland mobile as 11 digits; a landline is accepted
+/// and not kept (no code can be sent to it).
+pub fn mobile(raw: &str) -> Result<Option<String>, String> {
+    let phone = fold(raw);
+    if let Some(mobile) = crate::domain::claim::mobile(&phone) {
+        return Ok(Some(mobile));
+    }
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let phone_like = phone.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '+' | '转'));
+    if phone_like && (7..=16).contains(&digits) { Ok(None) } else { Err("不是有效的电话号码".into()) }
+}
+
 #[cfg(test)]
 #[path = "fields_tests.rs"]
 mod tests;

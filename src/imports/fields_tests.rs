@@ -171,3 +171,13 @@ fn booleans() {
     assert!(boolean("").unwrap_err().contains("不能为空"));
     assert!(boolean("也许").unwrap_err().contains("是"));
 }
+
+#[test]
+fn registry_contacts() {
+    assert_eq!(email(" Finance@HuaXin.Example "), Ok("finance@huaxin.example".into()));
+    assert!(email("finance at huaxin").unwrap_err().contains("邮箱格式不正确"));
+    assert_eq!(mobile("+86 139-1234-5678"), Ok(Some("13912345678".into())));
+    assert_eq!(mobile("１３９１２３４５６７８"), Ok(Some("13912345678".into())));
+    assert_eq!(mobile("0510-85551234"), Ok(None), "a landline is accepted, not kept");
+    assert!(mobile("call me").is_err());
+}

@@ -35,6 +35,8 @@ pub(crate) fn convert(kind: RecordKind, cells: &Cells, today: NaiveDate) -> Resu
             industry: cells.get("industry", industry)?,
             size_class: cells.get("size_class", size_class)?,
             address: cells.get("address", |raw| fields::text(raw, LONG_TEXT))?,
+            contact_email: cells.optional("contact_email", fields::email)?,
+            contact_mobile: cells.optional("contact_mobile", fields::mobile)?.flatten(),
         }),
         RecordKind::Tax => Record::Tax(TaxRecord {
             uscc,

@@ -139,6 +139,8 @@ pub struct RegistryRow {
     pub industry: String,
     pub size_class: String,
     pub address: String,
+    pub contact_email: Option<String>,
+    pub contact_mobile: Option<String>,
     pub department: Option<String>,
     pub as_of: Option<NaiveDate>,
     pub batch_id: Option<i64>,
@@ -147,7 +149,7 @@ pub struct RegistryRow {
 /// Records looked up (and inserted) together: well under the bind-parameter
 /// limits of SQLite (32,766) and PostgreSQL (65,535).
 pub const CHUNK: usize = 1000;
-/// Rows per multi-row INSERT (a registry row binds 14 values).
+/// Rows per multi-row INSERT (a registry row binds 16 values).
 const ROWS_PER_INSERT: usize = 500;
 
 /// A kind of stored row: its natural key, and how rows are found, inserted and updated.
@@ -503,6 +505,8 @@ fn registry_row(r: &RegistryRecord, from: &Provenance) -> RegistryRow {
         industry: r.industry.clone(),
         size_class: r.size_class.clone(),
         address: r.address.clone(),
+        contact_email: r.contact_email.clone(),
+        contact_mobile: r.contact_mobile.clone(),
         department: Some(from.department.clone()),
         as_of: Some(from.as_of),
         batch_id: Some(from.batch_id),

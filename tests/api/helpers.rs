@@ -128,8 +128,9 @@ impl TestApp {
         };
         let hash = xinyidai::auth::password::hash(PASSWORD).unwrap();
         let email = format!("{username}@example.com");
-        User::insert(
-            &mut self.conn(),
+        let conn = &mut *self.conn();
+        let id = User::insert(
+            conn,
             &NewUser {
                 username,
                 email: &email,
@@ -143,8 +144,28 @@ impl TestApp {
                 created_at: start(),
             },
         )
-        .unwrap()
+        .unwrap();
+        if role == Role::Enterprise {
+            // An enterprise account made here has verified its email and proven control.
+            User::verify_email(conn, id, start()).unwrap();
+            let user = User::find(conn, id).unwrap();
+            assert!(User::prove_control(conn, &user, "letter", start()).unwrap());
+        }
+        id
     }
+
+    /// The emails sent so far to `to`, after running the due jobs.
+    pub async fn emails_to(&self, to: &str) -> Vec<Email> {
+        self.run_jobs().await;
+        self.sent_emails().into_iter().filter(|e| e.to == to).collect()
+    }
+}
+
+/// The first link in an email's text that starts with `prefix` (e.g. BASE_URL + "/verify-email/").
+pub fn link_in(email: &Email, prefix: &str) -> String {
+    let start = email.text.find(prefix).unwrap_or_else(|| panic!("no {prefix} link in {}", email.text));
+    let link = email.text[start..].split_whitespace().next().unwrap();
+    link.trim_start_matches(BASE_URL).to_string()
 }
 
 pub struct Page {

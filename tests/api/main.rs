@@ -5,7 +5,9 @@ mod helpers;
 
 mod access;
 mod auth;
+mod claims;
 mod deadlines;
+mod demo;
 mod grabbing;
 mod health;
 mod imports;
