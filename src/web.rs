@@ -24,6 +24,8 @@ pub struct Layout {
     pub csrf: String,
     /// The site runs on the demo city: every page says 演示数据.
     pub demo: bool,
+    /// An enterprise account that has not yet proven control of its enterprise.
+    pub claiming: bool,
 }
 
 impl Layout {
@@ -33,6 +35,7 @@ impl Layout {
             role: user.map(User::role),
             csrf: csrf.to_string(),
             demo: is_demo_site(),
+            claiming: user.is_some_and(|u| u.role() == Role::Enterprise && u.controlled_enterprise().is_none()),
         }
     }
 
@@ -44,6 +47,9 @@ impl Layout {
     pub fn menu(&self) -> Vec<(&'static str, &'static str)> {
         match self.role {
             None => vec![("/", "首页"), ("/products", "金融超市"), ("/login", "登录"), ("/register", "企业注册")],
+            Some(Role::Enterprise) if self.claiming => {
+                vec![("/enterprise/claim", "企业认证"), ("/products", "金融超市"), ("/account/password", "修改密码")]
+            }
             Some(Role::Enterprise) => vec![
                 ("/enterprise", "企业首页"),
                 ("/enterprise/portrait", "信用画像"),

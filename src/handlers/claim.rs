@@ -47,6 +47,8 @@ pub struct ClaimPage {
     held_elsewhere: bool,
     contact: Contact,
     letter: Option<Letter>,
+    /// The code as typed, kept when it was refused.
+    typed_code: String,
     errors: FormErrors,
 }
 
@@ -69,6 +71,16 @@ async fn page(
     state: &AppState,
     signed: &SignedIn,
     notice_key: Option<&str>,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    page_with_code(state, signed, notice_key, String::new(), errors).await
+}
+
+async fn page_with_code(
+    state: &AppState,
+    signed: &SignedIn,
+    notice_key: Option<&str>,
+    typed_code: String,
     errors: FormErrors,
 ) -> AppResult<Response> {
     let Some(user) = claimant(signed)? else { return Ok(Redirect::to("/enterprise").into_response()) };
@@ -97,6 +109,7 @@ async fn page(
         contact,
         letter,
         enterprise,
+        typed_code,
         errors,
     }
     .into_response())
@@ -209,7 +222,7 @@ pub async fn verify_code(
     let mut errors = FormErrors::default();
     let Some(code) = claim::typed_code(&form.code) else {
         errors.add("code", "请输入邮件中的 6 位数字验证码");
-        return page(&state, &signed, None, errors).await;
+        return page_with_code(&state, &signed, None, form.code, errors).await;
     };
     let (now, actor) = (state.clock.now(), signed.actor());
     let checked = state
@@ -237,7 +250,7 @@ pub async fn verify_code(
         Some(CodeCheck::NoCode) => errors.add("code", "验证码已过期或已失效，请重新获取"),
         None => errors.add("code", "该企业已由其他账号完成认证。如有异议，请联系信用办"),
     }
-    page(&state, &signed, None, errors).await
+    page_with_code(&state, &signed, None, form.code, errors).await
 }
 
 /// Receives an authorization letter (PDF, JPG or PNG, at most 5 MB) for the

@@ -111,7 +111,11 @@ pub struct QueuedLetter {
 
 impl QueuedLetter {
     pub fn size_text(&self) -> String {
-        format!("{:.1} KB", self.size_bytes as f64 / 1024.0)
+        match self.size_bytes {
+            ..1024 => format!("{} 字节", self.size_bytes),
+            1024..1_048_576 => format!("{:.1} KB", self.size_bytes as f64 / 1024.0),
+            _ => format!("{:.1} MB", self.size_bytes as f64 / 1_048_576.0),
+        }
     }
 }
 

@@ -121,6 +121,7 @@ async fn a_code_sent_to_the_registry_contact_proves_control() {
     let refused = type_code(&browser, wrong).await;
     assert_eq!(refused.status, StatusCode::OK);
     assert!(refused.body.contains("验证码不正确，该验证码还可尝试 4 次"), "{}", refused.body);
+    assert!(refused.body.contains(&format!("value=\"{wrong}\"")), "what was typed is kept");
     assert_eq!(type_code(&browser, &code).await.location(), Some("/enterprise?notice=claimed"));
     assert_eq!(browser.get("/enterprise/portrait").await.status, StatusCode::OK);
     assert_eq!(holder(&app, enterprise_id).is_some(), true);
