@@ -124,7 +124,7 @@ async fn a_code_sent_to_the_registry_contact_proves_control() {
     assert!(refused.body.contains(&format!("value=\"{wrong}\"")), "what was typed is kept");
     assert_eq!(type_code(&browser, &code).await.location(), Some("/enterprise?notice=claimed"));
     assert_eq!(browser.get("/enterprise/portrait").await.status, StatusCode::OK);
-    assert_eq!(holder(&app, enterprise_id).is_some(), true);
+    assert!(holder(&app, enterprise_id).is_some());
     let proven: i64 =
         audit_log::table.filter(audit_log::event.eq("claim_proven")).count().get_result(&mut *app.conn()).unwrap();
     assert_eq!(proven, 1);
