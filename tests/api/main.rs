@@ -6,6 +6,7 @@ mod helpers;
 mod access;
 mod auth;
 mod deadlines;
+mod disputes;
 mod grabbing;
 mod health;
 mod imports;
