@@ -7,6 +7,7 @@ mod access;
 mod auth;
 mod deadlines;
 mod disputes;
+mod grab_rule;
 mod grabbing;
 mod health;
 mod imports;

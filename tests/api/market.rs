@@ -50,14 +50,14 @@ pub fn bank_with_product(app: &TestApp, officer: &str) -> i64 {
     institution
 }
 
-async fn signed_in<'a>(app: &'a TestApp, username: &str) -> Client<'a> {
+pub async fn signed_in<'a>(app: &'a TestApp, username: &str) -> Client<'a> {
     let client = app.client();
     assert_eq!(client.login(username, PASSWORD).await.status, StatusCode::SEE_OTHER);
     client
 }
 
 /// Grabs `need` through the form with a 3.85% offer; returns the page after the POST.
-async fn grab(officer: &Client<'_>, need: i64) -> crate::helpers::Page {
+pub async fn grab(officer: &Client<'_>, need: i64) -> crate::helpers::Page {
     let form = format!("/officer/hall/{need}");
     officer
         .submit(
@@ -75,7 +75,7 @@ async fn grab(officer: &Client<'_>, need: i64) -> crate::helpers::Page {
         .await
 }
 
-fn offer_id(page: &crate::helpers::Page) -> i64 {
+pub fn offer_id(page: &crate::helpers::Page) -> i64 {
     let location = page.location().expect("redirected to the offer");
     location.trim_start_matches("/officer/offers/").split('?').next().unwrap().parse().unwrap()
 }

@@ -258,3 +258,58 @@ async fn a_dispute_round_trip_repairs_a_penalty_and_raises_the_score() {
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     let _ = enterprise_id;
 }
+
+#[tokio::test]
+async fn revoking_one_of_two_authorizations_to_a_bank_ends_its_access_at_once() {
+    let app = TestApp::new();
+    let (enterprise_id, _) = enterprise_with_records(&app, "ent");
+    app.user(Role::Officer, "officer");
+    let institution: i64 = users::table
+        .filter(users::username.eq("officer"))
+        .select(users::institution_id)
+        .first::<Option<i64>>(&mut *app.conn())
+        .unwrap()
+        .unwrap();
+    let enterprise = app.client();
+    enterprise.login("ent", PASSWORD).await;
+    for (purpose, days) in [("贷款申请审查", "90"), ("贷后管理", "180")] {
+        let fields = [("institution_id", institution.to_string()), ("purpose", purpose.into()), ("days", days.into())];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let granted = enterprise.submit("/enterprise/consents", "/enterprise/consents", &fields).await;
+        assert_eq!(granted.location(), Some("/enterprise/consents?notice=authorized"));
+    }
+    let officer = app.client();
+    officer.login("officer", PASSWORD).await;
+    let path = format!("/portraits/{enterprise_id}");
+    assert_eq!(officer.get(&path).await.status, StatusCode::OK);
+
+    // Revoke the 90-day one, which the bank does not even need for access.
+    let first: i64 = xinyidai::schema::authorizations::table
+        .filter(xinyidai::schema::authorizations::purpose.eq("贷款申请审查"))
+        .select(xinyidai::schema::authorizations::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let confirm_path = format!("/enterprise/consents/{first}/revoke");
+    let confirm = enterprise.get(&confirm_path).await;
+    assert!(
+        confirm.body.contains("officer银行将立即无法查看您的信用画像（您给该机构的全部 2 项有效授权将一并撤回"),
+        "{}",
+        confirm.body
+    );
+    let done = enterprise.post(&confirm_path, &[("csrf", &confirm.csrf())]).await;
+    assert_eq!(done.location(), Some("/enterprise/consents?notice=revoked"));
+    assert!(enterprise.get(done.location().unwrap()).await.body.contains("该机构已无法查看您的信用画像"));
+    assert_eq!(officer.get(&path).await.status, StatusCode::FORBIDDEN, "the bank's access ended at once");
+    let running: i64 = xinyidai::schema::authorizations::table
+        .filter(xinyidai::schema::authorizations::revoked_at.is_null())
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(running, 0, "both authorizations are revoked");
+    let audited: i64 = xinyidai::schema::audit_log::table
+        .filter(xinyidai::schema::audit_log::event.eq("authorization_revoked"))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(audited, 2, "each revoked authorization is audited");
+}
