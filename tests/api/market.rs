@@ -279,7 +279,8 @@ async fn nobody_sees_or_touches_another_tenants_needs_and_offers() {
     assert_eq!(other.get(&format!("/enterprise/needs/{need}")).await.status, StatusCode::NOT_FOUND);
     let path = format!("/enterprise/needs/{need}/offers/{offer}/accept");
     let accept = other.submit("/enterprise/needs", &path, &[]).await;
-    assert_ne!(accept.status, StatusCode::SEE_OTHER);
+    assert_eq!(accept.status, StatusCode::NOT_FOUND, "another enterprise's need does not exist for it");
+    assert!(accept.body.contains("页面不存在"), "{}", accept.body);
     assert_eq!(status_of(&app, need), "open");
     assert_eq!(other.get("/officer/hall").await.status, StatusCode::FORBIDDEN);
     let contacted: Option<chrono::NaiveDateTime> =

@@ -76,6 +76,20 @@ async fn the_enterprise_sees_its_portrait_with_score_factors_and_sources() {
     browser.login("ent", PASSWORD).await;
     let page = browser.get("/enterprise/portrait").await;
     assert_eq!(page.status, StatusCode::OK);
+    // By docs/credit-model.md on 2026-11-23: tax grade B in 2025 (one year) +80;
+    // one year with tax paid, no trend +10; no utilities, social security,
+    // property or honours 0; the 2 万元 penalty of 2026-03-02 (age 0, active)
+    // -50; no court record +20; 11 years in operation (since 2015-03-01),
+    // capped +50. 450 + 110 = 560: grade C, risk 高.
+    assert!(page.body.contains("<span class=\"score\">560</span>"), "{}", page.body);
+    assert!(page.body.contains("<span class=\"grade grade-C\">C</span>"));
+    assert!(page.body.contains("风险高"));
+    for (label, points) in [("纳税信用等级", "+80"), ("行政处罚", "-50"), ("司法执行", "+20"), ("经营年限", "+50")]
+    {
+        let row = format!("<td data-label=\"因素\">{label}</td>");
+        let cell = page.body.split(&row).nth(1).expect(label).split("</span>").next().unwrap().to_string();
+        assert!(cell.contains(&format!(">{points}<")), "{label}: {cell}");
+    }
     for text in ["评分构成", "纳税信用等级", "税务局 · 截至 2026-10-31", "云海市生态环境局", "如何提升", "异议"]
     {
         assert!(page.body.contains(text), "{text}");
