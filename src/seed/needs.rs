@@ -163,11 +163,9 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: Naive
         let need = publish(conn, rng, enterprise(), [72, 168, 168, 24][i % 4], published)?;
         if i % 3 == 0
             && let Some(officer) = fitting(conn, need, &others, i % others.len())?
+            && let Some(grabbed) = offer(conn, rng, need, &officer, published + Duration::minutes(30))?
         {
-            if let Some(grabbed) = offer(conn, rng, need, &officer, published + Duration::minutes(30))? {
-                contact(conn, &at(published + Duration::hours(1), Some(&officer)), officer.1, grabbed)?
-                    .map_err(refuse)?;
-            }
+            contact(conn, &at(published + Duration::hours(1), Some(&officer)), officer.1, grabbed)?.map_err(refuse)?;
         }
     }
     // Matched needs waiting for the demo bank's decision; the oldest is overdue.
