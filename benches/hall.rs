@@ -312,7 +312,7 @@ fn grab_race(
     grabbers: usize,
     count: usize,
 ) -> anyhow::Result<GrabRun> {
-    let need_ids = Arc::new(market::grab_needs(&bench.db, market, count, now)?);
+    let need_ids = Arc::new(market::grab_needs(&bench.db, market, grabbers, count, now)?);
     println!(
         "grabs: {grabbers} banks, each on its own connection, grab the same {count} needs of {SLOTS} slots in turn"
     );

@@ -248,6 +248,9 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "authorized" => "授权已生效。",
         "revoked" => "授权已撤回，该机构已无法查看您的信用画像。",
         "dispute_opened" => "异议已提交，信用办将在 20 日内答复，结果会通过邮件通知您。",
+        "dispute_pending" => {
+            "该记录已有一项正在处理的异议（见下方标出的一条），无需重复提交，信用办将在答复期限内答复。"
+        }
         "dispute_answered" => "已答复异议，企业将收到邮件通知。",
         "branch_added" => "支行已添加。",
         "subscribed" => "订阅已保存，有符合条件的新需求时将邮件提醒您。",

@@ -165,10 +165,29 @@ pub fn seed(db: &Db, sizes: &Sizes, now: NaiveDateTime) -> anyhow::Result<Market
 
 /// `count` needs of three slots, open for 72 hours from just before `now`, for
 /// the grab benchmark; their enterprises get an account, so that each grab
-/// emails one. Returns their ids in order.
-pub fn grab_needs(db: &Db, market: &Market, count: usize, now: NaiveDateTime) -> anyhow::Result<Vec<i64>> {
+/// emails one. The first `grabbers` banks get a product open to every
+/// enterprise, so that the grab's fit lets each of them take any of these
+/// needs. Returns their ids in order.
+pub fn grab_needs(
+    db: &Db,
+    market: &Market,
+    grabbers: usize,
+    count: usize,
+    now: NaiveDateTime,
+) -> anyhow::Result<Vec<i64>> {
     let mut conn = db.get()?;
     write_tx(&mut conn, |c| -> anyhow::Result<Vec<i64>> {
+        let open_to_all: Vec<ProductRow> = market.banks[..grabbers]
+            .iter()
+            .map(|bank| ProductRow {
+                name: "基准通用贷".into(),
+                regions: String::new(),
+                industries: String::new(),
+                min_grade: None,
+                ..product(0, bank.institution, now)
+            })
+            .collect();
+        insert_many!(c, products::table, &open_to_all)?;
         let owners = &market.enterprises[..count.min(market.enterprises.len())];
         let accounts: Vec<_> = owners
             .iter()

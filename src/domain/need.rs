@@ -237,6 +237,9 @@ pub struct GrabState {
     pub institution_already_offered: bool,
     /// Set when the need was aimed at one product: only its institution may take it.
     pub targeted_institution: Option<i64>,
+    /// Whether one of the institution's published products fits the need (the
+    /// hall's fit: amount range, region, industry, minimum grade).
+    pub fits_a_product: bool,
 }
 
 /// Why an institution cannot grab a need.
@@ -250,16 +253,20 @@ pub enum GrabRefusal {
     NotForYou,
     #[error("贵机构已报价")]
     AlreadyOffered,
+    #[error("贵机构没有适合该需求的已发布产品")]
+    NoFittingProduct,
     #[error("名额已满")]
     Full,
 }
 
 /// The grab rule, mirroring the database's guarded update (which is what
-/// enforces it under concurrency): used to tell an officer why a grab failed.
-/// The window is closed from the deadline itself on. Refusals are checked in
-/// the order that tells the officer most: the need's state, whether it is
-/// theirs to take, then the slots (a bank that filled the last slot itself
-/// hears that it already offered).
+/// enforces it under concurrency): used by the grab page to say whether an
+/// officer may grab, and to tell an officer why a grab failed. The window is
+/// closed from the deadline itself on. Refusals are checked in the order that
+/// tells the officer most: the need's state, whether it is theirs to take
+/// (meant for another bank, already offered on, fitting none of their
+/// products), then the slots (a bank that filled the last slot itself hears
+/// that it already offered).
 pub fn can_grab(need: &GrabState, institution: i64, now: NaiveDateTime) -> Result<(), GrabRefusal> {
     if need.status != NeedStatus::Open {
         Err(GrabRefusal::NotOpen)
@@ -269,6 +276,8 @@ pub fn can_grab(need: &GrabState, institution: i64, now: NaiveDateTime) -> Resul
         Err(GrabRefusal::NotForYou)
     } else if need.institution_already_offered {
         Err(GrabRefusal::AlreadyOffered)
+    } else if !need.fits_a_product {
+        Err(GrabRefusal::NoFittingProduct)
     } else if need.slots_taken >= need.slots {
         Err(GrabRefusal::Full)
     } else {

@@ -146,6 +146,7 @@ fn open_need() -> GrabState {
         deadline: at(12, 0, 0),
         institution_already_offered: false,
         targeted_institution: None,
+        fits_a_product: true,
     }
 }
 
@@ -169,6 +170,11 @@ fn each_grab_rule_refuses_with_its_own_words() {
             "该需求仅限指定机构",
         ),
         (GrabState { deadline: now, ..open_need() }, GrabRefusal::WindowClosed, "抢单已截止"),
+        (
+            GrabState { fits_a_product: false, ..open_need() },
+            GrabRefusal::NoFittingProduct,
+            "贵机构没有适合该需求的已发布产品",
+        ),
     ];
     for (need, refusal, words) in cases {
         assert_eq!(can_grab(&need, BANK, now), Err(refusal));
@@ -187,6 +193,11 @@ fn the_most_telling_refusal_wins() {
     assert_eq!(can_grab(&everything_wrong, BANK, at(9, 0, 0)), Err(GrabRefusal::NotForYou));
     let mine_filled_it = GrabState { slots_taken: 3, institution_already_offered: true, ..open_need() };
     assert_eq!(can_grab(&mine_filled_it, BANK, at(9, 0, 0)), Err(GrabRefusal::AlreadyOffered));
+    let full_and_unfit = GrabState { slots_taken: 3, fits_a_product: false, ..open_need() };
+    assert_eq!(can_grab(&full_and_unfit, BANK, at(9, 0, 0)), Err(GrabRefusal::NoFittingProduct));
+    let offered_then_withdrew_its_product =
+        GrabState { institution_already_offered: true, fits_a_product: false, ..open_need() };
+    assert_eq!(can_grab(&offered_then_withdrew_its_product, BANK, at(9, 0, 0)), Err(GrabRefusal::AlreadyOffered));
     for status in NeedStatus::ALL.into_iter().filter(|s| *s != S::Open) {
         assert_eq!(can_grab(&GrabState { status, ..open_need() }, BANK, at(9, 0, 0)), Err(GrabRefusal::NotOpen));
     }

@@ -153,13 +153,22 @@ pub async fn confirm_revoke(
     let now = state.clock.now();
     let found = state.db.run(move |c| Ok(Authorization::of_enterprise(c, enterprise_id)?)).await?;
     let (authorization, institution) =
-        found.into_iter().find(|(a, _)| a.id == id && a.is_active(&now)).ok_or(AppError::NotFound)?;
+        found.iter().find(|(a, _)| a.id == id && a.is_active(&now)).ok_or(AppError::NotFound)?;
+    // Every running authorization of this institution ends with this one.
+    let purposes: Vec<&str> = found
+        .iter()
+        .filter(|(a, _)| a.institution_id == authorization.institution_id && a.is_active(&now))
+        .map(|(a, _)| a.purpose.as_str())
+        .collect();
+    let scope = match purposes.len() {
+        1 => format!("用途：{}", authorization.purpose),
+        n => format!("您给该机构的全部 {n} 项有效授权将一并撤回，用途：{}", purposes.join("、")),
+    };
     Ok(ConfirmPage {
         layout: signed.layout(),
         title: "撤回授权".into(),
         message: format!(
-            "撤回后，{institution}将立即无法查看您的信用画像（用途：{}）。此操作不可撤销，如需再次授权请重新办理。",
-            authorization.purpose
+            "撤回后，{institution}将立即无法查看您的信用画像（{scope}）。此操作不可撤销，如需再次授权请重新办理。"
         ),
         action: format!("/enterprise/consents/{id}/revoke"),
         button: "确认撤回授权".into(),
@@ -176,14 +185,15 @@ pub async fn revoke(State(state): State<AppState>, signed: SignedIn, Path(id): P
         .run(move |c| {
             write_tx(c, |c| {
                 let revoked = Authorization::revoke(c, id, enterprise_id, now)?;
-                if revoked {
-                    audit::record(c, &actor, "authorization_revoked", Some(&format!("authorization:{id}")), "ok", now)?;
+                for ended in &revoked {
+                    let object = format!("authorization:{ended}");
+                    audit::record(c, &actor, "authorization_revoked", Some(&object), "ok", now)?;
                 }
                 Ok::<_, AppError>(revoked)
             })
         })
         .await?;
-    if !revoked {
+    if revoked.is_empty() {
         return Err(AppError::NotFound);
     }
     Ok(Redirect::to("/enterprise/consents?notice=revoked").into_response())

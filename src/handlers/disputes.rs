@@ -106,14 +106,28 @@ async fn own_record(
         .await
 }
 
+/// The record's open dispute, if it has one: the enterprise is shown it rather than a second form.
+async fn open_on(state: &AppState, kind: RecordKind, record_id: i64) -> AppResult<Option<Response>> {
+    let first = state.db.run(move |c| Ok(Dispute::open_on(c, kind, record_id)?)).await?;
+    Ok(first.map(shown))
+}
+
+/// The portrait's dispute list, at the record's open dispute.
+fn shown(dispute_id: i64) -> Response {
+    Redirect::to(&format!("/enterprise/portrait?notice=dispute_pending#dispute-{dispute_id}")).into_response()
+}
+
 pub async fn new_dispute(
     State(state): State<AppState>,
     signed: SignedIn,
     Query(form): Query<DisputeForm>,
-) -> AppResult<NewDisputePage> {
+) -> AppResult<Response> {
     signed.require(Role::Enterprise)?;
-    let (_, summary, _) = own_record(&state, &signed, &form.kind, form.id).await?;
-    Ok(NewDisputePage { layout: signed.layout(), summary, form, errors: FormErrors::default() })
+    let (kind, summary, _) = own_record(&state, &signed, &form.kind, form.id).await?;
+    if let Some(first) = open_on(&state, kind, form.id).await? {
+        return Ok(first);
+    }
+    Ok(NewDisputePage { layout: signed.layout(), summary, form, errors: FormErrors::default() }.into_response())
 }
 
 pub async fn open_dispute(
@@ -123,14 +137,14 @@ pub async fn open_dispute(
 ) -> AppResult<Response> {
     signed.require(Role::Enterprise)?;
     let (kind, summary, enterprise) = own_record(&state, &signed, &form.kind, form.id).await?;
+    let record_id = form.id;
+    if let Some(first) = open_on(&state, kind, record_id).await? {
+        return Ok(first);
+    }
     let mut errors = FormErrors::default();
     let reason = form.reason.trim().to_string();
     if reason.chars().count() < 5 || reason.chars().count() > 500 {
         errors.add("reason", "请说明异议理由（5 到 500 字），如：该笔欠费已于 3 月 5 日缴清");
-    }
-    let record_id = form.id;
-    if state.db.run(move |c| Ok(Dispute::is_open_for(c, kind, record_id)?)).await? {
-        errors.add("reason", "该记录已有正在处理的异议，请等待信用办答复");
     }
     if !errors.is_empty() {
         let page = NewDisputePage { layout: signed.layout(), summary, form, errors };
@@ -138,7 +152,7 @@ pub async fn open_dispute(
     }
     let (now, actor, user_id, base) =
         (state.clock.now(), signed.actor(), signed.user.id, state.config.base_url.clone());
-    state
+    let opened = state
         .db
         .run(move |c| {
             write_tx(c, |c| {
@@ -150,7 +164,10 @@ pub async fn open_dispute(
                     reason: &reason,
                     user_id,
                 };
-                let id = Dispute::open(c, &new, now)?;
+                let id = match Dispute::open(c, &new, now)? {
+                    Ok(id) => id,
+                    Err(first) => return Ok(Err(first)),
+                };
                 let dispute = Dispute::find(c, id)?;
                 let message = DisputeOpenedEmail {
                     enterprise: enterprise.name.clone(),
@@ -163,11 +180,15 @@ pub async fn open_dispute(
                     enqueue_email(c, &Email::render(&staff.email, &message)?, now)?;
                 }
                 audit::record(c, &actor, "dispute_opened", Some(&format!("dispute:{id}")), "ok", now)?;
-                Ok::<_, AppError>(())
+                Ok::<_, AppError>(Ok(id))
             })
         })
         .await?;
-    Ok(Redirect::to("/enterprise/portrait?notice=dispute_opened#disputes").into_response())
+    match opened {
+        Ok(_) => Ok(Redirect::to("/enterprise/portrait?notice=dispute_opened#disputes").into_response()),
+        // A submit that raced this record's first dispute: shown the first.
+        Err(first) => Ok(shown(first)),
+    }
 }
 
 #[derive(Template, WebTemplate)]

@@ -19,7 +19,7 @@ use crate::domain::product::GUARANTEES;
 use crate::domain::{Rate, industry, repayment};
 use crate::error::{AppError, AppResult};
 use crate::models::hall::{HallFilter, HallLine, hall, summary};
-use crate::models::offer::{OfferTerms, grab};
+use crate::models::offer::{OfferTerms, grab, grab_refusal};
 use crate::models::rate_limit;
 use crate::models::region::Region;
 use crate::state::AppState;
@@ -128,26 +128,13 @@ async fn need_summary(state: &AppState, need_id: i64) -> AppResult<HallLine> {
     state.db.run(move |c| Ok(summary(c, need_id)?)).await?.ok_or(AppError::NotFound)
 }
 
-/// Why a need is not in this institution's hall now, if it is not.
-fn refusal(need: &HallLine, institution: i64, now: chrono::NaiveDateTime) -> Option<String> {
-    if need.status != "open" {
-        Some("该需求已不在抢单中。".into())
-    } else if need.institution_id.is_some_and(|i| i != institution) {
-        Some("该需求仅面向指定金融机构的产品，贵机构不能抢单。".into())
-    } else if need.deadline.is_none_or(|d| d <= now) {
-        Some("该需求抢单已截止。".into())
-    } else if need.slots_left() <= 0 {
-        Some("该需求的名额已满。".into())
-    } else {
-        None
-    }
-}
-
 /// `GET /officer/hall/{id}`: the need's summary and the offer form, filled in from the need.
 pub async fn grab_form(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<GrabPage> {
     let institution = signed.officer_institution()?;
     let need = need_summary(&state, id).await?;
     let now = state.clock.now();
+    // The grab's own rule decides whether the button is offered.
+    let refusal = state.db.run(move |c| Ok(grab_refusal(c, id, institution, now)?)).await?;
     let valid = need.deadline.map_or(now, |d| d) + Duration::days(7);
     let form = OfferForm {
         amount: need.amount().wan_input(),
@@ -160,7 +147,7 @@ pub async fn grab_form(State(state): State<AppState>, signed: SignedIn, Path(id)
     let preview = validate(&form, &need).ok().map(|t| preview(&t));
     Ok(GrabPage {
         layout: signed.layout(),
-        refusal: refusal(&need, institution, now),
+        refusal: refusal.map(|r| format!("不能抢单：{r}。")),
         left: need.deadline.map_or_else(String::new, |d| time_left(now, d)),
         need,
         form,

@@ -177,16 +177,24 @@ pub async fn change(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let (now, actor, user_id) = (state.clock.now(), signed.actor(), signed.user.id);
-    state
+    let changed = state
         .db
         .run(move |c| {
             write_tx(c, |c| {
-                whitelist::change(c, uscc.as_str(), add, &reason, user_id, now)?;
-                let event = if add { "whitelist_add" } else { "whitelist_remove" };
-                audit::record(c, &actor, event, Some(&format!("enterprise:{uscc}")), "ok", now)?;
-                Ok::<_, AppError>(())
+                let changed = whitelist::change(c, uscc.as_str(), add, &reason, user_id, now)?;
+                if changed.is_ok() {
+                    let event = if add { "whitelist_add" } else { "whitelist_remove" };
+                    audit::record(c, &actor, event, Some(&format!("enterprise:{uscc}")), "ok", now)?;
+                }
+                Ok::<_, AppError>(changed)
             })
         })
         .await?;
+    if let Err(refusal) = changed {
+        let mut errors = FormErrors::default();
+        errors.add("uscc", refusal);
+        let page = whitelist_page(&state, &signed, form, errors, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     Ok(Redirect::to("/credit-office/whitelist?notice=whitelist_changed").into_response())
 }

@@ -58,17 +58,30 @@ impl Authorization {
             .optional()
     }
 
-    /// Revokes one of the enterprise's own authorizations; false when it was not theirs or already ended.
-    pub fn revoke(conn: &mut DbConn, id: i64, enterprise_id: i64, now: NaiveDateTime) -> QueryResult<bool> {
-        let changed = diesel::update(
+    /// Revokes one of the enterprise's own authorizations and every other one
+    /// still running for the same institution, since revoking ends that
+    /// institution's access at once. Returns the ids revoked: empty when `id`
+    /// was not theirs or was already revoked.
+    pub fn revoke(conn: &mut DbConn, id: i64, enterprise_id: i64, now: NaiveDateTime) -> QueryResult<Vec<i64>> {
+        let institution: Option<i64> = authorizations::table
+            .find(id)
+            .filter(authorizations::enterprise_id.eq(enterprise_id))
+            .filter(authorizations::revoked_at.is_null())
+            .select(authorizations::institution_id)
+            .first(conn)
+            .optional()?;
+        let Some(institution) = institution else { return Ok(Vec::new()) };
+        let ended = diesel::update(
             authorizations::table
-                .find(id)
                 .filter(authorizations::enterprise_id.eq(enterprise_id))
-                .filter(authorizations::revoked_at.is_null()),
+                .filter(authorizations::institution_id.eq(institution))
+                .filter(authorizations::revoked_at.is_null())
+                .filter(authorizations::expires_at.gt(now).or(authorizations::id.eq(id))),
         )
         .set(authorizations::revoked_at.eq(now))
-        .execute(conn)?;
-        Ok(changed == 1)
+        .returning(authorizations::id)
+        .get_results(conn)?;
+        Ok(ended)
     }
 
     /// Ends every authorization of the enterprise now (a wrong claim was

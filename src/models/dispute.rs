@@ -89,7 +89,25 @@ impl Dispute {
         RecordKind::parse(&self.record_kind)
     }
 
-    pub fn open(conn: &mut DbConn, new: &NewDispute, now: NaiveDateTime) -> QueryResult<i64> {
+    /// Opens a dispute of the record, or returns the open one it already has
+    /// (`Err`): a record has at most one open dispute, which the database
+    /// enforces (`disputes_one_open`), so that two quick submits open one.
+    pub fn open(conn: &mut DbConn, new: &NewDispute, now: NaiveDateTime) -> QueryResult<Result<i64, i64>> {
+        if let Some(first) = Dispute::open_on(conn, new.kind, new.record_id)? {
+            return Ok(Err(first));
+        }
+        // A savepoint: when a concurrent submit's row wins the index, only the
+        // insert is undone and the winner can be read in this transaction.
+        match conn.transaction(|c| Dispute::insert(c, new, now)) {
+            Ok(id) => Ok(Ok(id)),
+            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+                Dispute::open_on(conn, new.kind, new.record_id)?.map(Err).ok_or(diesel::result::Error::NotFound)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    fn insert(conn: &mut DbConn, new: &NewDispute, now: NaiveDateTime) -> QueryResult<i64> {
         diesel::insert_into(disputes::table)
             .values((
                 disputes::enterprise_id.eq(new.enterprise_id),
@@ -118,14 +136,15 @@ impl Dispute {
             .load(conn)
     }
 
-    pub fn is_open_for(conn: &mut DbConn, kind: RecordKind, record_id: i64) -> QueryResult<bool> {
-        diesel::select(diesel::dsl::exists(
-            disputes::table
-                .filter(disputes::record_kind.eq(kind.as_str()))
-                .filter(disputes::record_id.eq(record_id))
-                .filter(disputes::status.eq("open")),
-        ))
-        .get_result(conn)
+    /// The record's open dispute, if it has one.
+    pub fn open_on(conn: &mut DbConn, kind: RecordKind, record_id: i64) -> QueryResult<Option<i64>> {
+        disputes::table
+            .filter(disputes::record_kind.eq(kind.as_str()))
+            .filter(disputes::record_id.eq(record_id))
+            .filter(disputes::status.eq("open"))
+            .select(disputes::id)
+            .first(conn)
+            .optional()
     }
 
     /// Open disputes first (soonest due), then the answered ones; with the enterprise's name.

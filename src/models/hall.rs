@@ -2,7 +2,8 @@
 //! published products, described without identity (industry, region, size,
 //! grade, amount, term, rate cap). A need fits a product when its amount is
 //! within the product's range and the enterprise's region, industry and grade
-//! are among those the product serves.
+//! are among those the product serves. The fit is written once here: the hall
+//! lists by it and the grab (`models::offer::grab`) enforces it.
 
 use chrono::NaiveDateTime;
 use diesel::dsl::sql;
@@ -100,20 +101,37 @@ fn in_list(column: &str, items: &[String]) -> String {
     format!("{column} IN ({})", quoted.join(","))
 }
 
-/// "The need fits one of these products", as SQL over the hall's joined
-/// tables. An institution has a handful of products, so the clause is small.
-/// On SQLite the amount is written `+needs.amount_fen`, which keeps the
-/// planner from choosing the amount index for a range that covers nearly
-/// every need over the index that walks them in the page's order.
-fn fit_clause(products: &[(i64, i64, String, String, Option<String>)], sqlite: bool) -> String {
+/// What decides whether a product fits a need: amount range, regions,
+/// industries (both lists wrapped as stored), minimum grade.
+type FitRule = (i64, i64, String, String, Option<String>);
+
+/// The fit rules of the institution's published products. An institution has
+/// a handful of products, so the clause built from them is small.
+fn published_rules(conn: &mut DbConn, institution: i64) -> QueryResult<Vec<FitRule>> {
+    products::table
+        .filter(products::institution_id.eq(institution))
+        .filter(products::status.eq("published"))
+        .select((
+            products::amount_min_fen,
+            products::amount_max_fen,
+            products::regions,
+            products::industries,
+            products::min_grade,
+        ))
+        .load(conn)
+}
+
+/// "The need fits one of these products", as SQL over `enterprises` and
+/// `credit_evaluations`, `amount` being the SQL of the need's amount in fen.
+/// This is the one fit rule: the hall lists by it, the grab enforces it.
+fn fit_clause(products: &[FitRule], amount: &str) -> String {
     if products.is_empty() {
         return "1 = 0".into();
     }
     let rules: Vec<String> = products
         .iter()
         .map(|(min, max, regions, industries, min_grade)| {
-            let plus = if sqlite { "+" } else { "" };
-            let mut rule = vec![format!("{plus}needs.amount_fen BETWEEN {min} AND {max}")];
+            let mut rule = vec![format!("{amount} BETWEEN {min} AND {max}")];
             let (regions, industries) = (unwrap(regions), unwrap(industries));
             if !regions.is_empty() {
                 rule.push(in_list("enterprises.region", &regions));
@@ -132,6 +150,28 @@ fn fit_clause(products: &[(i64, i64, String, String, Option<String>)], sqlite: b
     format!("({})", rules.join(" OR "))
 }
 
+/// Where the fit looks up the enterprise of a need and its grade.
+const FIT_FROM: &str =
+    "SELECT 1 FROM enterprises LEFT JOIN credit_evaluations ON credit_evaluations.uscc = enterprises.uscc";
+
+/// The fit as a condition on a statement over `needs` alone: the grab's guarded update.
+pub fn fit_condition(conn: &mut DbConn, institution: i64) -> QueryResult<String> {
+    let fit = fit_clause(&published_rules(conn, institution)?, "needs.amount_fen");
+    Ok(format!("EXISTS ({FIT_FROM} WHERE enterprises.id = needs.enterprise_id AND {fit})"))
+}
+
+/// Whether one of the institution's published products fits a need of
+/// `enterprise_id` for `amount_fen`: the grab page's and the demo's question.
+pub fn fits(conn: &mut DbConn, institution: i64, enterprise_id: i64, amount_fen: i64) -> QueryResult<bool> {
+    let fit = fit_clause(&published_rules(conn, institution)?, &amount_fen.to_string());
+    diesel::select(
+        sql::<Bool>(&format!("EXISTS ({FIT_FROM} WHERE enterprises.id = "))
+            .bind::<diesel::sql_types::BigInt, _>(enterprise_id)
+            .sql(&format!(" AND {fit})")),
+    )
+    .get_result(conn)
+}
+
 /// One page of the hall for `institution`, at `now`.
 pub fn hall(
     conn: &mut DbConn,
@@ -139,19 +179,12 @@ pub fn hall(
     filter: &HallFilter,
     now: NaiveDateTime,
 ) -> QueryResult<(Vec<HallLine>, Pager)> {
-    let published: Vec<(i64, i64, String, String, Option<String>)> = products::table
-        .filter(products::institution_id.eq(institution))
-        .filter(products::status.eq("published"))
-        .select((
-            products::amount_min_fen,
-            products::amount_max_fen,
-            products::regions,
-            products::industries,
-            products::min_grade,
-        ))
-        .load(conn)?;
     let sqlite = matches!(conn, DbConn::Sqlite(_));
-    let fit = fit_clause(&published, sqlite);
+    // On SQLite the amount is written `+needs.amount_fen`, which keeps the
+    // planner from choosing the amount index for a range that covers nearly
+    // every need over the index that walks them in the page's order.
+    let amount = if sqlite { "+needs.amount_fen" } else { "needs.amount_fen" };
+    let fit = fit_clause(&published_rules(conn, institution)?, amount);
     let by_deadline = !matches!(filter.sort.as_str(), "newest" | "amount");
     let query = || {
         let mut query = needs::table
@@ -226,14 +259,15 @@ mod tests {
             (100, 200, ",990102,9901'; DROP,".into(), String::new(), Some("A".into())),
             (5, 6, String::new(), ",C,".into(), None),
         ];
-        let clause = fit_clause(&products, false);
+        let clause = fit_clause(&products, "needs.amount_fen");
         assert_eq!(
             clause,
             "((needs.amount_fen BETWEEN 100 AND 200 AND enterprises.region IN ('990102','9901DROP') \
              AND credit_evaluations.grade IN ('AAA','AA','A')) OR (needs.amount_fen BETWEEN 5 AND 6 \
              AND enterprises.industry IN ('C')))"
         );
-        assert!(fit_clause(&products, true).starts_with("((+needs.amount_fen BETWEEN 100 AND 200"));
-        assert_eq!(fit_clause(&[], false), "1 = 0");
+        assert!(fit_clause(&products, "+needs.amount_fen").starts_with("((+needs.amount_fen BETWEEN 100 AND 200"));
+        assert!(fit_clause(&products, "150").starts_with("((150 BETWEEN 100 AND 200"));
+        assert_eq!(fit_clause(&[], "needs.amount_fen"), "1 = 0");
     }
 }

@@ -1,6 +1,7 @@
 //! Offers (报价 / 抢单): an institution takes a slot of a need with an offer.
 //! The grab is one guarded update of the need (a free slot, the window open,
-//! the need meant for this institution) plus the offer row, whose
+//! the need meant for this institution and fitting one of its published
+//! products, by the hall's own fit) plus the offer row, whose
 //! UNIQUE(need_id, institution_id) stops a second offer from the same bank;
 //! both in one transaction, so a refused grab leaves nothing behind.
 
@@ -77,7 +78,7 @@ pub fn grab(
     // A plain read first: a grab that is full, closed or already made gives up
     // here, without queueing for the write lock the winners need. The guarded
     // update below still decides every grab that gets past it.
-    if let Some(refusal) = refusal(conn, need_id, institution_id, clock.now())? {
+    if let Some(refusal) = grab_refusal(conn, need_id, institution_id, clock.now())? {
         return Ok(Err(refusal));
     }
     let outcome = write_tx(conn, |c| -> QueryResult<Grab> {
@@ -86,13 +87,15 @@ pub fn grab(
         let now = clock.now();
         let change = &Change { now, ..change.clone() };
         let contact_due = crate::models::holiday::contact_due(c, now)?;
+        let fit = crate::models::hall::fit_condition(c, institution_id)?;
         let taken = diesel::update(
             needs::table
                 .find(need_id)
                 .filter(needs::status.eq("open"))
                 .filter(needs::slots_taken.lt(needs::slots))
                 .filter(needs::deadline.gt(now))
-                .filter(needs::institution_id.is_null().or(needs::institution_id.eq(institution_id))),
+                .filter(needs::institution_id.is_null().or(needs::institution_id.eq(institution_id)))
+                .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&fit)),
         )
         .set((
             needs::slots_taken.eq(needs::slots_taken + 1),
@@ -103,7 +106,7 @@ pub fn grab(
         if taken == 0 {
             // The update and this read are one transaction, so the rule agrees with it;
             // a need that looks grabbable here was full at the instant of the update.
-            return Ok(Err(refusal(c, need_id, institution_id, now)?.unwrap_or(GrabRefusal::Full)));
+            return Ok(Err(grab_refusal(c, need_id, institution_id, now)?.unwrap_or(GrabRefusal::Full)));
         }
         let offer_id = diesel::insert_into(offers::table)
             .values((
@@ -152,8 +155,10 @@ pub fn grab(
     }
 }
 
-/// Why `institution` cannot grab the need now, by the lifecycle's own rule; None if it can.
-fn refusal(
+/// Why `institution` cannot grab the need now, by the lifecycle's own rule
+/// (`domain::need::can_grab`); None if it can. The grab page asks it before
+/// offering the button, the grab before and after its guarded update.
+pub fn grab_refusal(
     conn: &mut DbConn,
     need_id: i64,
     institution_id: i64,
@@ -172,6 +177,7 @@ fn refusal(
         deadline: need.deadline.unwrap_or(now),
         institution_already_offered: offered,
         targeted_institution: need.institution_id,
+        fits_a_product: crate::models::hall::fits(conn, institution_id, need.enterprise_id, need.amount_fen)?,
     };
     Ok(can_grab(&state, institution_id, now).err())
 }

@@ -58,7 +58,13 @@ pub fn set_rule(conn: &mut DbConn, rule: &Rule, user_id: i64, now: NaiveDateTime
     refresh_all(conn)
 }
 
-/// Records a manual addition or removal and applies it.
+/// Why a dishonest debtor cannot be added by hand, shown beside the code.
+pub const DISHONEST: &str =
+    "该企业在严重失信主体名单上（存在未履行的失信被执行人记录），不能加入白名单；法院将其移出名单后方可加入";
+
+/// Records a manual addition or removal and applies it; refuses, changing
+/// nothing, to add an enterprise on the dishonest list, which the list could
+/// never show (the reason is returned for the form).
 pub fn change(
     conn: &mut DbConn,
     uscc: &str,
@@ -66,7 +72,14 @@ pub fn change(
     reason: &str,
     user_id: i64,
     now: NaiveDateTime,
-) -> QueryResult<()> {
+) -> QueryResult<Result<(), &'static str>> {
+    let dishonest: bool = diesel::select(diesel::dsl::exists(
+        credit_evaluations::table.find(uscc).filter(credit_evaluations::dishonest.eq(true)),
+    ))
+    .get_result(conn)?;
+    if add && dishonest {
+        return Ok(Err(DISHONEST));
+    }
     diesel::insert_into(whitelist_changes::table)
         .values((
             whitelist_changes::uscc.eq(uscc),
@@ -76,7 +89,7 @@ pub fn change(
             whitelist_changes::changed_at.eq(now),
         ))
         .execute(conn)?;
-    refresh_one(conn, uscc)
+    refresh_one(conn, uscc).map(Ok)
 }
 
 /// The latest manual decision about one enterprise, if any.

@@ -16,6 +16,7 @@ use crate::jobs::deadlines;
 use crate::models::audit::Actor;
 use crate::models::choice::{Change, accept, cancel};
 use crate::models::decision::{Approval, Decision, contact, decide};
+use crate::models::hall::fits;
 use crate::models::need::{Need, NewNeed};
 use crate::models::offer::{OfferTerms, grab};
 use crate::schema::{credit_evaluations, enterprises, users};
@@ -78,6 +79,24 @@ fn offer(
     Ok(grab(conn, need, officer.1, officer.2, &terms, &change, &TestClock::new(at))?.ok())
 }
 
+/// The first of `officers`, counting from `start`, whose bank has a published
+/// product that fits `need`: a grab by any other would be refused.
+fn fitting(
+    conn: &mut DbConn,
+    need: i64,
+    officers: &[(String, i64, i64)],
+    start: usize,
+) -> QueryResult<Option<(String, i64, i64)>> {
+    let n = Need::find(conn, need)?.ok_or(diesel::result::Error::NotFound)?;
+    for k in 0..officers.len() {
+        let officer = &officers[(start + k) % officers.len()];
+        if fits(conn, officer.1, n.enterprise_id, n.amount_fen)? {
+            return Ok(Some(officer.clone()));
+        }
+    }
+    Ok(None)
+}
+
 fn at(change_now: NaiveDateTime, officer: Option<&(String, i64, i64)>) -> Change {
     let actor = officer.map_or_else(|| Actor { role: Some("enterprise".into()), ..Actor::default() }, actor);
     Change { actor, now: change_now, base_url: BASE_URL.into() }
@@ -104,12 +123,15 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: Naive
     let refuse = |reason: String| anyhow::anyhow!(reason);
 
     // The demo enterprise: an open need with one offer, and one whose window ended with two.
+    let no_bank = || anyhow::anyhow!("no other demo bank has a product for the demo enterprise's need");
     let open = publish(conn, rng, demo_enterprise, 72, now - Duration::hours(20))?;
-    offer(conn, rng, open, &others[0], now - Duration::hours(18))?;
+    let first = fitting(conn, open, &others, 0)?.ok_or_else(no_bank)?;
+    offer(conn, rng, open, &first, now - Duration::hours(18))?;
     let choosing = publish(conn, rng, demo_enterprise, 72, now - Duration::hours(80))?;
     let mine = offer(conn, rng, choosing, &demo_officer, now - Duration::hours(78))?;
-    let theirs = offer(conn, rng, choosing, &others[1], now - Duration::hours(70))?;
-    for (offer, officer) in [(mine, &demo_officer), (theirs, &others[1])] {
+    let second = fitting(conn, choosing, &others, 1)?.ok_or_else(no_bank)?;
+    let theirs = offer(conn, rng, choosing, &second, now - Duration::hours(70))?;
+    for (offer, officer) in [(mine, &demo_officer), (theirs, &second)] {
         if let Some(offer) = offer {
             contact(conn, &at(now - Duration::hours(60), Some(officer)), officer.1, offer)?.map_err(refuse)?;
         }
@@ -139,12 +161,11 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: Naive
     for i in 0..40 {
         let published = now - Duration::hours(rng.random_range(1..60));
         let need = publish(conn, rng, enterprise(), [72, 168, 168, 24][i % 4], published)?;
-        if i % 3 == 0 {
-            let officer = &others[i % others.len()];
-            if let Some(grabbed) = offer(conn, rng, need, officer, published + Duration::minutes(30))? {
-                contact(conn, &at(published + Duration::hours(1), Some(officer)), officer.1, grabbed)?
-                    .map_err(refuse)?;
-            }
+        if i % 3 == 0
+            && let Some(officer) = fitting(conn, need, &others, i % others.len())?
+            && let Some(grabbed) = offer(conn, rng, need, &officer, published + Duration::minutes(30))?
+        {
+            contact(conn, &at(published + Duration::hours(1), Some(&officer)), officer.1, grabbed)?.map_err(refuse)?;
         }
     }
     // Matched needs waiting for the demo bank's decision; the oldest is overdue.

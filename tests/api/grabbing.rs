@@ -6,13 +6,14 @@ use chrono::Duration;
 use diesel::prelude::*;
 use xinyidai::clock::TestClock;
 use xinyidai::domain::need::GrabRefusal as Refusal;
-use xinyidai::domain::{Money, Rate, Role};
+use xinyidai::domain::{Money, Rate};
 use xinyidai::models::choice::Change;
 use xinyidai::models::need::{Need, NewNeed};
 use xinyidai::models::offer::{OfferTerms, grab};
 use xinyidai::schema::{needs, offers, users};
 
 use crate::helpers::{BASE_URL, TestApp, start};
+use crate::market::bank_with_product;
 use crate::portrait::enterprise_with_records;
 
 fn open_need(app: &TestApp, enterprise: i64, slots: i32) -> i64 {
@@ -41,18 +42,15 @@ fn terms() -> OfferTerms {
     }
 }
 
-/// `count` institutions, each with an officer; returns (institution, officer) pairs.
+/// `count` institutions, each with an officer and a product that fits the
+/// needs here; returns (institution, officer) pairs.
 fn banks(app: &TestApp, count: usize) -> Vec<(i64, i64)> {
     (0..count)
         .map(|i| {
             let username = format!("officer-{i}");
-            let officer = app.user(Role::Officer, &username);
-            let institution: i64 = users::table
-                .find(officer)
-                .select(users::institution_id)
-                .first::<Option<i64>>(&mut *app.conn())
-                .unwrap()
-                .unwrap();
+            let institution = bank_with_product(app, &username);
+            let officer: i64 =
+                users::table.filter(users::username.eq(&username)).select(users::id).first(&mut *app.conn()).unwrap();
             (institution, officer)
         })
         .collect()

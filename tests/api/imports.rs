@@ -2,6 +2,7 @@
 //! rejected rows are reported, valid rows stored once, evaluations recomputed.
 
 use axum::http::StatusCode;
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use xinyidai::domain::Role;
 use xinyidai::schema::{credit_evaluations, import_batches};
@@ -116,11 +117,37 @@ async fn a_key_repeated_in_one_file_is_stored_once_with_its_last_values() {
 async fn a_gbk_file_is_read_as_chinese() {
     let app = TestApp::new();
     let browser = office(&app).await;
-    browser.upload("utilities", "供电公司", "2024-01-31", "水电气.csv", &sample("utilities_2024_gbk.csv")).await;
+    let uploaded =
+        browser.upload("utilities", "供电公司", "2024-01-31", "水电气.csv", &sample("utilities_2024_gbk.csv")).await;
     app.run_jobs().await;
-    let status: String = import_batches::table.select(import_batches::status).first(&mut *app.conn()).unwrap();
-    assert_eq!(status, "done");
-    assert!(count!(app, xinyidai::schema::utility_records) >= 3);
+    // The GBK words decoded: 电, 水 and 燃气 are vocabulary a mis-decoded file
+    // would reject, and 2024年1月 is a month only when read as Chinese.
+    use xinyidai::schema::utility_records as u;
+    let stored: Vec<(String, NaiveDate, String, i64, i64)> = u::table
+        .order((u::uscc, u::utility))
+        .select((u::uscc, u::month, u::utility, u::billed_fen, u::arrears_fen))
+        .load(&mut *app.conn())
+        .unwrap();
+    let january = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    assert_eq!(
+        stored,
+        [
+            ("91990102MA1HX00010".to_string(), january, "electricity".to_string(), 9_876_543, 0),
+            ("91990102MA1HX00010".to_string(), january, "water".to_string(), 1_123_500, 0),
+            ("91990103MA1HX0002H".to_string(), january, "gas".to_string(), 301_088, 0),
+            ("91990121MA1HX00060".to_string(), january, "electricity".to_string(), 3_510_000, 120_000),
+        ]
+    );
+    let report = browser.get(uploaded.location().unwrap()).await;
+    assert!(report.body.contains("已完成"));
+    assert!(
+        report.body.contains("<span class=\"figure-value\">4</span><span class=\"figure-label\">新增或更新</span>")
+    );
+    assert!(
+        report
+            .body
+            .contains("<span class=\"figure-value danger-text\">0</span><span class=\"figure-label\">被拒绝</span>")
+    );
 }
 
 #[tokio::test]
@@ -128,15 +155,20 @@ async fn a_broken_file_leaves_nothing_behind() {
     let app = TestApp::new();
     let browser = office(&app).await;
     let mut file = sample("tax_2024_utf8.csv");
+    // The header is row 1; the unclosed quote opens the row after the sample's last.
+    let broken_row = file.iter().filter(|b| **b == b'\n').count() + 1;
     file.extend_from_slice(b"91990102MA1HX00010,2023,\"A,never closed\n");
     file.extend(std::iter::repeat_n(b'x', 1_100_000));
-    browser.upload("tax", "税务局", "2024-12-31", "broken.csv", &file).await;
+    let uploaded = browser.upload("tax", "税务局", "2024-12-31", "broken.csv", &file).await;
     app.run_jobs().await;
-    let (status, error): (String, Option<String>) =
-        import_batches::table.select((import_batches::status, import_batches::error)).first(&mut *app.conn()).unwrap();
-    assert_eq!(status, "failed");
-    assert!(error.is_some());
+    let report = browser.get(uploaded.location().unwrap()).await;
+    assert!(report.body.contains("<dt>状态</dt><dd>失败</dd>"), "{}", report.body);
+    let told = format!("导入失败：第 {broken_row} 行起的一条记录超过 1 MB，可能是引号没有配对，请检查该行");
+    assert!(report.body.contains(&told), "{}", report.body);
+    assert!(!report.body.contains("新增或更新"), "a failed file reports no stored rows");
     assert_eq!(count!(app, xinyidai::schema::tax_records), 0, "no row of a failed file is kept");
+    let list = browser.get("/credit-office/imports").await;
+    assert!(list.body.contains("broken.csv") && list.body.contains("失败"), "{}", list.body);
 }
 
 #[tokio::test]

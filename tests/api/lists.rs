@@ -47,19 +47,34 @@ async fn the_lists_follow_the_rule_the_records_and_the_manual_decisions() {
             &[("uscc", &removed), ("action", "remove"), ("reason", "近期被投诉，暂缓推荐")],
         )
         .await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location(), Some("/credit-office/whitelist?notice=whitelist_changed"));
+    assert!(office.get(page.location().unwrap()).await.body.contains("白名单已调整，理由已记录"));
     assert!(!members(&app).contains(&removed));
-    office
+
+    // Adding a dishonest debtor is refused with the reason, and nothing is recorded.
+    let decisions = |app: &TestApp| -> i64 {
+        xinyidai::schema::whitelist_changes::table.count().get_result(&mut *app.conn()).unwrap()
+    };
+    let recorded = decisions(&app);
+    let refused = office
         .submit(
             "/credit-office/whitelist",
             "/credit-office/whitelist/changes",
             &[("uscc", &dishonest[0]), ("action", "add"), ("reason", "误操作测试")],
         )
         .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("该企业在严重失信主体名单上"), "{}", refused.body);
+    assert!(!refused.body.contains("白名单已调整"));
+    assert!(refused.body.contains(&format!("value=\"{}\"", dishonest[0])), "the code typed is kept");
+    assert!(refused.body.contains("误操作测试"), "the reason typed is kept");
+    assert_eq!(decisions(&app), recorded, "no decision is recorded");
     assert!(!members(&app).contains(&dishonest[0]), "a dishonest debtor never enters the whitelist");
+    assert!(!office.get("/credit-office/whitelist").await.body.contains("误操作测试"), "nor appears in the history");
 
     // The manual removal survives a rule change.
-    office.submit("/credit-office/whitelist", "/credit-office/whitelist/rule", &[("min_grade", "A")]).await;
+    let rule = office.submit("/credit-office/whitelist", "/credit-office/whitelist/rule", &[("min_grade", "A")]).await;
+    assert_eq!(rule.location(), Some("/credit-office/whitelist?notice=whitelist_rule"));
     assert!(!members(&app).contains(&removed));
     assert!(office.get("/credit-office/whitelist").await.body.contains("近期被投诉，暂缓推荐"));
 

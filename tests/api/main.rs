@@ -8,6 +8,8 @@ mod auth;
 mod claims;
 mod deadlines;
 mod demo;
+mod disputes;
+mod grab_rule;
 mod grabbing;
 mod health;
 mod imports;

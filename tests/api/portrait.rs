@@ -76,6 +76,20 @@ async fn the_enterprise_sees_its_portrait_with_score_factors_and_sources() {
     browser.login("ent", PASSWORD).await;
     let page = browser.get("/enterprise/portrait").await;
     assert_eq!(page.status, StatusCode::OK);
+    // By docs/credit-model.md on 2026-11-23: tax grade B in 2025 (one year) +80;
+    // one year with tax paid, no trend +10; no utilities, social security,
+    // property or honours 0; the 2 万元 penalty of 2026-03-02 (age 0, active)
+    // -50; no court record +20; 11 years in operation (since 2015-03-01),
+    // capped +50. 450 + 110 = 560: grade C, risk 高.
+    assert!(page.body.contains("<span class=\"score\">560</span>"), "{}", page.body);
+    assert!(page.body.contains("<span class=\"grade grade-C\">C</span>"));
+    assert!(page.body.contains("风险高"));
+    for (label, points) in [("纳税信用等级", "+80"), ("行政处罚", "-50"), ("司法执行", "+20"), ("经营年限", "+50")]
+    {
+        let row = format!("<td data-label=\"因素\">{label}</td>");
+        let cell = page.body.split(&row).nth(1).expect(label).split("</span>").next().unwrap().to_string();
+        assert!(cell.contains(&format!(">{points}<")), "{label}: {cell}");
+    }
     for text in ["评分构成", "纳税信用等级", "税务局 · 截至 2026-10-31", "云海市生态环境局", "如何提升", "异议"]
     {
         assert!(page.body.contains(text), "{text}");
@@ -257,4 +271,59 @@ async fn a_dispute_round_trip_repairs_a_penalty_and_raises_the_score() {
         office.submit(&dispute_path, &dispute_path, &[("outcome", "upheld"), ("answer", "维持原记录不变")]).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     let _ = enterprise_id;
+}
+
+#[tokio::test]
+async fn revoking_one_of_two_authorizations_to_a_bank_ends_its_access_at_once() {
+    let app = TestApp::new();
+    let (enterprise_id, _) = enterprise_with_records(&app, "ent");
+    app.user(Role::Officer, "officer");
+    let institution: i64 = users::table
+        .filter(users::username.eq("officer"))
+        .select(users::institution_id)
+        .first::<Option<i64>>(&mut *app.conn())
+        .unwrap()
+        .unwrap();
+    let enterprise = app.client();
+    enterprise.login("ent", PASSWORD).await;
+    for (purpose, days) in [("贷款申请审查", "90"), ("贷后管理", "180")] {
+        let fields = [("institution_id", institution.to_string()), ("purpose", purpose.into()), ("days", days.into())];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let granted = enterprise.submit("/enterprise/consents", "/enterprise/consents", &fields).await;
+        assert_eq!(granted.location(), Some("/enterprise/consents?notice=authorized"));
+    }
+    let officer = app.client();
+    officer.login("officer", PASSWORD).await;
+    let path = format!("/portraits/{enterprise_id}");
+    assert_eq!(officer.get(&path).await.status, StatusCode::OK);
+
+    // Revoke the 90-day one, which the bank does not even need for access.
+    let first: i64 = xinyidai::schema::authorizations::table
+        .filter(xinyidai::schema::authorizations::purpose.eq("贷款申请审查"))
+        .select(xinyidai::schema::authorizations::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let confirm_path = format!("/enterprise/consents/{first}/revoke");
+    let confirm = enterprise.get(&confirm_path).await;
+    assert!(
+        confirm.body.contains("officer银行将立即无法查看您的信用画像（您给该机构的全部 2 项有效授权将一并撤回"),
+        "{}",
+        confirm.body
+    );
+    let done = enterprise.post(&confirm_path, &[("csrf", &confirm.csrf())]).await;
+    assert_eq!(done.location(), Some("/enterprise/consents?notice=revoked"));
+    assert!(enterprise.get(done.location().unwrap()).await.body.contains("该机构已无法查看您的信用画像"));
+    assert_eq!(officer.get(&path).await.status, StatusCode::FORBIDDEN, "the bank's access ended at once");
+    let running: i64 = xinyidai::schema::authorizations::table
+        .filter(xinyidai::schema::authorizations::revoked_at.is_null())
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(running, 0, "both authorizations are revoked");
+    let audited: i64 = xinyidai::schema::audit_log::table
+        .filter(xinyidai::schema::audit_log::event.eq("authorization_revoked"))
+        .count()
+        .get_result(&mut *app.conn())
+        .unwrap();
+    assert_eq!(audited, 2, "each revoked authorization is audited");
 }

@@ -2,7 +2,11 @@
 
 use axum::http::StatusCode;
 use diesel::prelude::*;
-use xinyidai::domain::Role;
+use xinyidai::clock::TestClock;
+use xinyidai::domain::{Money, Rate, Role};
+use xinyidai::models::choice::Change;
+use xinyidai::models::need::Need;
+use xinyidai::models::offer::{OfferTerms, grab};
 use xinyidai::models::product::{Product, ProductTerms};
 use xinyidai::schema::{needs, products, users};
 
@@ -367,6 +371,15 @@ async fn at_most_three_needs_are_open_and_a_dishonest_enterprise_is_refused_with
     let fourth = browser.get("/enterprise/needs/new").await;
     assert!(fourth.body.contains("最多同时发布 3 个"));
     assert!(!fourth.body.contains("action=\"/enterprise/needs\""), "no form is offered");
+    let published = |app: &TestApp| needs::table.count().get_result::<i64>(&mut *app.conn()).unwrap();
+    // Posted anyway (a second tab, a replayed form): refused with the reason, nothing published.
+    let mut all = fields.to_vec();
+    let token = fourth.csrf();
+    all.push(("csrf", &token));
+    let posted = browser.post("/enterprise/needs/publish", &all).await;
+    assert_eq!(posted.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(posted.body.contains("您已有 3 个进行中的融资需求，最多同时发布 3 个"), "{}", posted.body);
+    assert_eq!(published(&app), 3, "no fourth need");
 
     diesel::update(xinyidai::schema::credit_evaluations::table.find(&uscc))
         .set(xinyidai::schema::credit_evaluations::dishonest.eq(true))
@@ -376,6 +389,13 @@ async fn at_most_three_needs_are_open_and_a_dishonest_enterprise_is_refused_with
     let page = browser.get("/enterprise/needs/new").await;
     assert!(page.body.contains("严重失信主体名单"));
     assert!(page.body.contains("移出名单"));
+    for action in ["/enterprise/needs", "/enterprise/needs/publish"] {
+        let refused = browser.post(action, &all).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{action}");
+        assert!(refused.body.contains(xinyidai::handlers::needs::DISHONEST), "{action}: {}", refused.body);
+        assert!(!refused.body.contains("action=\"/enterprise/needs/publish\""), "{action}: nothing to confirm");
+    }
+    assert_eq!(published(&app), 3, "a dishonest enterprise publishes nothing");
 }
 
 #[tokio::test]
@@ -433,6 +453,49 @@ async fn a_disabled_officers_session_ends_at_once() {
 async fn a_bank_admin_adds_branches_and_sees_its_figures() {
     let app = TestApp::new();
     app.user(Role::BankAdmin, "admin");
+    let institution = institution_of(&app, "admin");
+    // Hand-built: three products, two published, applied for 3 and 4 times; a
+    // product of another bank that must not count.
+    let terms = ProductTerms {
+        name: "经营贷".into(),
+        amount_min_fen: 1_000_000,
+        amount_max_fen: 100_000_000,
+        term_min_months: 6,
+        term_max_months: 36,
+        rate_min: 30_000,
+        rate_max: 45_000,
+        guarantees: vec!["credit".into()],
+        ..ProductTerms::default()
+    };
+    let (other_bank, _) = app.institution("别家银行");
+    for (owner, publish, applications) in
+        [(institution, true, 3), (institution, true, 4), (institution, false, 0), (other_bank, true, 9)]
+    {
+        let conn = &mut *app.conn();
+        let id = Product::create(conn, owner, &terms, None, start()).unwrap();
+        if publish {
+            Product::set_status(conn, id, owner, "published", None, start()).unwrap();
+        }
+        diesel::update(products::table.find(id)).set(products::applications.eq(applications)).execute(conn).unwrap();
+    }
+    // Two offers made by this bank, one by the other.
+    let (enterprise, _) = enterprise_with_records(&app, "ent");
+    let admin_id: i64 =
+        users::table.filter(users::username.eq("admin")).select(users::id).first(&mut *app.conn()).unwrap();
+    for (amount, bank) in [(20, institution), (30, institution), (40, other_bank)] {
+        let conn = &mut *app.conn();
+        let need = Need::publish(conn, enterprise, &crate::market::new_need(amount, 72), start()).unwrap();
+        let offer = OfferTerms {
+            amount: Money::from_yuan(amount * 10_000),
+            rate: Rate::from_units(38_500),
+            term_months: 12,
+            guarantee: "credit".into(),
+            conditions: "无".into(),
+            valid_until: start() + chrono::Duration::days(10),
+        };
+        let change = Change::system(start(), crate::helpers::BASE_URL);
+        grab(conn, need, bank, admin_id, &offer, &change, &TestClock::new(start())).unwrap().unwrap();
+    }
     let admin = app.client();
     admin.login("admin", PASSWORD).await;
     let added =
@@ -440,7 +503,13 @@ async fn a_bank_admin_adds_branches_and_sees_its_figures() {
     assert_eq!(added.location(), Some("/bank-admin?notice=branch_added"));
     let page = admin.get("/bank-admin").await;
     assert!(page.body.contains("<li>高新支行</li>"));
-    assert!(page.body.contains("已发布产品"));
+    let figure = |value: &str, label: &str| {
+        format!("<span class=\"figure-value\">{value}</span><span class=\"figure-label\">{label}</span>")
+    };
+    for (value, label) in [("2", "已发布产品"), ("7", "产品申请次数"), ("2", "抢单报价次数"), ("2", "支行")]
+    {
+        assert!(page.body.contains(&figure(value, label)), "{label} = {value}: {}", page.body);
+    }
     let again =
         admin.submit("/bank-admin", "/bank-admin/branches", &[("name", "高新支行"), ("region", "990102")]).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);

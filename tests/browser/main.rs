@@ -156,8 +156,10 @@ async fn a_bank_admin_publishes_a_product_that_a_visitor_finds_and_an_enterprise
     browser.wait_for_text("您符合申请条件", 10).await?;
     driver.find(By::XPath("//a[text()='云海银行浏览器测试贷']")).await?.click().await?;
     browser.wait_for_text("我能申请吗", 10).await?;
-    let verdict = driver.find(By::Css(".eligible, .ineligible")).await?.text().await?;
-    assert!(verdict.contains("符合"), "{verdict}");
+    let verdict = driver.find(By::Css(".eligible, .ineligible")).await?;
+    let (class, text) = (verdict.attr("class").await?.unwrap_or_default(), verdict.text().await?);
+    assert_eq!(class, "eligible", "{text}");
+    assert!(text.contains("您符合该产品的申请条件") && !text.contains("不符合"), "{text}");
     browser.screenshot("product").await?;
     driver.goto(browser.url("/enterprise/estimate")).await?;
     browser.wait_for_text("可以申请", 10).await?;

@@ -1,0 +1,1 @@
+DROP INDEX disputes_one_open;
