@@ -218,3 +218,22 @@ pub async fn import_template(signed: SignedIn, Path(kind): Path<String>) -> AppR
     )
         .into_response())
 }
+
+/// `POST /credit-office/imports/{id}/rerun`: runs a failed batch again from its stored file.
+pub async fn rerun(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
+    signed.require(Role::CreditOffice)?;
+    let (actor, now) = (signed.actor(), state.clock.now());
+    state
+        .db
+        .run(move |c| {
+            write_tx(c, |c| {
+                if !crate::jobs::import::rerun(c, id, now)? {
+                    return Err(AppError::NotFound);
+                }
+                audit::record(c, &actor, "import_rerun", Some(&format!("import_batch:{id}")), "ok", now)?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/credit-office/imports/{id}")).into_response())
+}

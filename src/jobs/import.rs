@@ -55,6 +55,16 @@ pub fn enqueue_standby(conn: &mut DbConn, batch_id: i64, file_bytes: i64, now: N
     queue::enqueue(conn, IMPORT_BATCH, &ImportJob { batch_id }, now + LEASE, now)
 }
 
+/// Puts a failed batch whose file is stored whole back in the queue with its
+/// job (the credit office's re-run). False when it is not such a batch.
+pub fn rerun(conn: &mut DbConn, batch_id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    if !ImportBatch::requeue(conn, batch_id)? {
+        return Ok(false);
+    }
+    queue::enqueue(conn, IMPORT_BATCH, &ImportJob { batch_id }, now, now)?;
+    Ok(true)
+}
+
 /// Marks failed, with the reason, the batches whose process died: an upload
 /// whose lease lapsed, and a queued or running batch whose lease lapsed with
 /// no job left to resume it. Returns how many.
