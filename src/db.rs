@@ -76,9 +76,11 @@ pub const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(3);
 /// notice that it is back, short enough to answer 503 at once.
 pub const PROBE_TIMEOUT: Duration = Duration::from_millis(250);
 
-/// Whether the database answered this process the last time it was asked.
-/// Per process by nature (each instance finds out for itself), so kept in
-/// memory; it only shortens the wait for a connection, it decides nothing.
+/// Whether this process could open a connection to the database the last
+/// time it tried: down from a failed attempt, up again at the next success.
+/// A pool that is merely busy is not down. Per process by nature (each
+/// instance finds out for itself), so kept in memory; it only shortens the
+/// wait for a connection, it decides nothing.
 #[derive(Debug)]
 pub struct Health {
     epoch: Instant,
@@ -97,19 +99,41 @@ impl Health {
         self.down_since.load(Ordering::Acquire) != 0
     }
 
-    /// Records a failure to get a connection; true when it starts an outage.
+    /// Records a failed connection attempt; true when it starts an outage.
     pub fn failed(&self) -> bool {
         let now = (self.epoch.elapsed().as_millis() as u64).max(1);
         self.down_since.compare_exchange(0, now, Ordering::AcqRel, Ordering::Acquire).is_ok()
     }
 
-    /// Records a connection got; how long the outage lasted when it ends one.
+    /// Records a connection opened; how long the outage lasted when it ends one.
     pub fn recovered(&self) -> Option<Duration> {
         if !self.is_down() {
             return None;
         }
         let since = self.down_since.swap(0, Ordering::AcqRel);
         (since != 0).then(|| self.epoch.elapsed().saturating_sub(Duration::from_millis(since)))
+    }
+}
+
+/// Tells [`Health`] of every connection attempt of the pool, and logs the start
+/// and the end of an outage once each (the attempts repeat all through it).
+#[derive(Debug)]
+struct Watch(Arc<Health>);
+
+impl r2d2::HandleError<ConnectionError> for Watch {
+    fn handle_error(&self, error: ConnectionError) {
+        if self.0.failed() {
+            tracing::error!(%error, "database unreachable: requests answer 503 until it is back");
+        }
+    }
+}
+
+impl r2d2::CustomizeConnection<DbConn, ConnectionError> for Watch {
+    fn on_acquire(&self, _: &mut DbConn) -> Result<(), ConnectionError> {
+        if let Some(outage) = self.0.recovered() {
+            tracing::warn!(outage_secs = outage.as_secs_f64(), "database reachable again after {outage:.1?}");
+        }
+        Ok(())
     }
 }
 
@@ -140,16 +164,15 @@ impl Db {
             Backend::Postgres => config.database_url.clone(),
         };
         let manager = Manager { backend: config.backend, url };
+        let health = Arc::new(Health::default());
         let pool = r2d2::Pool::builder()
             .max_size(config.pool_size)
             .min_idle(Some(0))
             .connection_timeout(CHECKOUT_TIMEOUT)
             .test_on_check_out(false)
-            // Failed connection attempts repeat in the background all through an
-            // outage: `checkout` logs the outage once instead of each attempt.
-            .error_handler(Box::new(r2d2::NopErrorHandler))
+            .error_handler(Box::new(Watch(health.clone())))
+            .connection_customizer(Box::new(Watch(health.clone())))
             .build_unchecked(manager.clone());
-        let health = Arc::new(Health::default());
         Ok(Db { pool, backend: config.backend, manager, health, checkout_timeout: CHECKOUT_TIMEOUT })
     }
 
@@ -159,30 +182,17 @@ impl Db {
         self
     }
 
-    /// Whether the database is known to be down (this process failed to reach it last).
+    /// Whether the database is known to be down (this process's last attempt to connect failed).
     pub fn is_down(&self) -> bool {
         self.health.is_down()
     }
 
-    /// A connection from the pool. While the database is known down it waits
-    /// only [`PROBE_TIMEOUT`]; the start and the end of an outage are logged
-    /// once each, the end with its duration.
+    /// A connection from the pool; while the database is known down, after
+    /// waiting only [`PROBE_TIMEOUT`] (long enough to get a connection the pool
+    /// opens as soon as the database is back).
     fn checkout(&self) -> Result<r2d2::PooledConnection<Manager>, r2d2::Error> {
         let timeout = if self.health.is_down() { PROBE_TIMEOUT } else { self.checkout_timeout };
-        match self.pool.get_timeout(timeout) {
-            Ok(conn) => {
-                if let Some(outage) = self.health.recovered() {
-                    tracing::warn!(outage_secs = outage.as_secs_f64(), "database reachable again after {outage:.1?}");
-                }
-                Ok(conn)
-            }
-            Err(error) => {
-                if self.health.failed() {
-                    tracing::error!(%error, "database unreachable: requests answer 503 until it is back");
-                }
-                Err(error)
-            }
-        }
+        self.pool.get_timeout(timeout)
     }
 
     /// Runs blocking database work off the async threads. A pool that cannot
