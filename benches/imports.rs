@@ -104,7 +104,7 @@ fn import(bench: &BenchDb, clock: &TestClock, kind: RecordKind, path: &Path, ste
         uploaded_by: None,
     };
     let id = ImportBatch::begin(&mut conn, &new, clock.now())?;
-    let bytes = ImportBatch::store_file(&mut conn, id, std::io::BufReader::new(std::fs::File::open(path)?))?;
+    let bytes = ImportBatch::store_file(&mut conn, id, std::io::BufReader::new(std::fs::File::open(path)?), clock)?;
     write_tx(&mut conn, |c| ImportBatch::queue(c, id, bytes))?;
     drop(conn);
 

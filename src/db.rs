@@ -6,7 +6,9 @@ use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionMa
 use diesel::prelude::*;
 use diesel::r2d2::R2D2Connection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::config::{Backend, Config};
 use crate::error::AppError;
@@ -48,10 +50,11 @@ impl r2d2::ManageConnection for Manager {
             Backend::Postgres => PgConnection::establish(&self.url).map(DbConn::Postgres),
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.url)?;
-                conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-                )
-                .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                // synchronous = FULL: in WAL mode a commit is on disk before it returns,
+                // so a power loss cannot take back a grab or an acceptance the user saw
+                // succeed (NORMAL survives a crash of the process but not of the machine).
+                conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 conn.batch_execute(SQLITE_MEMORY).map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(conn))
             }
@@ -67,12 +70,81 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
+/// How long a request waits for a connection while the database answers.
+pub const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long it waits while the database is known to be down: long enough to
+/// notice that it is back, short enough to answer 503 at once.
+pub const PROBE_TIMEOUT: Duration = Duration::from_millis(250);
+
+/// Whether this process could open a connection to the database the last
+/// time it tried: down from a failed attempt, up again at the next success.
+/// A pool that is merely busy is not down. Per process by nature (each
+/// instance finds out for itself), so kept in memory; it only shortens the
+/// wait for a connection, it decides nothing.
+#[derive(Debug)]
+pub struct Health {
+    epoch: Instant,
+    /// Milliseconds after `epoch` at which the outage began; 0 while up.
+    down_since: AtomicU64,
+}
+
+impl Default for Health {
+    fn default() -> Health {
+        Health { epoch: Instant::now(), down_since: AtomicU64::new(0) }
+    }
+}
+
+impl Health {
+    pub fn is_down(&self) -> bool {
+        self.down_since.load(Ordering::Acquire) != 0
+    }
+
+    /// Records a failed connection attempt; true when it starts an outage.
+    pub fn failed(&self) -> bool {
+        let now = (self.epoch.elapsed().as_millis() as u64).max(1);
+        self.down_since.compare_exchange(0, now, Ordering::AcqRel, Ordering::Acquire).is_ok()
+    }
+
+    /// Records a connection opened; how long the outage lasted when it ends one.
+    pub fn recovered(&self) -> Option<Duration> {
+        if !self.is_down() {
+            return None;
+        }
+        let since = self.down_since.swap(0, Ordering::AcqRel);
+        (since != 0).then(|| self.epoch.elapsed().saturating_sub(Duration::from_millis(since)))
+    }
+}
+
+/// Tells [`Health`] of every connection attempt of the pool, and logs the start
+/// and the end of an outage once each (the attempts repeat all through it).
+#[derive(Debug)]
+struct Watch(Arc<Health>);
+
+impl r2d2::HandleError<ConnectionError> for Watch {
+    fn handle_error(&self, error: ConnectionError) {
+        if self.0.failed() {
+            tracing::error!(%error, "database unreachable: requests answer 503 until it is back");
+        }
+    }
+}
+
+impl r2d2::CustomizeConnection<DbConn, ConnectionError> for Watch {
+    fn on_acquire(&self, _: &mut DbConn) -> Result<(), ConnectionError> {
+        if let Some(outage) = self.0.recovered() {
+            tracing::warn!(outage_secs = outage.as_secs_f64(), "database reachable again after {outage:.1?}");
+        }
+        Ok(())
+    }
+}
+
 /// The pool plus the backend it talks to; cheap to clone.
 #[derive(Clone)]
 pub struct Db {
     pub pool: Pool,
     pub backend: Backend,
     manager: Manager,
+    health: Arc<Health>,
+    checkout_timeout: Duration,
 }
 
 impl Db {
@@ -92,13 +164,35 @@ impl Db {
             Backend::Postgres => config.database_url.clone(),
         };
         let manager = Manager { backend: config.backend, url };
+        let health = Arc::new(Health::default());
         let pool = r2d2::Pool::builder()
             .max_size(config.pool_size)
             .min_idle(Some(0))
-            .connection_timeout(Duration::from_secs(3))
+            .connection_timeout(CHECKOUT_TIMEOUT)
             .test_on_check_out(false)
+            .error_handler(Box::new(Watch(health.clone())))
+            .connection_customizer(Box::new(Watch(health.clone())))
             .build_unchecked(manager.clone());
-        Ok(Db { pool, backend: config.backend, manager })
+        Ok(Db { pool, backend: config.backend, manager, health, checkout_timeout: CHECKOUT_TIMEOUT })
+    }
+
+    /// The same database with another wait for a connection while it answers (tests).
+    pub fn with_checkout_timeout(mut self, timeout: Duration) -> Db {
+        self.checkout_timeout = timeout;
+        self
+    }
+
+    /// Whether the database is known to be down (this process's last attempt to connect failed).
+    pub fn is_down(&self) -> bool {
+        self.health.is_down()
+    }
+
+    /// A connection from the pool; while the database is known down, after
+    /// waiting only [`PROBE_TIMEOUT`] (long enough to get a connection the pool
+    /// opens as soon as the database is back).
+    fn checkout(&self) -> Result<r2d2::PooledConnection<Manager>, r2d2::Error> {
+        let timeout = if self.health.is_down() { PROBE_TIMEOUT } else { self.checkout_timeout };
+        self.pool.get_timeout(timeout)
     }
 
     /// Runs blocking database work off the async threads. A pool that cannot
@@ -108,9 +202,9 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        let db = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().map_err(|e| AppError::Unavailable(e.to_string()))?;
+            let mut conn = db.checkout().map_err(|e| AppError::Unavailable(e.to_string()))?;
             work(&mut conn)
         })
         .await
@@ -125,13 +219,13 @@ impl Db {
 
     /// Blocking access for the command line and the worker threads.
     pub fn get(&self) -> anyhow::Result<r2d2::PooledConnection<Manager>> {
-        Ok(self.pool.get()?)
+        Ok(self.checkout()?)
     }
 
     /// A connection for bulk work (blocking): on SQLite its page cache is
     /// small and the file is not memory-mapped until it goes back to the pool.
     pub fn get_streaming(&self) -> anyhow::Result<StreamingConn> {
-        let mut conn = self.pool.get()?;
+        let mut conn = self.checkout()?;
         if let DbConn::Sqlite(c) = &mut *conn {
             c.batch_execute(SQLITE_STREAMING_MEMORY)?;
         }
@@ -247,5 +341,22 @@ where
             }
             Err(error)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Health;
+
+    #[test]
+    fn an_outage_starts_once_and_ends_once() {
+        let health = Health::default();
+        assert!(health.recovered().is_none(), "no outage to end");
+        assert!(health.failed(), "the first failure starts the outage");
+        assert!(!health.failed(), "later failures are the same outage");
+        assert!(health.is_down());
+        assert!(health.recovered().is_some(), "the first success ends it");
+        assert!(!health.is_down());
+        assert!(health.recovered().is_none(), "and only once");
     }
 }

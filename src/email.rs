@@ -8,6 +8,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use crate::config::Config;
 
@@ -58,25 +59,38 @@ enum Transport {
     Memory(Arc<Mutex<Vec<Email>>>),
 }
 
+/// The longest one send may take, the whole SMTP conversation included: a
+/// server that accepts the connection and never answers costs this much.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+
 #[derive(Clone)]
 pub struct Mailer {
     from: Mailbox,
     transport: Transport,
+    send_timeout: Duration,
 }
 
 impl Mailer {
     /// SMTP when `SMTP_URL` is set, otherwise .eml files under `data/mail/`.
     pub fn from_config(config: &Config) -> anyhow::Result<Mailer> {
+        Mailer::with_send_timeout(config, SEND_TIMEOUT)
+    }
+
+    /// [`Mailer::from_config`] with a bound on each send other than [`SEND_TIMEOUT`].
+    pub fn with_send_timeout(config: &Config, send_timeout: Duration) -> anyhow::Result<Mailer> {
         let from: Mailbox = config.mail_from.parse()?;
         let transport = match &config.smtp_url {
-            Some(url) => Transport::Smtp(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build()),
+            // lettre's own timeout bounds each command; the send as a whole is bounded below.
+            Some(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.timeout(Some(send_timeout)).build(),
+            ),
             None => {
                 let dir = config.mail_dir();
                 std::fs::create_dir_all(&dir)?;
                 Transport::File(AsyncFileTransport::new(dir))
             }
         };
-        Ok(Mailer { from, transport })
+        Ok(Mailer { from, transport, send_timeout })
     }
 
     /// A mailer that keeps what it sends, for tests.
@@ -84,6 +98,7 @@ impl Mailer {
         Mailer {
             from: "信易贷 <noreply@xinyidai.local>".parse().expect("valid mailbox"),
             transport: Transport::Memory(Arc::new(Mutex::new(Vec::new()))),
+            send_timeout: SEND_TIMEOUT,
         }
     }
 
@@ -103,9 +118,17 @@ impl Mailer {
         }
     }
 
-    /// Sends one email. The message id derives from the job, so a receiver can
-    /// recognise a resend after a crash as the same message.
+    /// Sends one email, giving up after the send timeout. The message id
+    /// derives from the job, so a receiver can recognise a resend after a crash
+    /// (or after a timeout that hid a success) as the same message.
     pub async fn send(&self, email: &Email, message_key: &str) -> anyhow::Result<()> {
+        match tokio::time::timeout(self.send_timeout, self.send_unbounded(email, message_key)).await {
+            Ok(sent) => sent,
+            Err(_) => anyhow::bail!("the mail server did not finish within {} s", self.send_timeout.as_secs()),
+        }
+    }
+
+    async fn send_unbounded(&self, email: &Email, message_key: &str) -> anyhow::Result<()> {
         let host = self.from.email.domain().to_string();
         let message = Message::builder()
             .from(self.from.clone())

@@ -117,8 +117,9 @@ impl IntoResponse for AppError {
             AppError::Internal(e) => {
                 tracing::error!(reference = %page.reference, error = ?e, "request failed")
             }
+            // The outage itself is logged once, where it starts (`Db::checkout`).
             AppError::Unavailable(e) => {
-                tracing::warn!(reference = %page.reference, error = %e, "database unavailable")
+                tracing::debug!(reference = %page.reference, error = %e, "database unavailable")
             }
             _ => {}
         }

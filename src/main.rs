@@ -180,8 +180,9 @@ fn import_file(
         uploaded_by: None,
     };
     let id = ImportBatch::begin(&mut conn, &new, now)?;
-    let bytes = ImportBatch::store_file(&mut conn, id, std::io::BufReader::new(file))?;
-    write_tx(&mut conn, |c| ImportBatch::queue(c, id, bytes))?;
+    let bytes = ImportBatch::store_file(&mut conn, id, std::io::BufReader::new(file), state.clock.as_ref())?;
+    // The job is a stand-in: should this process die, a worker resumes the batch.
+    write_tx(&mut conn, |c| xinyidai::jobs::import::enqueue_standby(c, id, bytes, state.clock.now()))?;
     let started = std::time::Instant::now();
     xinyidai::jobs::import::run(&state.db, state.clock.as_ref(), id)?;
     let batch = ImportBatch::find(&mut conn, id)?;

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::email::{Email, EmailTemplate};
-use crate::jobs::enqueue_email;
+use crate::jobs::{enqueue_deadline_email, enqueue_email};
 use crate::schema::users;
 
 #[derive(askama::Template)]
@@ -52,7 +52,8 @@ pub enum To {
     User(i64),
 }
 
-/// Enqueues `notice` to every active user behind `to`.
+/// Enqueues `notice` to every active user behind `to`. A notice with a next
+/// step and its due time is retried until it is sent.
 pub fn send(conn: &mut DbConn, to: To, notice: &Notice, now: NaiveDateTime) -> QueryResult<()> {
     let query =
         users::table.filter(users::disabled.eq(false)).select(users::email).into_boxed::<crate::db::DbBackend>();
@@ -79,7 +80,12 @@ pub fn send(conn: &mut DbConn, to: To, notice: &Notice, now: NaiveDateTime) -> Q
     }
     for address in addresses {
         let email = Email::render(&address, notice).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
-        enqueue_email(conn, &email, now)?;
+        // A notice with a due time is never given up: someone has a deadline to meet.
+        if notice.next.is_some() {
+            enqueue_deadline_email(conn, &email, now)?;
+        } else {
+            enqueue_email(conn, &email, now)?;
+        }
     }
     Ok(())
 }

@@ -10,7 +10,8 @@ use tower_http::trace::TraceLayer;
 use crate::auth::session;
 use crate::handlers::{
     account, auth, bank_admin, catalogue, choice, claim, claims, consents, credit_office, dashboard, disputes, hall,
-    health, home, imports, invitations, lists, market, needs, offers, portrait, products, register, subscriptions,
+    health, home, imports, invitations, lists, mail, market, needs, offers, portrait, products, register,
+    subscriptions,
 };
 use crate::state::AppState;
 use crate::web;
@@ -83,6 +84,9 @@ pub fn router(state: AppState) -> Router {
             get(imports::imports).post(imports::upload).layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT)),
         )
         .route("/credit-office/imports/{id}", get(imports::import))
+        .route("/credit-office/imports/{id}/rerun", post(imports::rerun))
+        .route("/credit-office/mail", get(mail::outbox))
+        .route("/credit-office/mail/{id}/resend", post(mail::resend))
         .route("/credit-office/enterprises", get(lists::enterprises))
         .route("/credit-office/needs", get(market::needs))
         .route("/credit-office/holidays", get(market::holidays).post(market::set_holiday))

@@ -115,6 +115,7 @@ diesel::table! {
         created_at -> Timestamp,
         finished_at -> Nullable<Timestamp>,
         failed -> Bool,
+        retry_until -> Nullable<Timestamp>,
     }
 }
 
@@ -160,6 +161,8 @@ diesel::table! {
         error -> Nullable<Text>,
         created_at -> Timestamp,
         finished_at -> Nullable<Timestamp>,
+        lease_until -> Nullable<Timestamp>,
+        recomputed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -83,6 +83,7 @@ impl Layout {
                 ("/credit-office/holidays", "节假日"),
                 ("/credit-office/whitelist", "白名单"),
                 ("/credit-office/institutions", "金融机构"),
+                ("/credit-office/mail", "邮件发送"),
                 ("/account/password", "修改密码"),
             ],
         }
@@ -269,6 +270,7 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "holiday_saved" => "节假日设置已保存，之后的工作日时限按新日历计算。",
         "whitelist_rule" => "白名单规则已更新，名单已按新规则重新生成。",
         "whitelist_changed" => "白名单已调整，理由已记录。",
+        "mail_resent" => "邮件已重新排队，将立即发送。",
         _ => return None,
     })
 }

@@ -16,7 +16,8 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     match version {
         Ok(migration) => Json(json!({ "status": "ok", "database": backend, "migration": migration })).into_response(),
         Err(error) => {
-            tracing::warn!(error = %error, "health check failed");
+            // The outage is logged once where it starts; each probe of it only at debug.
+            tracing::debug!(error = %error, "health check failed");
             (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "database": backend })))
                 .into_response()
         }

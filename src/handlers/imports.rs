@@ -13,8 +13,6 @@ use crate::db::write_tx;
 use crate::domain::Role;
 use crate::domain::records::RecordKind;
 use crate::error::{AppError, AppResult};
-use crate::jobs::import::{IMPORT_BATCH, ImportJob};
-use crate::jobs::queue;
 use crate::models::audit;
 use crate::models::import_batch::{CHUNK_BYTES, ImportBatch, ImportError, NewBatch};
 use crate::state::AppState;
@@ -128,7 +126,8 @@ pub async fn upload(State(state): State<AppState>, signed: SignedIn, mut multipa
             }
             if buffer.len() >= CHUNK_BYTES || (finished && !buffer.is_empty()) {
                 let data = std::mem::take(&mut buffer);
-                state.db.run(move |c| Ok(ImportBatch::append(c, id, seq, &data)?)).await?;
+                let now = state.clock.now();
+                state.db.run(move |c| Ok(ImportBatch::append(c, id, seq, &data, now)?)).await?;
                 seq += 1;
             }
             if finished {
@@ -144,8 +143,7 @@ pub async fn upload(State(state): State<AppState>, signed: SignedIn, mut multipa
             .db
             .run(move |c| {
                 write_tx(c, |c| {
-                    ImportBatch::queue(c, id, total)?;
-                    queue::enqueue(c, IMPORT_BATCH, &ImportJob { batch_id: id }, now, now)?;
+                    crate::jobs::import::enqueue(c, id, total, now)?;
                     audit::record(c, &actor, "import_uploaded", Some(&format!("import_batch:{id}")), "ok", now)?;
                     Ok::<_, AppError>(())
                 })
@@ -219,4 +217,23 @@ pub async fn import_template(signed: SignedIn, Path(kind): Path<String>) -> AppR
         body,
     )
         .into_response())
+}
+
+/// `POST /credit-office/imports/{id}/rerun`: runs a failed batch again from its stored file.
+pub async fn rerun(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
+    signed.require(Role::CreditOffice)?;
+    let (actor, now) = (signed.actor(), state.clock.now());
+    state
+        .db
+        .run(move |c| {
+            write_tx(c, |c| {
+                if !crate::jobs::import::rerun(c, id, now)? {
+                    return Err(AppError::NotFound);
+                }
+                audit::record(c, &actor, "import_rerun", Some(&format!("import_batch:{id}")), "ok", now)?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/credit-office/imports/{id}")).into_response())
 }

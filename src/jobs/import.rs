@@ -2,7 +2,11 @@
 //! row and records the rejected ones, showing progress as it goes. Pass two
 //! writes every valid row in one transaction, so that a crash at any moment
 //! leaves either the whole batch or nothing. Then the credit evaluations of
-//! the enterprises the batch touched are recomputed.
+//! the enterprises the batch touched are recomputed; that transaction also
+//! enqueues a recompute job, so that a process killed during the recompute
+//! leaves it for a worker to finish. The batch's lease, renewed as the work
+//! progresses, tells a live run from an abandoned one: [`reap`] marks
+//! abandoned batches failed with the reason, and the credit office re-runs them.
 
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -13,11 +17,16 @@ use std::time::{Duration, Instant};
 use crate::clock::Clock;
 use crate::db::{Db, DbConn, write_tx};
 use crate::domain::records::Record;
+use crate::jobs::queue;
 use crate::models::audit::{self, Actor};
 use crate::models::credit_record::{self, Change, Provenance};
-use crate::models::import_batch::{ChunkReader, ImportBatch};
+use crate::models::import_batch::{ChunkReader, ImportBatch, LEASE};
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
 
 pub const IMPORT_BATCH: &str = "import_batch";
+/// Recomputes the evaluations a written batch touched (the rest of its work).
+pub const RECOMPUTE_BATCH: &str = "recompute_batch";
 
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct ImportJob {
@@ -26,6 +35,63 @@ pub struct ImportJob {
 
 /// Rejected rows are written in groups of this many, with a progress update.
 const FLUSH_EVERY: usize = 2000;
+/// Evaluations recomputed between two renewals of the lease.
+const RECOMPUTE_EVERY: usize = 5000;
+
+/// Why a batch was given up (shown to the credit office).
+pub const UPLOAD_ABANDONED: &str = "上传中断：文件未完整上传（上传进程已停止），请重新上传该文件。";
+pub const RUN_ABANDONED: &str = "导入中断：执行导入的进程在完成前停止，本批数据未写入。可点击“重新运行”再次导入。";
+
+/// Enqueues the job that runs a stored batch; call in the transaction that queues it.
+pub fn enqueue(conn: &mut DbConn, batch_id: i64, file_bytes: i64, now: NaiveDateTime) -> QueryResult<i64> {
+    ImportBatch::queue(conn, batch_id, file_bytes)?;
+    queue::enqueue(conn, IMPORT_BATCH, &ImportJob { batch_id }, now, now)
+}
+
+/// For a batch the caller runs at once (the command line): the job waits a
+/// lease's length, so that it only resumes the batch if the caller died.
+pub fn enqueue_standby(conn: &mut DbConn, batch_id: i64, file_bytes: i64, now: NaiveDateTime) -> QueryResult<i64> {
+    ImportBatch::queue(conn, batch_id, file_bytes)?;
+    queue::enqueue(conn, IMPORT_BATCH, &ImportJob { batch_id }, now + LEASE, now)
+}
+
+/// Puts a failed batch whose file is stored whole back in the queue with its
+/// job (the credit office's re-run). False when it is not such a batch.
+pub fn rerun(conn: &mut DbConn, batch_id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    if !ImportBatch::requeue(conn, batch_id)? {
+        return Ok(false);
+    }
+    queue::enqueue(conn, IMPORT_BATCH, &ImportJob { batch_id }, now, now)?;
+    Ok(true)
+}
+
+/// Marks failed, with the reason, the batches whose process died: an upload
+/// whose lease lapsed, and a queued or running batch whose lease lapsed with
+/// no job left to resume it. Returns how many.
+pub fn reap(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
+    let mut reaped = 0;
+    for id in ImportBatch::lapsed(conn, &["uploading"], false, now)? {
+        reaped += usize::from(write_tx(conn, |c| give_up(c, id, &["uploading"], UPLOAD_ABANDONED, now))?);
+    }
+    for id in ImportBatch::lapsed(conn, &["queued", "running"], true, now)? {
+        let payload = serde_json::to_string(&ImportJob { batch_id: id }).expect("a job serialises");
+        if queue::unfinished(conn, IMPORT_BATCH, &payload)? {
+            continue;
+        }
+        reaped += usize::from(write_tx(conn, |c| give_up(c, id, &["queued", "running"], RUN_ABANDONED, now))?);
+    }
+    Ok(reaped)
+}
+
+/// Fails batch `id` if it is still in `statuses` with its lease lapsed.
+fn give_up(conn: &mut DbConn, id: i64, statuses: &[&str], reason: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let still = ImportBatch::lapsed(conn, statuses, statuses != ["uploading"], now)?.contains(&id);
+    if still {
+        ImportBatch::fail(conn, id, reason, now)?;
+        tracing::warn!(batch = id, reason, "import batch abandoned by its process");
+    }
+    Ok(still)
+}
 
 /// Counts the bytes read through it, for the progress bar.
 struct Counting<R> {
@@ -66,22 +132,62 @@ pub struct Timings {
 }
 
 /// Imports batch `batch_id` (blocking: run it off the async threads). A file
-/// that cannot be read at all marks the batch failed with the reason.
+/// that cannot be read at all marks the batch failed with the reason. A batch
+/// already written only has its recompute finished; one that another live
+/// process is running is an error (the job retries later).
 pub fn run(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<()> {
     run_timed(db, clock, batch_id).map(drop)
 }
 
 /// [`run`], returning how long each stage took.
 pub fn run_timed(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<Timings> {
+    let started = Instant::now();
+    let batch = ImportBatch::find(&mut *db.get()?, batch_id)?;
+    if batch.is_finished() {
+        return Ok(Timings::default());
+    }
+    if batch.is_written() {
+        recompute_batch(db, clock, batch_id)?;
+        return Ok(Timings { recompute: started.elapsed(), ..Timings::default() });
+    }
+    let (touched, mut timings) = match write(db, clock, &batch)? {
+        Written::Rows(touched, timings) => (touched, timings),
+        Written::Nothing(timings) => return Ok(timings),
+    };
+    recompute_touched(db, clock, batch_id, touched.iter().map(String::as_str))?;
+    timings.recompute = started.elapsed() - timings.validate - timings.write;
+    tracing::info!(
+        batch = batch_id,
+        kind = batch.kind.as_str(),
+        touched = touched.len(),
+        validate_ms = timings.validate.as_millis() as u64,
+        write_ms = timings.write.as_millis() as u64,
+        recompute_ms = timings.recompute.as_millis() as u64,
+        "import finished"
+    );
+    Ok(timings)
+}
+
+/// What [`write`] did.
+pub enum Written {
+    /// The valid rows are committed; these enterprises' evaluations are due.
+    Rows(BTreeSet<String>, Timings),
+    /// The file was refused (the batch is failed with the reason).
+    Nothing(Timings),
+}
+
+/// Passes one and two of batch `batch`, under its lease: afterwards the rows
+/// are committed and a recompute job is enqueued, and only the recompute of
+/// the touched evaluations is left (see [`recompute_batch`]).
+pub fn write(db: &Db, clock: &dyn Clock, batch: &ImportBatch) -> anyhow::Result<Written> {
     let mut timings = Timings::default();
     let started = Instant::now();
+    let batch_id = batch.id;
     let mut conn = db.get_streaming()?;
-    let batch = ImportBatch::find(&mut conn, batch_id)?;
-    if batch.is_finished() {
-        return Ok(timings);
-    }
     let kind = batch.kind().ok_or_else(|| anyhow::anyhow!("unknown import kind {}", batch.kind))?;
-    write_tx(&mut conn, |c| ImportBatch::start(c, batch_id))?;
+    if !write_tx(&mut conn, |c| ImportBatch::start(c, batch_id, clock.now()))? {
+        anyhow::bail!("import batch {batch_id} is being run by another process");
+    }
     let today = crate::clock::beijing(clock.now()).date_naive();
 
     // Pass one: validate, record rejected rows, show progress.
@@ -91,7 +197,7 @@ pub fn run_timed(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<Ti
         Ok(rows) => rows,
         Err(error) => {
             write_tx(&mut conn, |c| ImportBatch::fail(c, batch_id, &error.to_string(), clock.now()))?;
-            return Ok(timings);
+            return Ok(Written::Nothing(timings));
         }
     };
     let (mut total, mut rejected, mut pending) = (0i64, 0i64, Vec::new());
@@ -102,15 +208,16 @@ pub fn run_timed(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<Ti
             pending.push((e.row as i64, e.field, e.value, e.reason));
         }
         if pending.len() >= FLUSH_EVERY || total % (FLUSH_EVERY as i64 * 10) == 0 {
-            flush(&mut conn, batch_id, &mut pending, read.load(Ordering::Relaxed) as i64, total, rejected)?;
+            let bytes = read.load(Ordering::Relaxed) as i64;
+            flush(&mut conn, batch_id, &mut pending, (bytes, total, rejected), clock.now())?;
         }
     }
     let file_bytes = read.load(Ordering::Relaxed) as i64;
-    flush(&mut conn, batch_id, &mut pending, file_bytes, total, rejected)?;
+    flush(&mut conn, batch_id, &mut pending, (file_bytes, total, rejected), clock.now())?;
     if let Err(error) = rows.finish() {
         // A broken-off or malformed file: nothing of it is written.
         write_tx(&mut conn, |c| ImportBatch::fail(c, batch_id, &error.to_string(), clock.now()))?;
-        return Ok(timings);
+        return Ok(Written::Nothing(timings));
     }
     timings.validate = started.elapsed();
 
@@ -119,6 +226,8 @@ pub fn run_timed(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<Ti
     let actor =
         Actor { user_id: batch.uploaded_by, role: Some("credit_office".into()), institution_id: None, ip: None };
     let touched = write_tx(&mut conn, |c| -> anyhow::Result<BTreeSet<String>> {
+        // The batch's row stays locked until the commit: nobody takes it over meanwhile.
+        ImportBatch::renew(c, batch_id, clock.now())?;
         if let DbConn::Postgres(pg) = c {
             // One import writes at a time, so natural-key checks cannot race.
             use diesel::RunQueryDsl;
@@ -148,39 +257,67 @@ pub fn run_timed(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<Ti
             }
         }
         rows.finish().map_err(|e| anyhow::anyhow!("{e}"))?;
-        ImportBatch::finish(c, batch_id, changed, unchanged, now)?;
+        // The batch finished when its rows did, not when the writing began.
+        let finished = clock.now();
+        ImportBatch::finish(c, batch_id, changed, unchanged, finished)?;
         let outcome = format!("rows={total} changed={changed} unchanged={unchanged} rejected={rejected}");
-        audit::record(c, &actor, "import", Some(&format!("import_batch:{batch_id}")), &outcome, now)?;
+        audit::record(c, &actor, "import", Some(&format!("import_batch:{batch_id}")), &outcome, finished)?;
+        // Should this process die before the recompute below is done, a worker does it.
+        queue::enqueue(c, RECOMPUTE_BATCH, &ImportJob { batch_id }, finished + LEASE, finished)?;
         Ok(touched)
     })?;
     timings.write = started.elapsed() - timings.validate;
-    crate::credit::recompute(db, clock, touched.iter().map(String::as_str))?;
-    crate::db::refresh_statistics(&mut *db.get()?)?;
-    timings.recompute = started.elapsed() - timings.validate - timings.write;
-    tracing::info!(
-        batch = batch_id,
-        kind = kind.as_str(),
-        rows = total,
-        rejected,
-        validate_ms = timings.validate.as_millis() as u64,
-        write_ms = timings.write.as_millis() as u64,
-        recompute_ms = timings.recompute.as_millis() as u64,
-        "import finished"
-    );
-    Ok(timings)
+    tracing::info!(batch = batch_id, kind = kind.as_str(), rows = total, rejected, "import written");
+    Ok(Written::Rows(touched, timings))
+}
+
+/// Finishes a written batch: recomputes the evaluations of the enterprises it
+/// touched, read back from the records it wrote. Nothing to do once done; an
+/// error while another live process is at it.
+pub fn recompute_batch(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<()> {
+    let mut conn = db.get()?;
+    let batch = ImportBatch::find(&mut conn, batch_id)?;
+    if !batch.is_written() || batch.recomputed_at.is_some() {
+        return Ok(());
+    }
+    if !write_tx(&mut conn, |c| ImportBatch::take_recompute(c, batch_id, clock.now()))? {
+        anyhow::bail!("the evaluations of import batch {batch_id} are being recomputed by another process");
+    }
+    let kind = batch.kind().ok_or_else(|| anyhow::anyhow!("unknown import kind {}", batch.kind))?;
+    let touched = credit_record::touched_by(&mut conn, kind, batch_id)?;
+    drop(conn);
+    recompute_touched(db, clock, batch_id, touched.iter().map(String::as_str))
+}
+
+/// Recomputes `touched` under the batch's lease, renewing it as it goes, then
+/// marks the batch recomputed.
+fn recompute_touched<'a>(
+    db: &Db,
+    clock: &dyn Clock,
+    batch_id: i64,
+    touched: impl Iterator<Item = &'a str>,
+) -> anyhow::Result<()> {
+    let mut touched = touched.peekable();
+    while touched.peek().is_some() {
+        write_tx(&mut *db.get()?, |c| ImportBatch::renew(c, batch_id, clock.now()))?;
+        crate::credit::recompute(db, clock, touched.by_ref().take(RECOMPUTE_EVERY))?;
+    }
+    let mut conn = db.get()?;
+    write_tx(&mut conn, |c| ImportBatch::recomputed(c, batch_id, clock.now()))?;
+    crate::db::refresh_statistics(&mut conn)?;
+    Ok(())
 }
 
 fn flush(
     conn: &mut DbConn,
     batch_id: i64,
     pending: &mut Vec<(i64, String, String, String)>,
-    bytes: i64,
-    total: i64,
-    rejected: i64,
+    (bytes, total, rejected): (i64, i64, i64),
+    now: NaiveDateTime,
 ) -> anyhow::Result<()> {
     write_tx(conn, |c| {
         ImportBatch::add_errors(c, batch_id, pending)?;
-        ImportBatch::progress(c, batch_id, bytes, total, rejected)
+        ImportBatch::progress(c, batch_id, bytes, total, rejected, now)
     })?;
     pending.clear();
     Ok(())

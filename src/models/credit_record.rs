@@ -17,8 +17,8 @@ use rust_decimal::Decimal;
 
 use crate::db::{DbConn, on_backend};
 use crate::domain::records::{
-    HonourRecord, PenaltyRecord, PenaltyStatus, PropertyRecord, Record, RegistryRecord, SocialSecurityRecord,
-    TaxRecord, UtilityRecord,
+    HonourRecord, PenaltyRecord, PenaltyStatus, PropertyRecord, Record, RecordKind, RegistryRecord,
+    SocialSecurityRecord, TaxRecord, UtilityRecord,
 };
 use crate::schema::{
     enterprises, honour_records, penalty_records, property_records, regions, social_security_records, tax_records,
@@ -530,4 +530,23 @@ fn ensure_regions(conn: &mut DbConn, rows: &[RegistryRow]) -> QueryResult<()> {
         }
     }
     Ok(())
+}
+
+/// The enterprises whose records of `kind` batch `batch_id` inserted or changed
+/// (what an import recomputes, read back when its process died before it could).
+pub fn touched_by(conn: &mut DbConn, kind: RecordKind, batch_id: i64) -> QueryResult<Vec<String>> {
+    macro_rules! usccs {
+        ($table:ident) => {
+            $table::table.filter($table::batch_id.eq(batch_id)).select($table::uscc).distinct().load(conn)
+        };
+    }
+    match kind {
+        RecordKind::Registry => usccs!(enterprises),
+        RecordKind::Tax => usccs!(tax_records),
+        RecordKind::Utilities => usccs!(utility_records),
+        RecordKind::Property => usccs!(property_records),
+        RecordKind::SocialSecurity => usccs!(social_security_records),
+        RecordKind::Penalties => usccs!(penalty_records),
+        RecordKind::Honours => usccs!(honour_records),
+    }
 }

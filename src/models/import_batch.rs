@@ -1,16 +1,22 @@
 //! Import batches: one uploaded department file, its bytes (in chunks, so any
 //! instance's worker can read them), its progress, counts and rejected rows.
+//! The process uploading or running a batch holds a lease on it, renewed as it
+//! makes progress; a batch whose lease lapsed was abandoned by a killed process.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use std::io::Read;
 
-use crate::db::{DbConn, StreamingConn};
+use crate::clock::Clock;
+use crate::db::{DbConn, StreamingConn, write_tx};
 use crate::domain::records::RecordKind;
 use crate::schema::{import_batches, import_chunks, import_errors};
 
 /// Bytes per stored chunk of an uploaded file.
 pub const CHUNK_BYTES: usize = 1024 * 1024;
+/// How long a batch stays reserved for the process working on it after its
+/// last sign of progress.
+pub const LEASE: chrono::Duration = chrono::Duration::minutes(5);
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = import_batches)]
@@ -31,6 +37,8 @@ pub struct ImportBatch {
     pub error: Option<String>,
     pub created_at: NaiveDateTime,
     pub finished_at: Option<NaiveDateTime>,
+    pub lease_until: Option<NaiveDateTime>,
+    pub recomputed_at: Option<NaiveDateTime>,
 }
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -68,30 +76,45 @@ impl ImportBatch {
                 import_batches::uploaded_by.eq(new.uploaded_by),
                 import_batches::status.eq("uploading"),
                 import_batches::created_at.eq(now),
+                import_batches::lease_until.eq(now + LEASE),
             ))
             .returning(import_batches::id)
             .get_result(conn)
     }
 
-    /// Stores the next piece of the uploaded file (each piece in its own short write).
-    pub fn append(conn: &mut DbConn, id: i64, seq: i32, data: &[u8]) -> QueryResult<()> {
-        diesel::insert_into(import_chunks::table)
-            .values((import_chunks::batch_id.eq(id), import_chunks::seq.eq(seq), import_chunks::data.eq(data)))
+    /// Stores the next piece of the uploaded file and renews the upload's lease.
+    pub fn append(conn: &mut DbConn, id: i64, seq: i32, data: &[u8], now: NaiveDateTime) -> QueryResult<()> {
+        write_tx(conn, |conn| {
+            diesel::insert_into(import_chunks::table)
+                .values((import_chunks::batch_id.eq(id), import_chunks::seq.eq(seq), import_chunks::data.eq(data)))
+                .execute(conn)?;
+            ImportBatch::renew(conn, id, now)
+        })
+    }
+
+    /// Marks the upload complete and ready to run; call in the transaction
+    /// that enqueues its job (which owns it from then on: no lease).
+    pub fn queue(conn: &mut DbConn, id: i64, file_bytes: i64) -> QueryResult<()> {
+        diesel::update(import_batches::table.find(id))
+            .set((
+                import_batches::status.eq("queued"),
+                import_batches::file_bytes.eq(file_bytes),
+                import_batches::lease_until.eq(None::<NaiveDateTime>),
+            ))
             .execute(conn)
             .map(drop)
     }
 
-    /// Marks the upload complete and ready for the worker; call in the
-    /// transaction that enqueues its job.
-    pub fn queue(conn: &mut DbConn, id: i64, file_bytes: i64) -> QueryResult<()> {
+    /// Extends the lease of the process working on the batch.
+    pub fn renew(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
         diesel::update(import_batches::table.find(id))
-            .set((import_batches::status.eq("queued"), import_batches::file_bytes.eq(file_bytes)))
+            .set(import_batches::lease_until.eq(now + LEASE))
             .execute(conn)
             .map(drop)
     }
 
     /// Stores a whole file read from `file` (the command line), chunk by chunk.
-    pub fn store_file(conn: &mut DbConn, id: i64, mut file: impl Read) -> anyhow::Result<i64> {
+    pub fn store_file(conn: &mut DbConn, id: i64, mut file: impl Read, clock: &dyn Clock) -> anyhow::Result<i64> {
         let (mut total, mut seq) = (0i64, 0i32);
         let mut buffer = vec![0u8; CHUNK_BYTES];
         loop {
@@ -99,7 +122,7 @@ impl ImportBatch {
             if filled == 0 {
                 return Ok(total);
             }
-            ImportBatch::append(conn, id, seq, &buffer[..filled])?;
+            ImportBatch::append(conn, id, seq, &buffer[..filled], clock.now())?;
             total += filled as i64;
             seq += 1;
         }
@@ -139,12 +162,24 @@ impl ImportBatch {
             .load(conn)
     }
 
-    /// Starts (or restarts after a crash) the batch: its earlier errors and counts are cleared.
-    pub fn start(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    /// Starts (or restarts after a crash) the batch under a lease for the
+    /// caller: its earlier errors and counts are cleared. False when another
+    /// process holds it.
+    pub fn start(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+        let taken = diesel::update(
+            import_batches::table
+                .find(id)
+                .filter(import_batches::status.eq_any(["queued", "running"]))
+                .filter(import_batches::lease_until.is_null().or(import_batches::lease_until.lt(now))),
+        )
+        .set((import_batches::status.eq("running"), import_batches::lease_until.eq(now + LEASE)))
+        .execute(conn)?;
+        if taken == 0 {
+            return Ok(false);
+        }
         diesel::delete(import_errors::table.filter(import_errors::batch_id.eq(id))).execute(conn)?;
         diesel::update(import_batches::table.find(id))
             .set((
-                import_batches::status.eq("running"),
                 import_batches::bytes_done.eq(0i64),
                 import_batches::rows_total.eq(0i64),
                 import_batches::rows_changed.eq(0i64),
@@ -152,19 +187,86 @@ impl ImportBatch {
                 import_batches::rows_rejected.eq(0i64),
                 import_batches::error.eq(None::<String>),
             ))
-            .execute(conn)
-            .map(drop)
+            .execute(conn)?;
+        Ok(true)
     }
 
-    pub fn progress(conn: &mut DbConn, id: i64, bytes_done: i64, rows: i64, rejected: i64) -> QueryResult<()> {
+    /// Progress so far, which also renews the lease.
+    pub fn progress(
+        conn: &mut DbConn,
+        id: i64,
+        bytes_done: i64,
+        rows: i64,
+        rejected: i64,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
         diesel::update(import_batches::table.find(id))
             .set((
                 import_batches::bytes_done.eq(bytes_done),
                 import_batches::rows_total.eq(rows),
                 import_batches::rows_rejected.eq(rejected),
+                import_batches::lease_until.eq(now + LEASE),
             ))
             .execute(conn)
             .map(drop)
+    }
+
+    /// Takes the lease of a written batch whose evaluations are not yet
+    /// recomputed. False when another process holds it (or nothing is left to do).
+    pub fn take_recompute(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+        let taken = diesel::update(
+            import_batches::table
+                .find(id)
+                .filter(import_batches::status.eq("done"))
+                .filter(import_batches::recomputed_at.is_null())
+                .filter(import_batches::lease_until.is_null().or(import_batches::lease_until.lt(now))),
+        )
+        .set(import_batches::lease_until.eq(now + LEASE))
+        .execute(conn)?;
+        Ok(taken == 1)
+    }
+
+    /// The evaluations are recomputed: the batch is complete and its lease ends.
+    pub fn recomputed(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+        diesel::update(import_batches::table.find(id))
+            .set((import_batches::recomputed_at.eq(now), import_batches::lease_until.eq(None::<NaiveDateTime>)))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// Puts a failed batch whose file was stored whole back in the queue (the
+    /// credit office's re-run); call in the transaction that enqueues its job.
+    /// False when the batch is not such a batch.
+    pub fn requeue(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+        let requeued = diesel::update(
+            import_batches::table
+                .find(id)
+                .filter(import_batches::status.eq("failed"))
+                .filter(import_batches::file_bytes.gt(0)),
+        )
+        .set((
+            import_batches::status.eq("queued"),
+            import_batches::error.eq(None::<String>),
+            import_batches::finished_at.eq(None::<NaiveDateTime>),
+            import_batches::lease_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+        Ok(requeued == 1)
+    }
+
+    /// Batches in `statuses` whose lease lapsed before `now` (or that have
+    /// none, when `unleased` says so).
+    pub fn lapsed(conn: &mut DbConn, statuses: &[&str], unleased: bool, now: NaiveDateTime) -> QueryResult<Vec<i64>> {
+        let query = import_batches::table
+            .filter(import_batches::status.eq_any(statuses))
+            .select(import_batches::id)
+            .into_boxed::<crate::db::DbBackend>();
+        let query = if unleased {
+            query.filter(import_batches::lease_until.is_null().or(import_batches::lease_until.lt(now)))
+        } else {
+            query.filter(import_batches::lease_until.lt(now))
+        };
+        query.order(import_batches::id).load(conn)
     }
 
     pub fn add_errors(conn: &mut DbConn, id: i64, errors: &[(i64, String, String, String)]) -> QueryResult<()> {
@@ -200,6 +302,7 @@ impl ImportBatch {
                 import_batches::status.eq("failed"),
                 import_batches::error.eq(error),
                 import_batches::finished_at.eq(now),
+                import_batches::lease_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)
             .map(drop)
@@ -211,6 +314,7 @@ impl ImportBatch {
             "queued" => "排队中",
             "running" if self.bytes_done < self.file_bytes => "校验中",
             "running" => "写入中",
+            "done" if self.recomputed_at.is_none() => "重算评价中",
             "done" => "已完成",
             _ => "失败",
         }
@@ -225,8 +329,19 @@ impl ImportBatch {
         }
     }
 
+    /// Nothing more will happen to the batch unless the credit office re-runs it.
     pub fn is_finished(&self) -> bool {
-        matches!(self.status.as_str(), "done" | "failed")
+        self.status == "failed" || self.is_written() && self.recomputed_at.is_some()
+    }
+
+    /// Its rows are committed (the evaluations may still be recomputing).
+    pub fn is_written(&self) -> bool {
+        self.status == "done"
+    }
+
+    /// The credit office may run it again: it failed with its file stored whole.
+    pub fn can_rerun(&self) -> bool {
+        self.status == "failed" && self.file_bytes > 0
     }
 }
 

@@ -27,6 +27,7 @@ fn batch(
     let id = ImportBatch::begin(conn, &new, now)?;
     ImportBatch::queue(conn, id, 0)?;
     ImportBatch::finish(conn, id, 0, 0, now)?;
+    ImportBatch::recomputed(conn, id, now)?;
     Ok(Provenance { department: department.into(), as_of, batch_id: id })
 }
 

@@ -25,6 +25,7 @@ use xinyidai::state::AppState;
 #[path = "../common/mod.rs"]
 mod common;
 pub use common::TestDb;
+pub use common::state as test_state;
 
 pub const BASE_URL: &str = "http://xinyidai.test";
 pub const PASSWORD: &str = "云海测试-Passw0rd";
@@ -42,9 +43,14 @@ pub fn start() -> NaiveDateTime {
 
 impl TestApp {
     pub fn new() -> TestApp {
+        TestApp::with_mailer(Mailer::memory())
+    }
+
+    /// A TestApp whose mail goes through `mailer` (e.g. SMTP to a test server).
+    pub fn with_mailer(mailer: Mailer) -> TestApp {
         let db = TestDb::new();
         let clock = Arc::new(TestClock::new(start()));
-        let state = common::state(&db, clock.clone(), Mailer::memory(), BASE_URL);
+        let state = common::state(&db, clock.clone(), mailer, BASE_URL);
         let router = xinyidai::app(state.clone());
         let app = TestApp { state, router, clock, db };
         app.ensure_region(&mut app.conn());

@@ -20,5 +20,6 @@ mod market;
 mod portrait;
 mod products;
 mod registration;
+mod reliability;
 mod security;
 mod subscriptions;
