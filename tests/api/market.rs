@@ -67,6 +67,7 @@ async fn grab(officer: &Client<'_>, need: i64) -> crate::helpers::Page {
                 ("amount", "200"),
                 ("rate", "3.85"),
                 ("term", "12"),
+                ("repayment_method", "annuity"),
                 ("guarantee", "credit"),
                 ("conditions", "按月付息"),
                 ("valid_until", "2026-12-10"),
@@ -114,6 +115,7 @@ async fn an_officer_grabs_from_the_hall_the_enterprise_accepts_and_the_bank_appr
                 ("amount", "200"),
                 ("rate", "5.5"),
                 ("term", "12"),
+                ("repayment_method", "annuity"),
                 ("guarantee", "credit"),
                 ("valid_until", "2026-12-10"),
             ],
@@ -201,6 +203,7 @@ async fn twenty_identical_grab_posts_make_one_offer() {
         ("amount", "200"),
         ("rate", "3.85"),
         ("term", "12"),
+        ("repayment_method", "annuity"),
         ("guarantee", "credit"),
         ("valid_until", "2026-12-10"),
     ])
@@ -243,6 +246,7 @@ async fn a_late_or_full_grab_gets_a_clear_page_and_keeps_what_was_typed() {
         ("amount", "150"),
         ("rate", "3.9"),
         ("term", "12"),
+        ("repayment_method", "annuity"),
         ("guarantee", "credit"),
         ("valid_until", "2026-12-10"),
     ];
