@@ -2,6 +2,8 @@
 //! on SQLite by default or on PostgreSQL when TEST_DATABASE_URL is set.
 
 mod helpers;
+#[path = "../common/repayment_reference.rs"]
+mod reference;
 
 mod access;
 mod auth;
@@ -16,5 +18,6 @@ mod market;
 mod portrait;
 mod products;
 mod registration;
+mod repayment;
 mod security;
 mod subscriptions;

@@ -30,6 +30,11 @@ pub fn new_need(amount_wan: i64, window_hours: i32) -> NewNeed {
 
 /// An officer whose bank has published one product for 10 to 1,000 万元; returns the institution.
 pub fn bank_with_product(app: &TestApp, officer: &str) -> i64 {
+    bank_with_methods(app, officer, &["annuity"])
+}
+
+/// The same, the product offering these repayment methods.
+pub fn bank_with_methods(app: &TestApp, officer: &str, methods: &[&str]) -> i64 {
     let user = app.user(Role::Officer, officer);
     let conn = &mut *app.conn();
     let institution: i64 =
@@ -43,6 +48,7 @@ pub fn bank_with_product(app: &TestApp, officer: &str) -> i64 {
         rate_min: 30_000,
         rate_max: 60_000,
         guarantees: vec!["credit".into()],
+        repayment_methods: methods.iter().map(|m| m.to_string()).collect(),
         ..ProductTerms::default()
     };
     let product = Product::create(conn, institution, &terms, None, start()).unwrap();
@@ -50,7 +56,7 @@ pub fn bank_with_product(app: &TestApp, officer: &str) -> i64 {
     institution
 }
 
-async fn signed_in<'a>(app: &'a TestApp, username: &str) -> Client<'a> {
+pub async fn signed_in<'a>(app: &'a TestApp, username: &str) -> Client<'a> {
     let client = app.client();
     assert_eq!(client.login(username, PASSWORD).await.status, StatusCode::SEE_OTHER);
     client
@@ -246,9 +252,9 @@ async fn a_late_or_full_grab_gets_a_clear_page_and_keeps_what_was_typed() {
         ("amount", "150"),
         ("rate", "3.9"),
         ("term", "12"),
-        ("repayment_method", "annuity"),
         ("guarantee", "credit"),
         ("valid_until", "2026-12-10"),
+        ("repayment_method", "annuity"),
     ];
     let full = second.post(&format!("/officer/hall/{need}"), &fields).await;
     assert_eq!(full.status, StatusCode::CONFLICT);
