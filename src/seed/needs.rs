@@ -67,13 +67,14 @@ fn offer(
     at: NaiveDateTime,
 ) -> QueryResult<Option<i64>> {
     let n = Need::find(conn, need)?.ok_or(diesel::result::Error::NotFound)?;
-    // One of the methods the bank's products offer for the need, as the grab form allows.
+    // One of the methods the bank's products offer for the need, as the grab
+    // form allows, spread so that the demo enterprise's two offers differ.
     let methods = Product::methods_for_need(conn, officer.1, need)?;
     let terms = OfferTerms {
         amount: n.amount(),
         rate: Rate::from_units(n.max_rate - rng.random_range(1..8) * 1_000),
         term_months: n.term_months,
-        repayment_method: methods[(need as usize + officer.1 as usize) % methods.len()],
+        repayment_method: methods[(need + officer.1 + 2) as usize % methods.len()],
         guarantee: n.guarantee.clone(),
         conditions: ["需开立本行结算账户", "需提供近一年纳税证明", "无"][rng.random_range(0..3)].into(),
         valid_until: n.deadline.unwrap_or(at) + Duration::days(10),
