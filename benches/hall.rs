@@ -388,8 +388,9 @@ fn terms(now: NaiveDateTime) -> OfferTerms {
         amount: Money::from_yuan(2_000_000),
         rate: Rate::from_units(38_500),
         term_months: 12,
+        repayment_method: xinyidai::domain::repayment::RepaymentMethod::InterestOnly,
         guarantee: "credit".into(),
-        conditions: "按月付息".into(),
+        conditions: "无".into(),
         valid_until: now + chrono::Duration::days(10),
     }
 }

@@ -10,7 +10,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::session;
 use crate::handlers::{
     account, auth, bank_admin, catalogue, choice, claim, claims, consents, credit_office, dashboard, disputes, hall,
-    health, home, imports, invitations, lists, mail, market, needs, offers, portrait, products, register,
+    health, home, imports, invitations, lists, mail, market, needs, offers, portrait, products, register, schedules,
     subscriptions,
 };
 use crate::state::AppState;
@@ -55,6 +55,9 @@ pub fn router(state: AppState) -> Router {
         .route("/enterprise/disputes", post(disputes::open_dispute))
         // Credit office and banks (under an authorization)
         .route("/portraits/{id}", get(portrait::portrait))
+        // The two sides of an offer: the enterprise and the bank
+        .route("/offers/{id}/schedule", get(schedules::schedule))
+        .route("/offers/{id}/schedule.csv", get(schedules::schedule_csv))
         // Bank officer
         .route("/officer", get(dashboard::officer_home))
         .route("/officer/hall", get(hall::hall_page))

@@ -377,6 +377,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         published_at -> Nullable<Timestamp>,
+        repayment_methods -> Text,
     }
 }
 
@@ -457,6 +458,7 @@ diesel::table! {
         decision_note -> Nullable<Text>,
         created_at -> Timestamp,
         approved_on -> Nullable<Date>,
+        repayment_method -> Text,
     }
 }
 

@@ -1,8 +1,9 @@
-//! Known schedules, checked against a 50-digit reference, and the invariants
-//! every schedule keeps.
+//! Every method against the independent reference of
+//! `tests/common/repayment_reference.rs` (decimal yuan, written from the
+//! rule's words), known equal-instalment figures from a 50-digit reference,
+//! and the invariants every schedule keeps.
 //!
-//! The reference figures come from Python's decimal module, following the
-//! rounding rules of the module doc:
+//! The 50-digit figures come from Python's decimal module:
 //!
 //! ```python
 //! from decimal import Decimal as D, getcontext, ROUND_HALF_UP
@@ -19,131 +20,179 @@
 //!     return exact, m, total - p_fen, total, pr + i
 //! ```
 //!
-//! | principal (fen) | rate | months | exact monthly (fen)      | monthly   | interest  | total      | last      |
-//! |-----------------|------|--------|--------------------------|-----------|-----------|------------|-----------|
-//! | 100,000,000     | 3.85 | 12     | 8,508,138.58606439388114 | 8,508,139 | 2,097,663 | 102,097,663| 8,508,134 |
-//! | 100,000,000     | 3.85 | 36     | 2,945,730.47867390617078 | 2,945,730 | 6,046,298 | 106,046,298| 2,945,748 |
-//! | 100,000,000     | 3.85 | 1      | 100,320,833.333333333333 | 100,320,833 | 320,833 | 100,320,833| 100,320,833 |
-//! | 100,000,000     | 0    | 12     | 8,333,333.33333333333333 | 8,333,333 | 0         | 100,000,000| 8,333,337 |
-//! | 500,000,000     | 4.35 | 360    | 2,489,058.96358132286143 | 2,489,059 | 396,061,220 | 896,061,220 | 2,489,039 |
-//! | 123,456,789     | 24   | 60     | 3,551,600.68691578307130 | 3,551,601 | 89,639,234 | 213,096,023 | 3,551,564 |
+//! | principal (fen) | rate | months | monthly   | interest    | total       | last      |
+//! |-----------------|------|--------|-----------|-------------|-------------|-----------|
+//! | 100,000,000     | 3.85 | 12     | 8,508,139 | 2,097,663   | 102,097,663 | 8,508,134 |
+//! | 100,000,000     | 3.85 | 36     | 2,945,730 | 6,046,298   | 106,046,298 | 2,945,748 |
+//! | 500,000,000     | 4.35 | 360    | 2,489,059 | 396,061,220 | 896,061,220 | 2,489,039 |
+//! | 123,456,789     | 24   | 60     | 3,551,601 | 89,639,234  | 213,096,023 | 3,551,564 |
+//! | 100,000,000     | 24   | 360    | 2,001,604 | 620,605,646 | 720,605,646 | 2,029,810 |
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::*;
 
-fn repayment(principal_fen: i64, rate: &str, months: u32) -> Repayment {
-    equal_instalments(Money::from_fen(principal_fen), Rate::parse(rate).unwrap(), months)
+#[path = "../../tests/common/repayment_reference.rs"]
+mod reference;
+
+fn loan(method: RepaymentMethod, principal_fen: i64, rate: &str, months: u32) -> Loan {
+    Loan { method, principal: Money::from_fen(principal_fen), annual_rate: Rate::parse(rate).unwrap(), months }
 }
 
-fn expect(monthly: i64, last: i64, total_interest: i64, total: i64) -> Repayment {
-    Repayment {
-        monthly: Money::from_fen(monthly),
-        last: Money::from_fen(last),
-        total_interest: Money::from_fen(total_interest),
-        total: Money::from_fen(total),
+fn annuity(principal_fen: i64, rate: &str, months: u32) -> Loan {
+    loan(RepaymentMethod::Annuity, principal_fen, rate, months)
+}
+
+fn yuan(money: Money) -> Decimal {
+    money.to_decimal()
+}
+
+/// The app's schedule equals the reference's, row by row, dates included.
+fn assert_matches_reference(method: RepaymentMethod, principal_fen: i64, rate: &str, months: u32) {
+    let start = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+    let case = format!("{} {principal_fen} fen at {rate}% over {months}", method.code());
+    let yuan_text = Decimal::new(principal_fen, 2).to_string();
+    let expected = reference::schedule(method.code(), &yuan_text, rate, months, start);
+    let plan = loan(method, principal_fen, rate, months).schedule();
+    assert_eq!(plan.len(), expected.len(), "{case}");
+    for (got, want) in plan.iter().zip(&expected) {
+        let row = (got.number, due_date(start, got.month), yuan(got.principal), yuan(got.interest));
+        assert_eq!(row, (want.number, want.due, want.principal, want.interest), "{case}");
+        assert_eq!((yuan(got.payment), yuan(got.balance)), (want.payment, want.balance), "{case}");
+    }
+    let cost = cost(&plan);
+    let got = (yuan(cost.first_payment), yuan(cost.largest_payment), yuan(cost.total_interest), yuan(cost.total));
+    assert_eq!(got, reference::cost(&expected), "{case}");
+}
+
+#[test]
+fn every_method_matches_the_independent_reference_at_the_edges() {
+    let ten_million_yuan = 1_000_000_000; // 1,000 万元
+    let cases: [(i64, &str, u32); 9] = [
+        (100_000_000, "24", 360),
+        (ten_million_yuan, "24", 360),
+        (ten_million_yuan, "0.01", 360),
+        (ten_million_yuan, "0.01", 1),
+        (ten_million_yuan, "3.85", 1),
+        (ten_million_yuan, "3.85", 12),
+        (123_456_789, "4.35", 36),
+        (5_000_000, "7.3", 7),
+        (12_345, "12", 24),
+    ];
+    for method in RepaymentMethod::ALL {
+        for (principal, rate, months) in cases {
+            assert_matches_reference(method, principal, rate, months);
+        }
     }
 }
 
 #[test]
-fn a_million_yuan_at_3_85_percent_matches_the_reference() {
-    let year = repayment(100_000_000, "3.85", 12);
-    assert_eq!(year, expect(8_508_139, 8_508_134, 2_097_663, 102_097_663));
-    assert_eq!(year.monthly.yuan_text(), "85,081.39 元");
-    assert_eq!(repayment(100_000_000, "3.85", 36), expect(2_945_730, 2_945_748, 6_046_298, 106_046_298));
+fn a_million_yuan_over_a_year_costs_what_each_method_says() {
+    // 1,000,000 yuan at 3.85% over 12 months; figures worked by hand from the rule.
+    let costs: Vec<(i64, i64, i64)> = RepaymentMethod::ALL
+        .into_iter()
+        .map(|m| {
+            let c = loan(m, 100_000_000, "3.85", 12).cost();
+            (c.first_payment.fen(), c.largest_payment.fen(), c.total_interest.fen())
+        })
+        .collect();
+    assert_eq!(
+        costs,
+        [
+            (8_508_139, 8_508_139, 2_097_663),
+            // 83,333.33 principal + 3,208.33 interest first; interest Σ 3,208.33·(12..1)/12 → 20,854.16.
+            (8_654_166, 8_654_166, 2_085_416),
+            // 3,208.33 a month, 1,000,000 + 3,208.33 at the end: 38,499.96.
+            (320_833, 100_320_833, 3_849_996),
+            // One year's interest at once: 38,500.00.
+            (103_850_000, 103_850_000, 3_850_000),
+        ]
+    );
 }
 
 #[test]
-fn one_month_repays_principal_and_one_month_of_interest() {
-    assert_eq!(repayment(100_000_000, "3.85", 1), expect(100_320_833, 100_320_833, 320_833, 100_320_833));
+fn equal_instalments_match_the_50_digit_reference() {
+    let table: [(i64, &str, u32, i64, i64, i64, i64); 5] = [
+        (100_000_000, "3.85", 12, 8_508_139, 2_097_663, 102_097_663, 8_508_134),
+        (100_000_000, "3.85", 36, 2_945_730, 6_046_298, 106_046_298, 2_945_748),
+        (500_000_000, "4.35", 360, 2_489_059, 396_061_220, 896_061_220, 2_489_039),
+        (123_456_789, "24", 60, 3_551_601, 89_639_234, 213_096_023, 3_551_564),
+        // Long and dear: fractions of a fen left owing each month, compounded
+        // for 30 years, come back as 282.06 yuan more in the last instalment.
+        (100_000_000, "24", 360, 2_001_604, 620_605_646, 720_605_646, 2_029_810),
+    ];
+    for (principal, rate, months, monthly, interest, total, last) in table {
+        let plan = annuity(principal, rate, months).schedule();
+        let cost = super::cost(&plan);
+        assert_eq!(cost.first_payment.fen(), monthly, "{principal} {rate} {months}");
+        assert_eq!((cost.total_interest.fen(), cost.total.fen()), (interest, total));
+        assert_eq!(plan.last().unwrap().payment.fen(), last);
+        assert_eq!(cost.largest_payment.fen(), monthly.max(last));
+    }
+    assert_eq!(annuity(100_000_000, "3.85", 12).cost().first_payment.yuan_text(), "85,081.39 元");
 }
 
 #[test]
-fn long_terms_and_high_rates_match_the_reference() {
-    assert_eq!(repayment(500_000_000, "4.35", 360), expect(2_489_059, 2_489_039, 396_061_220, 896_061_220));
-    assert_eq!(repayment(123_456_789, "24", 60), expect(3_551_601, 3_551_564, 89_639_234, 213_096_023));
-}
-
-#[test]
-fn a_zero_rate_splits_the_principal_and_the_last_month_takes_the_remainder() {
-    assert_eq!(repayment(100_000_000, "0", 12), expect(8_333_333, 8_333_337, 0, 100_000_000));
-    assert_eq!(repayment(1_200, "0", 12), expect(100, 100, 0, 1_200));
-}
-
-#[test]
-fn a_zero_month_term_is_one_month() {
-    assert_eq!(repayment(100_000_000, "3.85", 0), repayment(100_000_000, "3.85", 1));
-}
-
-#[test]
-fn a_few_fen_over_many_months_are_repaid_early_and_never_overpaid() {
+fn a_zero_month_term_is_one_month_and_tiny_loans_are_never_overpaid() {
+    for method in RepaymentMethod::ALL {
+        assert_eq!(loan(method, 100_000_000, "3.85", 0).schedule(), loan(method, 100_000_000, "3.85", 1).schedule());
+    }
     // 5 fen over 7 months rounds to 1 fen a month: repaid by the fifth.
-    let months = schedule(Money::from_fen(5), Rate::from_units(0), 7);
-    let payments: Vec<i64> = months.iter().map(|m| m.payment.fen()).collect();
-    assert_eq!(payments, [1, 1, 1, 1, 1, 0, 0]);
-    // 1 fen at 24% rounds to nothing a month: all of it in the last.
-    let months = schedule(Money::from_fen(1), Rate::parse("24").unwrap(), 12);
+    for method in [RepaymentMethod::Annuity, RepaymentMethod::EqualPrincipal] {
+        let payments: Vec<i64> = loan(method, 5, "0", 7).schedule().iter().map(|m| m.payment.fen()).collect();
+        assert_eq!(payments, [1, 1, 1, 1, 1, 0, 0], "{method:?}");
+    }
+    // 1 fen at 24% rounds to no interest a month: all of it in the last.
+    let months = annuity(1, "24", 12).schedule();
     assert_eq!(months.iter().map(|m| m.payment.fen()).sum::<i64>(), 1);
-    assert_eq!(months.last().unwrap().payment, Money::from_fen(1));
 }
 
 #[test]
-fn every_schedule_repays_the_principal_exactly() {
+fn every_schedule_repays_the_principal_exactly_and_interest_is_its_sum() {
     let principals = [1, 99, 100_000, 1_234_567, 100_000_000, 987_654_321, 50_000_000_000];
-    let rates = ["0", "0.0001", "2.5", "3.45", "3.85", "4.35", "7.3", "12", "24"];
-    let terms = [1, 2, 3, 6, 11, 12, 13, 24, 36, 60, 120, 240, 360];
-    for principal in principals {
-        for rate in rates {
-            for months in terms {
-                let p = Money::from_fen(principal);
-                let plan = schedule(p, Rate::parse(rate).unwrap(), months);
-                let summary = equal_instalments(p, Rate::parse(rate).unwrap(), months);
-                let case = format!("{principal} fen at {rate}% over {months}");
-                assert_eq!(plan.len(), months as usize, "{case}");
-                assert_eq!(plan.iter().map(|m| m.principal.fen()).sum::<i64>(), principal, "{case}");
-                assert_eq!(plan.last().unwrap().balance, Money::from_fen(0), "{case}");
-                assert!(plan.iter().all(|m| m.principal.fen() >= 0 && m.interest.fen() >= 0), "{case}");
-                assert!(plan.iter().all(|m| m.payment.fen() == m.principal.fen() + m.interest.fen()), "{case}");
-                let total: i64 = plan.iter().map(|m| m.payment.fen()).sum();
-                assert_eq!(summary.total.fen(), total, "{case}");
-                assert_eq!(summary.total_interest.fen(), total - principal, "{case}");
-                // Every payment but the last is the monthly one, unless rounding up
-                // repaid the loan early (tiny amounts, or 30 years at 12%).
-                let (last, rest) = plan.split_last().unwrap();
-                assert!(rest.iter().all(|m| m.payment == summary.monthly || m.balance.fen() == 0), "{case}");
-                if rest.iter().all(|m| m.balance.fen() > 0) {
-                    let drift = Decimal::from((last.payment.fen() - summary.monthly.fen()).abs());
-                    assert!(drift <= rounding_drift_bound(rate, months), "{case}: last {last:?}");
+    let rates = ["0", "0.0001", "2.5", "3.85", "7.3", "24"];
+    let terms = [1, 2, 11, 12, 13, 60, 360];
+    for method in RepaymentMethod::ALL {
+        for principal in principals {
+            for rate in rates {
+                for months in terms {
+                    let plan = loan(method, principal, rate, months).schedule();
+                    let case = format!("{method:?} {principal} fen at {rate}% over {months}");
+                    let periods = if method == RepaymentMethod::Bullet { 1 } else { months as usize };
+                    assert_eq!(plan.len(), periods, "{case}");
+                    assert_eq!(plan.last().unwrap().month, months, "{case}: the last falls due at maturity");
+                    assert_eq!(plan.iter().map(|m| m.principal.fen()).sum::<i64>(), principal, "{case}");
+                    assert_eq!(plan.last().unwrap().balance.fen(), 0, "{case}");
+                    assert!(plan.iter().all(|m| m.principal.fen() >= 0 && m.interest.fen() >= 0), "{case}");
+                    assert!(plan.iter().all(|m| m.payment.fen() == m.principal.fen() + m.interest.fen()), "{case}");
+                    let cost = cost(&plan);
+                    assert_eq!(cost.total.fen(), principal + cost.total_interest.fen(), "{case}");
                 }
             }
         }
     }
 }
 
-/// Each month's rounding (at most a fen, payment and interest together) stays
-/// in the balance and earns interest until the end: at most
-/// `((1 + r)^n − 1) / r` fen, `n` at a zero rate.
-fn rounding_drift_bound(rate: &str, months: u32) -> Decimal {
-    let units = Rate::parse(rate).unwrap().units();
-    if units == 0 {
-        return Decimal::from(months);
+#[test]
+fn due_dates_keep_the_day_or_take_the_last_day_of_a_shorter_month() {
+    let start = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+    let days: Vec<String> = (1..=3).map(|m| due_date(start, m).to_string()).collect();
+    assert_eq!(days, ["2026-02-28", "2026-03-31", "2026-04-30"]);
+}
+
+#[test]
+fn methods_round_trip_through_their_codes() {
+    for method in RepaymentMethod::ALL {
+        assert_eq!(RepaymentMethod::parse(method.code()), Some(method));
     }
-    let r = Decimal::from(units) / Decimal::from(MONTHLY_RATE_DENOMINATOR);
-    (power(Decimal::ONE + r, months) - Decimal::ONE) / r
+    assert_eq!(RepaymentMethod::parse("等额本息"), None);
 }
 
 #[test]
-fn long_dear_loans_leave_a_visible_difference_in_the_last_instalment() {
-    // 1,000,000 yuan at 24% over 30 years: the exact payment 20,016.044138…
-    // yuan is rounded down by 0.41 fen, and those fractions, left owing and
-    // compounded for 360 months, come back as 282.06 yuan more in the last
-    // instalment (the 50-digit reference agrees).
-    assert_eq!(repayment(100_000_000, "24", 360), expect(2_001_604, 2_029_810, 620_605_646, 720_605_646));
-}
-
-#[test]
-fn interest_falls_as_the_balance_falls() {
-    let plan = schedule(Money::from_yuan(1_000_000), Rate::parse("3.85").unwrap(), 36);
-    assert!(plan.windows(2).all(|pair| pair[1].interest <= pair[0].interest));
-    assert_eq!(plan[0].interest, Money::from_fen(320_833), "first month: 1,000,000 × 3.85% / 12");
+fn only_the_lowest_total_interest_is_marked_and_a_tie_says_so() {
+    let yuan = |y: &[i64]| y.iter().map(|v| Money::from_yuan(*v)).collect::<Vec<_>>();
+    assert_eq!(lowest_interest_badges(&yuan(&[120, 100, 181])), [None, Some("利息最低"), None]);
+    assert_eq!(lowest_interest_badges(&yuan(&[100, 181, 100])), [Some("利息并列最低"), None, Some("利息并列最低")]);
+    assert_eq!(lowest_interest_badges(&yuan(&[100])), [None], "a lone offer is compared with nothing");
 }

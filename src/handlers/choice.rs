@@ -1,5 +1,6 @@
-//! The enterprise's need after publishing: its offers side by side with the
-//! monthly payment, total interest and each bank's response record; accepting
+//! The enterprise's need after publishing: its offers side by side, each
+//! priced under its own repayment method (first and largest payment, total
+//! interest, total repayable), with each bank's response record; accepting
 //! one (after a confirmation step), cancelling, and after a decline accepting
 //! another valid offer or republishing in one click.
 
@@ -11,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::auth::SignedIn;
 use crate::domain::need::{NeedStatus, Remedy, decline_reason, time_left};
+use crate::domain::repayment::{Cost, lowest_interest_badges};
 use crate::error::{AppError, AppResult};
 use crate::models::choice::{accept, cancel, republish};
 use crate::models::need::Need;
@@ -23,7 +25,10 @@ pub struct Compared {
     pub offer: Offer,
     pub institution: String,
     pub record: ResponseRecord,
-    pub repayment: crate::domain::repayment::Repayment,
+    /// What the offer costs under its own repayment method.
+    pub cost: Cost,
+    /// "利息最低" or "利息并列最低", see `lowest_interest_badges`.
+    pub badge: Option<&'static str>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -62,10 +67,6 @@ impl NeedPage {
         let (label, remedy) = decline_reason(offer.offer.decline_reason.as_deref()?)?;
         Some((label, offer.offer.decision_note.clone().unwrap_or_default(), remedy))
     }
-    /// The lowest total interest among the offers, to mark the cheapest.
-    fn cheapest(&self, c: &Compared) -> bool {
-        self.offers.len() > 1 && self.offers.iter().all(|o| o.repayment.total_interest >= c.repayment.total_interest)
-    }
 }
 
 async fn need_page(
@@ -83,8 +84,12 @@ async fn need_page(
             let mut compared = Vec::new();
             for (offer, institution) in Offer::of_need(c, id)? {
                 let record = ResponseRecord::of(c, offer.institution_id)?;
-                let repayment = offer.repayment();
-                compared.push(Compared { offer, institution, record, repayment });
+                let cost = offer.cost();
+                compared.push(Compared { offer, institution, record, cost, badge: None });
+            }
+            let interests: Vec<_> = compared.iter().map(|c| c.cost.total_interest).collect();
+            for (c, badge) in compared.iter_mut().zip(lowest_interest_badges(&interests)) {
+                c.badge = badge;
             }
             Ok((need, compared))
         })
@@ -130,12 +135,14 @@ pub async fn confirm_accept(
         layout: signed.layout(),
         title: "接受报价".into(),
         message: format!(
-            "您将接受{}的报价：{}，年化 {}，期限 {} 个月，月供约 {}。接受后其他银行的报价将关闭，{}将在 10 个工作日内作出授信决定。",
+            "您将接受{}的报价：{}，年化 {}，期限 {} 个月，{}，首期还款 {}，总利息 {}。接受后其他银行的报价将关闭，{}将在 10 个工作日内作出授信决定。",
             c.institution,
             c.offer.amount().wan_text(),
             c.offer.rate().percent_text(),
             c.offer.term_months,
-            c.repayment.monthly.yuan_text(),
+            c.offer.method().label(),
+            c.cost.first_payment.yuan_text(),
+            c.cost.total_interest.yuan_text(),
             c.institution
         ),
         action: format!("/enterprise/needs/{id}/offers/{offer_id}/accept"),

@@ -16,10 +16,12 @@ use crate::domain::calendar::{beijing_date, from_beijing};
 use crate::domain::credit::Grade;
 use crate::domain::need::time_left;
 use crate::domain::product::GUARANTEES;
-use crate::domain::{Rate, industry, repayment};
+use crate::domain::repayment::{Cost, RepaymentMethod};
+use crate::domain::{Rate, industry};
 use crate::error::{AppError, AppResult};
 use crate::models::hall::{HallFilter, HallLine, hall, summary};
 use crate::models::offer::{OfferTerms, grab, grab_refusal};
+use crate::models::product::Product;
 use crate::models::rate_limit;
 use crate::models::region::Region;
 use crate::state::AppState;
@@ -97,11 +99,16 @@ pub struct OfferForm {
     #[serde(default)]
     pub term: String,
     #[serde(default)]
+    pub repayment_method: String,
+    #[serde(default)]
     pub guarantee: String,
     #[serde(default)]
     pub conditions: String,
     #[serde(default)]
     pub valid_until: String,
+    /// "preview": work out the repayment of the offer as typed, without grabbing.
+    #[serde(default)]
+    pub intent: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -114,8 +121,10 @@ pub struct GrabPage {
     /// Why the need cannot be grabbed now, if it cannot.
     refusal: Option<String>,
     left: String,
-    /// Monthly payment and total interest of the offer as typed, when it parses.
-    preview: Option<repayment::Repayment>,
+    /// The repayment methods the institution's products offer for this need.
+    methods: Vec<RepaymentMethod>,
+    /// What the offer as typed costs under its method, when it parses.
+    preview: Option<(RepaymentMethod, Cost)>,
 }
 
 impl GrabPage {
@@ -124,14 +133,21 @@ impl GrabPage {
     }
 }
 
-async fn need_summary(state: &AppState, need_id: i64) -> AppResult<HallLine> {
-    state.db.run(move |c| Ok(summary(c, need_id)?)).await?.ok_or(AppError::NotFound)
+/// The need as the hall describes it, and the repayment methods an offer on it may name.
+async fn need_summary(state: &AppState, need_id: i64, institution: i64) -> AppResult<(HallLine, Vec<RepaymentMethod>)> {
+    state
+        .db
+        .run(move |c| {
+            let need = summary(c, need_id)?.ok_or(AppError::NotFound)?;
+            Ok((need, Product::methods_for_need(c, institution, need_id)?))
+        })
+        .await
 }
 
 /// `GET /officer/hall/{id}`: the need's summary and the offer form, filled in from the need.
 pub async fn grab_form(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<GrabPage> {
     let institution = signed.officer_institution()?;
-    let need = need_summary(&state, id).await?;
+    let (need, methods) = need_summary(&state, id, institution).await?;
     let now = state.clock.now();
     // The grab's own rule decides whether the button is offered.
     let refusal = state.db.run(move |c| Ok(grab_refusal(c, id, institution, now)?)).await?;
@@ -140,11 +156,13 @@ pub async fn grab_form(State(state): State<AppState>, signed: SignedIn, Path(id)
         amount: need.amount().wan_input(),
         rate: Rate::from_units(need.max_rate).input_text(),
         term: need.term_months.to_string(),
+        repayment_method: methods.first().map_or_else(String::new, |m| m.code().to_string()),
         guarantee: need.guarantee.clone(),
         conditions: String::new(),
         valid_until: beijing_date(valid).to_string(),
+        intent: String::new(),
     };
-    let preview = validate(&form, &need).ok().map(|t| preview(&t));
+    let preview = validate(&form, &need, &methods).ok().map(|t| preview(&t));
     Ok(GrabPage {
         layout: signed.layout(),
         refusal: refusal.map(|r| format!("不能抢单：{r}。")),
@@ -152,17 +170,19 @@ pub async fn grab_form(State(state): State<AppState>, signed: SignedIn, Path(id)
         need,
         form,
         errors: FormErrors::default(),
+        methods,
         preview,
     })
 }
 
-fn preview(terms: &OfferTerms) -> repayment::Repayment {
-    repayment::equal_instalments(terms.amount, terms.rate, u32::try_from(terms.term_months).unwrap_or(1))
+fn preview(terms: &OfferTerms) -> (RepaymentMethod, Cost) {
+    (terms.repayment_method, terms.loan().cost())
 }
 
-/// Checks an offer against the need: the rate within the enterprise's cap,
-/// valid at least until the window ends.
-fn validate(form: &OfferForm, need: &HallLine) -> Result<OfferTerms, FormErrors> {
+/// Checks an offer against the need: the rate within the enterprise's cap, a
+/// repayment method the institution's products offer, valid at least until
+/// the window ends.
+fn validate(form: &OfferForm, need: &HallLine, methods: &[RepaymentMethod]) -> Result<OfferTerms, FormErrors> {
     let mut errors = FormErrors::default();
     let amount = errors.loan_amount("amount", &form.amount, "报价金额");
     let rate = Rate::parse(&form.rate).ok().filter(|r| r.units() > 0);
@@ -174,6 +194,14 @@ fn validate(form: &OfferForm, need: &HallLine) -> Result<OfferTerms, FormErrors>
         Some(_) => {}
     }
     let term = errors.term_months("term", &form.term);
+    let method = RepaymentMethod::parse(&form.repayment_method);
+    match method {
+        None => errors.add("repayment_method", "请选择还款方式"),
+        Some(m) if !methods.contains(&m) => {
+            errors.add("repayment_method", "贵机构适用于该需求的产品不提供这种还款方式")
+        }
+        Some(_) => {}
+    }
     if !GUARANTEES.iter().any(|(g, _)| *g == form.guarantee) {
         errors.add("guarantee", "请选择要求的担保方式");
     }
@@ -189,16 +217,19 @@ fn validate(form: &OfferForm, need: &HallLine) -> Result<OfferTerms, FormErrors>
         (Some(u), Some(d)) if u > d + Duration::days(90) => errors.add("valid_until", "有效期最长为抢单截止后 90 天"),
         _ => {}
     }
-    match (amount, rate, term, until) {
-        (Some(amount), Some(rate), Some(term_months), Some(until)) if errors.is_empty() => Ok(OfferTerms {
-            amount,
-            rate,
-            term_months,
-            guarantee: form.guarantee.clone(),
-            conditions: if conditions.is_empty() { "无".into() } else { conditions },
-            // Valid through the whole day, Beijing time.
-            valid_until: from_beijing(until.and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"))),
-        }),
+    match (amount, rate, term, method, until) {
+        (Some(amount), Some(rate), Some(term_months), Some(repayment_method), Some(until)) if errors.is_empty() => {
+            Ok(OfferTerms {
+                amount,
+                rate,
+                term_months,
+                repayment_method,
+                guarantee: form.guarantee.clone(),
+                conditions: if conditions.is_empty() { "无".into() } else { conditions },
+                // Valid through the whole day, Beijing time.
+                valid_until: from_beijing(until.and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"))),
+            })
+        }
         _ => Err(errors),
     }
 }
@@ -216,17 +247,21 @@ pub async fn grab_need(
 ) -> AppResult<Response> {
     let institution = signed.officer_institution()?;
     rate_limit::check(&state, "grab", signed.actor().ip.as_deref(), GRAB).await?;
-    let need = need_summary(&state, id).await?;
+    let (need, methods) = need_summary(&state, id, institution).await?;
     let now = state.clock.now();
-    let page = |form, errors, refusal: Option<String>, status| {
-        let preview = None;
+    let page = |form, errors, refusal: Option<String>, preview, status| {
         let left = need.deadline.map_or_else(String::new, |d| time_left(now, d));
-        let page = GrabPage { layout: signed.layout(), need: need.clone(), form, errors, refusal, left, preview };
+        let (need, methods) = (need.clone(), methods.clone());
+        let page = GrabPage { layout: signed.layout(), need, form, errors, refusal, left, methods, preview };
         (status, page).into_response()
     };
-    let terms = match validate(&form, &need) {
+    let terms = match validate(&form, &need, &methods) {
+        Ok(terms) if form.intent == "preview" => {
+            let refusal = refusal(&need, institution, now);
+            return Ok(page(form, FormErrors::default(), refusal, Some(preview(&terms)), StatusCode::OK));
+        }
         Ok(terms) => terms,
-        Err(errors) => return Ok(page(form, errors, None, StatusCode::UNPROCESSABLE_ENTITY)),
+        Err(errors) => return Ok(page(form, errors, None, None, StatusCode::UNPROCESSABLE_ENTITY)),
     };
     let change = signed.change(&state);
     let (officer, clock) = (signed.user.id, state.clock.clone());
@@ -236,7 +271,7 @@ pub async fn grab_need(
         Ok(offer) => Ok(Redirect::to(&format!("/officer/offers/{offer}?notice=grabbed")).into_response()),
         Err(refused) => {
             let reason = format!("抢单未成功：{refused}。报价未提交，您填写的内容保留在下方。");
-            Ok(page(form, FormErrors::default(), Some(reason), StatusCode::CONFLICT))
+            Ok(page(form, FormErrors::default(), Some(reason), None, StatusCode::CONFLICT))
         }
     }
 }

@@ -26,4 +26,5 @@ pub mod offers;
 pub mod portrait;
 pub mod products;
 pub mod register;
+pub mod schedules;
 pub mod subscriptions;

@@ -16,6 +16,7 @@ use crate::db::write_tx;
 use crate::domain::credit::Grade;
 use crate::domain::product::{GUARANTEES, PROGRAMMES};
 use crate::domain::records::TaxGrade;
+use crate::domain::repayment::RepaymentMethod;
 use crate::domain::{Money, Rate, Role, industry};
 use crate::error::{AppError, AppResult};
 use crate::models::audit;
@@ -52,6 +53,8 @@ pub struct ProductForm {
     #[serde(default)]
     pub programmes: Vec<String>,
     #[serde(default)]
+    pub repayment_methods: Vec<String>,
+    #[serde(default)]
     pub min_grade: String,
     #[serde(default)]
     pub min_tax_grade: String,
@@ -85,6 +88,7 @@ impl ProductForm {
             regions: terms.regions.clone(),
             industries: terms.industries.clone(),
             programmes: terms.programmes.clone(),
+            repayment_methods: terms.repayment_methods.clone(),
             min_grade: terms.min_grade.clone().unwrap_or_default(),
             min_tax_grade: terms.min_tax_grade.clone().unwrap_or_default(),
             min_years: terms.min_years.to_string(),
@@ -152,6 +156,11 @@ impl ProductForm {
         if guarantees.is_empty() {
             errors.add("guarantees", "请至少选择一种担保方式");
         }
+        let repayment_methods: Vec<String> =
+            RepaymentMethod::from_codes(&self.repayment_methods).iter().map(|m| m.code().to_string()).collect();
+        if repayment_methods.is_empty() {
+            errors.add("repayment_methods", "请至少选择一种还款方式");
+        }
         let regions: Vec<String> =
             regions.iter().filter(|r| self.regions.contains(&r.code)).map(|r| r.code.clone()).collect();
         let industries: Vec<String> = industry::SECTIONS
@@ -193,6 +202,7 @@ impl ProductForm {
                 min_grade,
                 min_tax_grade,
                 min_years: years,
+                repayment_methods,
             }),
             _ => Err(errors),
         }
@@ -234,6 +244,7 @@ impl ProductFormPage {
     fn checked(&self, list: &str, value: &str) -> bool {
         let values = match list {
             "guarantees" => &self.form.guarantees,
+            "repayment_methods" => &self.form.repayment_methods,
             "regions" => &self.form.regions,
             "industries" => &self.form.industries,
             _ => &self.form.programmes,
@@ -243,6 +254,10 @@ impl ProductFormPage {
 
     fn guarantees(&self) -> &'static [(&'static str, &'static str)] {
         &GUARANTEES
+    }
+
+    fn methods(&self) -> [RepaymentMethod; 4] {
+        RepaymentMethod::ALL
     }
 
     fn programmes(&self) -> &'static [&'static str] {
@@ -293,7 +308,12 @@ async fn form_page(
 
 pub async fn new_product(State(state): State<AppState>, signed: SignedIn) -> AppResult<ProductFormPage> {
     signed.require(Role::BankAdmin)?;
-    let form = ProductForm { guarantees: vec!["credit".into()], min_years: "0".into(), ..ProductForm::default() };
+    let form = ProductForm {
+        guarantees: vec!["credit".into()],
+        repayment_methods: vec![RepaymentMethod::Annuity.code().into()],
+        min_years: "0".into(),
+        ..ProductForm::default()
+    };
     form_page(&state, &signed, None, form, FormErrors::default(), None).await
 }
 

@@ -12,6 +12,7 @@ use diesel::result::{DatabaseErrorKind, Error};
 use crate::clock::Clock;
 use crate::db::{DbConn, write_tx};
 use crate::domain::need::{GrabRefusal, GrabState, NeedStatus, can_grab};
+use crate::domain::repayment::{Cost, Loan, RepaymentMethod};
 use crate::domain::{Money, Rate};
 use crate::models::authorization::Authorization;
 use crate::models::choice::Change;
@@ -48,6 +49,7 @@ pub struct Offer {
     pub decision_note: Option<String>,
     pub created_at: NaiveDateTime,
     pub approved_on: Option<chrono::NaiveDate>,
+    pub repayment_method: String,
 }
 
 /// What an officer offers.
@@ -56,9 +58,16 @@ pub struct OfferTerms {
     pub amount: Money,
     pub rate: Rate,
     pub term_months: i32,
+    pub repayment_method: RepaymentMethod,
     pub guarantee: String,
     pub conditions: String,
     pub valid_until: NaiveDateTime,
+}
+
+impl OfferTerms {
+    pub fn loan(&self) -> Loan {
+        Loan::new(self.repayment_method, self.amount, self.rate, self.term_months)
+    }
 }
 
 /// The result of a grab: the new offer, or why there was none.
@@ -116,6 +125,7 @@ pub fn grab(
                 offers::amount_fen.eq(terms.amount.fen()),
                 offers::rate.eq(terms.rate.units()),
                 offers::term_months.eq(terms.term_months),
+                offers::repayment_method.eq(terms.repayment_method.code()),
                 offers::guarantee.eq(&terms.guarantee),
                 offers::conditions.eq(&terms.conditions),
                 offers::valid_until.eq(terms.valid_until),
@@ -134,10 +144,11 @@ pub fn grab(
         let mut notice = Notice::new(
             format!("{bank}对您的融资需求报价"),
             format!(
-                "{bank}抢到了您的融资需求 #{need_id}，报价：{}，年化 {}，期限 {} 个月。客户经理将在 2 个工作日内联系您。",
+                "{bank}抢到了您的融资需求 #{need_id}，报价：{}，年化 {}，期限 {} 个月，{}。客户经理将在 2 个工作日内联系您。",
                 terms.amount.wan_text(),
                 terms.rate.percent_text(),
-                terms.term_months
+                terms.term_months,
+                terms.repayment_method.label()
             ),
             change.need_link(need_id),
         );
@@ -195,6 +206,17 @@ impl Offer {
             .order(offers::id)
             .select((Offer::as_select(), institutions::name))
             .load(conn)
+    }
+
+    /// The offer with its need and its institution's name.
+    pub fn with_need(conn: &mut DbConn, id: i64) -> QueryResult<Option<(Offer, Need, String)>> {
+        offers::table
+            .inner_join(needs::table)
+            .inner_join(institutions::table)
+            .filter(offers::id.eq(id))
+            .select((Offer::as_select(), Need::as_select(), institutions::name))
+            .first(conn)
+            .optional()
     }
 
     pub fn amount(&self) -> Money {
@@ -258,10 +280,26 @@ impl Offer {
         crate::domain::product::guarantee_label(&self.guarantee)
     }
 
-    /// Monthly payment and total interest under equal instalments.
-    pub fn repayment(&self) -> crate::domain::repayment::Repayment {
-        let months = u32::try_from(self.term_months).unwrap_or(1);
-        crate::domain::repayment::equal_instalments(self.amount(), self.rate(), months)
+    /// The repayment method the offer names (equal instalments for a code
+    /// the database's CHECK would not have let in).
+    pub fn method(&self) -> RepaymentMethod {
+        RepaymentMethod::parse(&self.repayment_method).unwrap_or(RepaymentMethod::Annuity)
+    }
+
+    /// The loan the offer describes, repaid by its own method.
+    pub fn loan(&self) -> Loan {
+        Loan::new(self.method(), self.amount(), self.rate(), self.term_months)
+    }
+
+    /// First and largest payment, total interest and total repayable.
+    pub fn cost(&self) -> Cost {
+        self.loan().cost()
+    }
+
+    /// The day the schedule counts from: the approval date once the bank has
+    /// granted the line, until then the day the offer was made (Beijing time).
+    pub fn drawdown(&self) -> chrono::NaiveDate {
+        self.approved_on.unwrap_or_else(|| crate::domain::calendar::beijing_date(self.created_at))
     }
 
     /// "额度 180.00 万元，年化 3.85%，期限 12 个月，授信日期 2026-11-25" once approved.

@@ -9,8 +9,9 @@ use crate::db::{DbBackend, DbConn};
 use crate::domain::credit::Grade;
 use crate::domain::product::Criteria;
 use crate::domain::records::TaxGrade;
+use crate::domain::repayment::RepaymentMethod;
 use crate::domain::{Money, Rate};
-use crate::schema::{institutions, product_history, products, users};
+use crate::schema::{institutions, needs, product_history, products, users};
 use crate::web::Pager;
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -39,6 +40,7 @@ pub struct Product {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
+    pub repayment_methods: String,
 }
 
 /// The product's terms, validated; what the form edits and the history keeps.
@@ -59,6 +61,9 @@ pub struct ProductTerms {
     pub min_grade: Option<String>,
     pub min_tax_grade: Option<String>,
     pub min_years: i32,
+    /// Codes of `RepaymentMethod`, in its order; the form asks for at least one.
+    #[serde(default)]
+    pub repayment_methods: Vec<String>,
 }
 
 /// ",a,b," so that `LIKE '%,a,%'` finds a member; empty stays empty (= all).
@@ -88,7 +93,17 @@ impl Product {
             min_grade: self.min_grade.clone(),
             min_tax_grade: self.min_tax_grade.clone(),
             min_years: self.min_years,
+            repayment_methods: unwrap(&self.repayment_methods),
         }
+    }
+
+    /// The repayment methods the product offers, in their usual order.
+    pub fn methods(&self) -> Vec<RepaymentMethod> {
+        RepaymentMethod::from_codes(&unwrap(&self.repayment_methods))
+    }
+
+    pub fn method_labels(&self) -> Vec<&'static str> {
+        self.methods().into_iter().map(RepaymentMethod::label).collect()
     }
 
     pub fn criteria(&self) -> Criteria {
@@ -279,6 +294,26 @@ impl Product {
             .load(conn)
     }
 
+    /// The repayment methods an offer by `institution` on this need may name:
+    /// those of the product the need was published for, otherwise those of the
+    /// institution's published products whose amount range holds the need's
+    /// amount. Every method when no such product names one.
+    pub fn methods_for_need(conn: &mut DbConn, institution_id: i64, need_id: i64) -> QueryResult<Vec<RepaymentMethod>> {
+        let (product_id, amount): (Option<i64>, i64) =
+            needs::table.find(need_id).select((needs::product_id, needs::amount_fen)).first(conn)?;
+        let mut query = products::table
+            .filter(products::institution_id.eq(institution_id))
+            .filter(products::status.eq("published"))
+            .into_boxed::<DbBackend>();
+        query = match product_id {
+            Some(id) => query.filter(products::id.eq(id)),
+            None => query.filter(products::amount_min_fen.le(amount)).filter(products::amount_max_fen.ge(amount)),
+        };
+        let lists: Vec<String> = query.select(products::repayment_methods).load(conn)?;
+        let methods = RepaymentMethod::from_codes(&lists.iter().flat_map(|l| unwrap(l)).collect::<Vec<_>>());
+        Ok(if methods.is_empty() { RepaymentMethod::ALL.to_vec() } else { methods })
+    }
+
     pub fn has_published(conn: &mut DbConn, institution_id: i64) -> QueryResult<bool> {
         diesel::select(diesel::dsl::exists(
             products::table
@@ -358,6 +393,7 @@ struct Columns {
     min_grade: Option<String>,
     min_tax_grade: Option<String>,
     min_years: i32,
+    repayment_methods: String,
 }
 
 fn columns(t: &ProductTerms) -> Columns {
@@ -377,6 +413,7 @@ fn columns(t: &ProductTerms) -> Columns {
         min_grade: t.min_grade.clone(),
         min_tax_grade: t.min_tax_grade.clone(),
         min_years: t.min_years,
+        repayment_methods: wrap(&t.repayment_methods),
     }
 }
 

@@ -19,6 +19,7 @@ use crate::models::decision::{Approval, Decision, contact, decide};
 use crate::models::hall::fits;
 use crate::models::need::{Need, NewNeed};
 use crate::models::offer::{OfferTerms, grab};
+use crate::models::product::Product;
 use crate::schema::{credit_evaluations, enterprises, users};
 
 /// Where links in the demo's emails point.
@@ -67,12 +68,16 @@ fn offer(
     at: NaiveDateTime,
 ) -> QueryResult<Option<i64>> {
     let n = Need::find(conn, need)?.ok_or(diesel::result::Error::NotFound)?;
+    // One of the methods the bank's products offer for the need, as the grab
+    // form allows, spread so that the demo enterprise's two offers differ.
+    let methods = Product::methods_for_need(conn, officer.1, need)?;
     let terms = OfferTerms {
         amount: n.amount(),
         rate: Rate::from_units(n.max_rate - rng.random_range(1..8) * 1_000),
         term_months: n.term_months,
+        repayment_method: methods[(need + officer.1 + 2) as usize % methods.len()],
         guarantee: n.guarantee.clone(),
-        conditions: ["按月付息，到期还本", "需提供近一年纳税证明", "无"][rng.random_range(0..3)].into(),
+        conditions: ["需开立本行结算账户", "需提供近一年纳税证明", "无"][rng.random_range(0..3)].into(),
         valid_until: n.deadline.unwrap_or(at) + Duration::days(10),
     };
     let change = Change { actor: actor(officer), now: at, base_url: BASE_URL.into() };

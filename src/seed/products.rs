@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::repayment::RepaymentMethod;
 use crate::models::product::{Product, ProductTerms};
 use crate::schema::institutions;
 
@@ -175,6 +176,19 @@ const CATALOGUE: [(&str, &[Demo]); 5] = [
     ),
 ];
 
+/// The repayment methods each demo product offers: short working-capital
+/// loans repay at maturity, longer ones by instalments.
+fn methods(product: &str) -> &'static [RepaymentMethod] {
+    use RepaymentMethod::{Annuity, Bullet, EqualPrincipal, InterestOnly};
+    match product {
+        "税易贷" | "科创信用贷" | "知识产权质押贷" => &[Annuity, EqualPrincipal, InterestOnly],
+        "首贷通" | "小微信用贷" | "担保增信贷" | "科技担保贷" => &[Annuity, InterestOnly],
+        "惠农e贷" | "商户流水贷" | "供应链e贷" | "快捷周转贷" => &[InterestOnly, Bullet],
+        "订单贷" => &[Bullet],
+        _ => &[Annuity, EqualPrincipal],
+    }
+}
+
 /// Creates and publishes the demo catalogue; call inside the demo transaction.
 pub fn add(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
     for (institution, products) in CATALOGUE {
@@ -199,6 +213,7 @@ pub fn add(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
                 min_grade: min_grade.map(str::to_string),
                 min_tax_grade: min_tax_grade.map(str::to_string),
                 min_years: *min_years,
+                repayment_methods: methods(name).iter().map(|m| m.code().to_string()).collect(),
             };
             let id = Product::create(conn, institution_id, &terms, None, now)?;
             // Publication dates a few days apart, so "newest" has an order.

@@ -32,7 +32,14 @@ async fn grab(app: &TestApp, officer: &str, need: i64) -> i64 {
         .submit(
             &form,
             &form,
-            &[("amount", "200"), ("rate", "4"), ("term", "12"), ("guarantee", "credit"), ("valid_until", "2026-12-04")],
+            &[
+                ("amount", "200"),
+                ("rate", "4"),
+                ("term", "12"),
+                ("repayment_method", "annuity"),
+                ("guarantee", "credit"),
+                ("valid_until", "2026-12-04"),
+            ],
         )
         .await;
     let location = page.location().unwrap_or_else(|| panic!("{}", page.body));
@@ -259,6 +266,7 @@ fn concurrent_accepts_of_two_offers_leave_exactly_one_accepted() {
             amount: xinyidai::domain::Money::from_yuan(2_000_000),
             rate: xinyidai::domain::Rate::from_units(40_000),
             term_months: 12,
+            repayment_method: xinyidai::domain::repayment::RepaymentMethod::Annuity,
             guarantee: "credit".into(),
             conditions: "无".into(),
             valid_until: now + Duration::days(10),

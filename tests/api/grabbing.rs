@@ -36,8 +36,9 @@ fn terms() -> OfferTerms {
         amount: Money::from_yuan(2_000_000),
         rate: Rate::from_units(38_500),
         term_months: 12,
+        repayment_method: xinyidai::domain::repayment::RepaymentMethod::InterestOnly,
         guarantee: "credit".into(),
-        conditions: "按月付息".into(),
+        conditions: "无".into(),
         valid_until: start() + Duration::days(10),
     }
 }

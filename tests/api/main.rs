@@ -2,6 +2,8 @@
 //! on SQLite by default or on PostgreSQL when TEST_DATABASE_URL is set.
 
 mod helpers;
+#[path = "../common/repayment_reference.rs"]
+mod reference;
 
 mod access;
 mod auth;
@@ -21,5 +23,6 @@ mod portrait;
 mod products;
 mod registration;
 mod reliability;
+mod repayment;
 mod security;
 mod subscriptions;

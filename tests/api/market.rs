@@ -30,6 +30,11 @@ pub fn new_need(amount_wan: i64, window_hours: i32) -> NewNeed {
 
 /// An officer whose bank has published one product for 10 to 1,000 万元; returns the institution.
 pub fn bank_with_product(app: &TestApp, officer: &str) -> i64 {
+    bank_with_methods(app, officer, &["annuity"])
+}
+
+/// The same, the product offering these repayment methods.
+pub fn bank_with_methods(app: &TestApp, officer: &str, methods: &[&str]) -> i64 {
     let user = app.user(Role::Officer, officer);
     let conn = &mut *app.conn();
     let institution: i64 =
@@ -43,6 +48,7 @@ pub fn bank_with_product(app: &TestApp, officer: &str) -> i64 {
         rate_min: 30_000,
         rate_max: 60_000,
         guarantees: vec!["credit".into()],
+        repayment_methods: methods.iter().map(|m| m.to_string()).collect(),
         ..ProductTerms::default()
     };
     let product = Product::create(conn, institution, &terms, None, start()).unwrap();
@@ -67,6 +73,7 @@ pub async fn grab(officer: &Client<'_>, need: i64) -> crate::helpers::Page {
                 ("amount", "200"),
                 ("rate", "3.85"),
                 ("term", "12"),
+                ("repayment_method", "annuity"),
                 ("guarantee", "credit"),
                 ("conditions", "按月付息"),
                 ("valid_until", "2026-12-10"),
@@ -114,6 +121,7 @@ async fn an_officer_grabs_from_the_hall_the_enterprise_accepts_and_the_bank_appr
                 ("amount", "200"),
                 ("rate", "5.5"),
                 ("term", "12"),
+                ("repayment_method", "annuity"),
                 ("guarantee", "credit"),
                 ("valid_until", "2026-12-10"),
             ],
@@ -201,6 +209,7 @@ async fn twenty_identical_grab_posts_make_one_offer() {
         ("amount", "200"),
         ("rate", "3.85"),
         ("term", "12"),
+        ("repayment_method", "annuity"),
         ("guarantee", "credit"),
         ("valid_until", "2026-12-10"),
     ])
@@ -245,6 +254,7 @@ async fn a_late_or_full_grab_gets_a_clear_page_and_keeps_what_was_typed() {
         ("term", "12"),
         ("guarantee", "credit"),
         ("valid_until", "2026-12-10"),
+        ("repayment_method", "annuity"),
     ];
     let full = second.post(&format!("/officer/hall/{need}"), &fields).await;
     assert_eq!(full.status, StatusCode::CONFLICT);

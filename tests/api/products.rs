@@ -22,7 +22,7 @@ fn institution_of(app: &TestApp, username: &str) -> i64 {
         .unwrap()
 }
 
-const GOOD: [(&str, &str); 8] = [
+const GOOD: [(&str, &str); 10] = [
     ("name", "科创信用贷"),
     ("amount_min", "50"),
     ("amount_max", "500"),
@@ -31,6 +31,8 @@ const GOOD: [(&str, &str); 8] = [
     ("rate_min", "3.45"),
     ("rate_max", "4.8"),
     ("guarantees", "credit"),
+    ("repayment_methods", "annuity"),
+    ("repayment_methods", "interest_only"),
 ];
 
 #[tokio::test]
@@ -56,7 +58,8 @@ async fn a_bank_admin_creates_edits_and_publishes_a_product_and_every_change_is_
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for message in ["最高额度不能低于最低额度", "不超过 24%", "请至少选择一种担保方式"] {
+    for message in ["最高额度不能低于最低额度", "不超过 24%", "请至少选择一种担保方式", "请至少选择一种还款方式"]
+    {
         assert!(bad.body.contains(message), "{message}");
     }
     assert!(bad.body.contains("value=\"科创信用贷\""), "what was typed is kept");
@@ -72,6 +75,8 @@ async fn a_bank_admin_creates_edits_and_publishes_a_product_and_every_change_is_
     let catalogue = app.client().get("/products").await;
     assert!(catalogue.body.contains("科创信用贷"));
     assert!(catalogue.body.contains("年化 3.45% – 4.80%"));
+    let shown = app.client().get(&format!("/products/{id}")).await;
+    assert!(shown.body.contains("等额本息、按月付息到期还本"), "the product lists the repayment methods it offers");
 
     // Two people edit from the same version: the second is told, and loses nothing typed.
     let form = admin.get(&path).await;

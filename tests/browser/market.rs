@@ -65,7 +65,7 @@ async fn an_enterprise_publishes_an_officer_grabs_it_the_enterprise_accepts_and_
     click(&browser, &format!("a[href='/officer/hall/{need_id}']")).await?;
     browser.screenshot("grab-form").await?;
     fill(&browser, "rate", "4.2").await?;
-    fill(&browser, "conditions", "按月付息，到期还本").await?;
+    fill(&browser, "conditions", "需提供近一年纳税证明").await?;
     click(&browser, "form.form button[type=submit]").await?;
     assert!(driver.find(By::Css(".notice")).await?.text().await?.contains("抢单成功"));
     assert!(driver.find(By::Css("h1")).await?.text().await?.contains("云海晨光精密机械有限公司"));
@@ -76,7 +76,7 @@ async fn an_enterprise_publishes_an_officer_grabs_it_the_enterprise_accepts_and_
     browser.login("demo-enterprise").await?;
     driver.goto(browser.url(&need_path)).await?;
     let offers = driver.find(By::Css(".offer-grid")).await?.text().await?;
-    assert!(offers.contains("云海银行") && offers.contains("4.20%") && offers.contains("月供"), "{offers}");
+    assert!(offers.contains("云海银行") && offers.contains("4.20%") && offers.contains("首期还款"), "{offers}");
     browser.screenshot("offers-compare").await?;
     click(&browser, ".offer-card a.button").await?;
     browser.screenshot("accept-confirm").await?;
