@@ -257,7 +257,8 @@ pub async fn grab_need(
     };
     let terms = match validate(&form, &need, &methods) {
         Ok(terms) if form.intent == "preview" => {
-            let refusal = refusal(&need, institution, now);
+            let refusal = state.db.run(move |c| Ok(grab_refusal(c, id, institution, now)?)).await?;
+            let refusal = refusal.map(|r| format!("不能抢单：{r}。"));
             return Ok(page(form, FormErrors::default(), refusal, Some(preview(&terms)), StatusCode::OK));
         }
         Ok(terms) => terms,

@@ -497,6 +497,7 @@ async fn a_bank_admin_adds_branches_and_sees_its_figures() {
             guarantee: "credit".into(),
             conditions: "无".into(),
             valid_until: start() + chrono::Duration::days(10),
+            repayment_method: xinyidai::domain::repayment::RepaymentMethod::Annuity,
         };
         let change = Change::system(start(), crate::helpers::BASE_URL);
         grab(conn, need, bank, admin_id, &offer, &change, &TestClock::new(start())).unwrap().unwrap();
