@@ -123,10 +123,12 @@ mod tests {
 
     #[test]
     fn drops_invisible_characters_and_group_separators() {
-        for padded in ["\u{200B}91350100M000100Y43", "91350100M000100Y43\u{FEFF}", "\u{2060}91350100M000100Y43\u{2060}"] {
+        for padded in ["\u{200B}91350100M000100Y43", "91350100M000100Y43\u{FEFF}", "\u{2060}91350100M000100Y43\u{2060}"]
+        {
             assert_eq!(Uscc::parse(padded).unwrap().as_str(), "91350100M000100Y43", "{padded:?}");
         }
-        for grouped in ["9135 0100 M000 100Y 43", "9135-0100-M000-100Y-43", "９１３５－０１００　m０００ 100y43"] {
+        for grouped in ["9135 0100 M000 100Y 43", "9135-0100-M000-100Y-43", "９１３５－０１００　m０００ 100y43"]
+        {
             assert_eq!(Uscc::parse(grouped).unwrap().as_str(), "91350100M000100Y43", "{grouped:?}");
         }
     }

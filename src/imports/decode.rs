@@ -195,11 +195,15 @@ pub fn decode_as<R: Read>(mut input: R, encoding: Option<SourceEncoding>) -> io:
     })
 }
 
-/// The encoding to read the file in when reading it in `tried` failed: a
-/// file guessed UTF-8 (no BOM) that is not is GBK, the only other encoding
-/// that comes without a BOM. A BOM or a GBK guess is not second-guessed.
+/// The encoding to read the file in when reading it in the guessed `tried`
+/// failed: UTF-8 and GBK are the two that come without a BOM. A BOM is not
+/// second-guessed.
 pub fn fallback(tried: SourceEncoding) -> Option<SourceEncoding> {
-    (tried == SourceEncoding::Utf8).then_some(SourceEncoding::Gbk)
+    match tried {
+        SourceEncoding::Utf8 => Some(SourceEncoding::Gbk),
+        SourceEncoding::Gbk => Some(SourceEncoding::Utf8),
+        _ => None,
+    }
 }
 
 /// Reads until `buf` holds `limit` bytes or the input ends; true at the end.
@@ -315,8 +319,11 @@ mod tests {
         let mut bytes = "a\n".repeat(SNIFF_LEN).into_bytes();
         bytes.extend_from_slice(b"\xFFb");
         assert_eq!(failure(&bytes, None).encoding, SourceEncoding::Utf8);
-        assert_eq!(failure(&bytes, Some(SourceEncoding::Gbk)), Undecodable { encoding: SourceEncoding::Gbk, line: SNIFF_LEN as u64 + 1 });
-        assert_eq!(fallback(SourceEncoding::Gbk), None);
+        assert_eq!(
+            failure(&bytes, Some(SourceEncoding::Gbk)),
+            Undecodable { encoding: SourceEncoding::Gbk, line: SNIFF_LEN as u64 + 1 }
+        );
+        assert_eq!(fallback(SourceEncoding::Gbk), Some(SourceEncoding::Utf8));
         assert_eq!(fallback(SourceEncoding::Utf8Bom), None);
     }
 }

@@ -65,8 +65,12 @@ pub enum FileError {
     /// A byte sequence the encoding refuses; `second` when the file was
     /// already being read again after a wrong guess.
     #[error(
-        "文件{}：第 {line} 行有无法识别的字节，整份文件未导入。请在 Excel 或 WPS 中将文件另存为“CSV UTF-8”后重新上传",
-        if *second { "既不是 UTF-8 也不是 GBK 编码".to_string() } else { format!("不是有效的 {} 编码", encoding.label()) }
+        "文件{}第 {line} 行有无法识别的字节，整份文件未导入。请在 Excel 或 WPS 中将文件另存为“CSV UTF-8”后重新上传",
+        if *second {
+            format!("既不是有效的 UTF-8 也不是有效的 GBK 编码：按 {} 读取，", encoding.label())
+        } else {
+            format!("不是有效的 {} 编码：", encoding.label())
+        }
     )]
     Undecodable { encoding: SourceEncoding, line: u64, second: bool },
 }
@@ -78,6 +82,20 @@ impl FileError {
         match self {
             FileError::Undecodable { encoding, second: false, .. } => decode::fallback(*encoding),
             _ => None,
+        }
+    }
+
+    /// Of this failure of a second reading and the `first` one, the reading
+    /// that got further: most likely the file's encoding, failing where the
+    /// file is damaged.
+    pub fn furthest(self, first: FileError) -> FileError {
+        match (&self, first) {
+            (FileError::Undecodable { line: here, .. }, FileError::Undecodable { encoding, line, .. })
+                if line > *here =>
+            {
+                FileError::Undecodable { encoding, line, second: true }
+            }
+            _ => self,
         }
     }
 }
@@ -140,10 +158,7 @@ pub fn parse_as<R: Read>(
     let mut decoded = decode::decode_as(input, encoding).map_err(read_error)?;
     let encoding = decoded.encoding();
     let mut head = Vec::new();
-    (&mut decoded)
-        .take(decode::SNIFF_LEN as u64)
-        .read_to_end(&mut head)
-        .map_err(|e| io_error(e, second))?;
+    (&mut decoded).take(decode::SNIFF_LEN as u64).read_to_end(&mut head).map_err(|e| io_error(e, second))?;
     let tabs = head.iter().filter(|&&b| b == b'\t').count();
     let commas = head.iter().filter(|&&b| b == b',').count();
     let delimiter = if tabs > commas { b'\t' } else { b',' };

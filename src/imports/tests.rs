@@ -164,7 +164,11 @@ fn bytes_that_decode_in_no_encoding_refuse_the_whole_file_naming_the_line() {
     let second = rows.finish().unwrap_err();
     assert_eq!(second, FileError::Undecodable { encoding: SourceEncoding::Gbk, line: 4, second: true });
     assert_eq!(second.retry_as(), None);
-    assert!(second.to_string().contains("既不是 UTF-8 也不是 GBK 编码：第 4 行有无法识别的字节，整份文件未导入"));
+    let reported = second.furthest(first).to_string();
+    assert!(
+        reported
+            .contains("既不是有效的 UTF-8 也不是有效的 GBK 编码：按 GBK 读取，第 4 行有无法识别的字节，整份文件未导入")
+    );
 }
 
 #[test]

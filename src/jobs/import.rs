@@ -90,7 +90,7 @@ pub fn run_timed(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<Ti
     // Pass one: validate, record rejected rows, show progress. A file whose
     // encoding guess a later byte proves wrong is validated again from its
     // first row in the right one; the rows counted so far are forgotten.
-    let mut reading = None;
+    let (mut reading, mut first_failure) = (None, None);
     let (total, rejected, encoding) = loop {
         match validate(db, &mut conn, kind, batch_id, today, reading)? {
             Ok(outcome) => break outcome,
@@ -98,9 +98,13 @@ pub fn run_timed(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<Ti
                 if let Some(encoding) = error.retry_as() {
                     tracing::info!(batch = batch_id, encoding = encoding.label(), "reading the file again");
                     write_tx(&mut conn, |c| ImportBatch::start(c, batch_id))?;
-                    reading = Some(encoding);
+                    (reading, first_failure) = (Some(encoding), Some(error));
                     continue;
                 }
+                let error = match first_failure.take() {
+                    Some(first) => error.furthest(first),
+                    None => error,
+                };
                 // A broken-off, malformed or undecodable file: nothing of it is written.
                 write_tx(&mut conn, |c| ImportBatch::fail(c, batch_id, &error.to_string(), clock.now()))?;
                 return Ok(timings);
@@ -122,7 +126,8 @@ pub fn run_timed(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Result<Ti
         let (mut changed, mut unchanged, mut touched) = (0i64, 0i64, BTreeSet::new());
         let now = clock.now();
         let reader = ChunkReader::new(db.get_streaming()?, batch_id);
-        let mut rows = crate::imports::parse_as(kind, reader, today, Some(encoding)).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut rows =
+            crate::imports::parse_as(kind, reader, today, Some(encoding)).map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut chunk = Vec::with_capacity(credit_record::CHUNK);
         loop {
             chunk.clear();
