@@ -456,6 +456,15 @@ diesel::table! {
         day -> Date,
         name -> Text,
         workday -> Bool,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    holiday_years (year) {
+        year -> Integer,
+        source -> Text,
+        loaded_at -> Timestamp,
     }
 }
 
@@ -506,6 +515,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     needs,
     offers,
     holidays,
+    holiday_years,
     reminders,
 );
 diesel::joinable!(offers -> needs (need_id));

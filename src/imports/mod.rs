@@ -26,6 +26,7 @@ mod decode;
 mod fields;
 mod guard;
 mod headers;
+pub mod holidays;
 mod kinds;
 mod template;
 

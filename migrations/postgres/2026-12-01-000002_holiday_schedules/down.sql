@@ -1,0 +1,2 @@
+DROP TABLE holiday_years;
+ALTER TABLE holidays DROP COLUMN source;
