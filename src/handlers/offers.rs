@@ -18,9 +18,9 @@ use crate::domain::need::{DECLINE_REASONS, Remedy, time_left};
 use crate::error::{AppError, AppResult};
 use crate::models::decision::{Approval, Decision, contact, decide};
 use crate::models::enterprise::Enterprise;
+use crate::models::holiday::ScheduledYears;
 use crate::models::need::Need;
 use crate::models::offer::{Offer, OfferLine, Worklist};
-use crate::models::holiday::ScheduledYears;
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout, Pager, empty_as_none, notice};
 

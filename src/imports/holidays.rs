@@ -84,16 +84,17 @@ fn decoded(bytes: &[u8]) -> Result<String, Vec<LineError>> {
             Err(error) => Err(undecodable(&error).expect("only decoding can fail in memory")),
         }
     };
-    read(None).or_else(|first| match fallback(first.encoding) {
-        Some(other) => read(Some(other)).map_err(|_| first),
-        None => Err(first),
-    })
-    .map_err(|failure| {
-        whole(format!(
-            "第 {} 行有无法识别的字节：文件既不是有效的 UTF-8 也不是有效的 GBK 编码，请另存为 UTF-8 后重新上传",
-            failure.line
-        ))
-    })
+    read(None)
+        .or_else(|first| match fallback(first.encoding) {
+            Some(other) => read(Some(other)).map_err(|_| first),
+            None => Err(first),
+        })
+        .map_err(|failure| {
+            whole(format!(
+                "第 {} 行有无法识别的字节：文件既不是有效的 UTF-8 也不是有效的 GBK 编码，请另存为 UTF-8 后重新上传",
+                failure.line
+            ))
+        })
 }
 
 fn is_header(cell: &str) -> bool {
@@ -141,7 +142,10 @@ mod tests {
         let text = "日期,名称,类型\n\n2027-01-01,元旦,放假\n2027/2/6\t春节调休\t调休上班\n 2027年1月2日 ,元旦, 放假 ,另一通知\n";
         let days = schedule(text.as_bytes(), 2027, "通知").unwrap();
         let seen: Vec<(NaiveDate, bool, &str)> = days.iter().map(|x| (x.day, x.workday, x.source.as_str())).collect();
-        assert_eq!(seen, [(d(2027, 1, 1), false, "通知"), (d(2027, 1, 2), false, "另一通知"), (d(2027, 2, 6), true, "通知")]);
+        assert_eq!(
+            seen,
+            [(d(2027, 1, 1), false, "通知"), (d(2027, 1, 2), false, "另一通知"), (d(2027, 2, 6), true, "通知")]
+        );
     }
 
     #[test]

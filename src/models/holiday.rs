@@ -118,8 +118,12 @@ pub fn load_shipped(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<Vec
             let days = schedule(csv.as_bytes(), *year, "")
                 .map_err(|e| anyhow::anyhow!("shipped holidays of {year} do not parse: {e:?}"))?;
             let (first, last) = year_bounds(*year);
-            let present: BTreeSet<NaiveDate> =
-                holidays::table.filter(holidays::day.between(first, last)).select(holidays::day).load(c)?.into_iter().collect();
+            let present: BTreeSet<NaiveDate> = holidays::table
+                .filter(holidays::day.between(first, last))
+                .select(holidays::day)
+                .load(c)?
+                .into_iter()
+                .collect();
             for d in days.iter().filter(|d| !present.contains(&d.day)) {
                 insert(c, d.day, &d.name, d.workday, &d.source)?;
             }
@@ -190,14 +194,19 @@ mod tests {
             let days = schedule(csv.as_bytes(), year, "").unwrap();
             assert!(days.iter().all(|d| d.source.contains(&format!("国务院办公厅关于{year}年部分节假日安排的通知"))));
             let off = days.iter().filter(|d| !d.workday).count();
-            let worked: Vec<String> = days.iter().filter(|d| d.workday).map(|d| d.day.format("%m-%d").to_string()).collect();
+            let worked: Vec<String> =
+                days.iter().filter(|d| d.workday).map(|d| d.day.format("%m-%d").to_string()).collect();
             counts.push((year, off, worked));
         }
         let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
             counts,
             [
-                (2024, 1 + 8 + 3 + 5 + 1 + 3 + 7, strs(&["02-04", "02-18", "04-07", "04-28", "05-11", "09-14", "09-29", "10-12"])),
+                (
+                    2024,
+                    1 + 8 + 3 + 5 + 1 + 3 + 7,
+                    strs(&["02-04", "02-18", "04-07", "04-28", "05-11", "09-14", "09-29", "10-12"])
+                ),
                 (2025, 1 + 8 + 3 + 5 + 3 + 8, strs(&["01-26", "02-08", "04-27", "09-28", "10-11"])),
                 (2026, 3 + 9 + 3 + 5 + 3 + 3 + 7, strs(&["01-04", "02-14", "02-28", "05-09", "09-20", "10-10"])),
             ]

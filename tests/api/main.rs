@@ -8,6 +8,7 @@ mod auth;
 mod deadlines;
 mod grabbing;
 mod health;
+mod holidays;
 mod imports;
 mod invitations;
 mod jobs;
