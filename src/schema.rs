@@ -448,6 +448,7 @@ diesel::table! {
         decision_note -> Nullable<Text>,
         created_at -> Timestamp,
         approved_on -> Nullable<Date>,
+        accepted_at -> Nullable<Timestamp>,
     }
 }
 

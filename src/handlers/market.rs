@@ -178,7 +178,15 @@ pub async fn set_holiday(
         .run(move |c| {
             write_tx(c, |c| {
                 Holiday::set(c, day, &name, workday, holiday::SET_BY_HAND)?;
-                audit::record(c, &actor, "holiday_set", Some(&format!("day:{day}")), "ok", now)?;
+                let moved = holiday::recount_pending(c, now)?;
+                audit::record(
+                    c,
+                    &actor,
+                    "holiday_set",
+                    Some(&format!("day:{day}")),
+                    &format!("recounted={moved}"),
+                    now,
+                )?;
                 Ok::<_, AppError>(())
             })
         })
@@ -247,7 +255,7 @@ pub async fn import_holidays(
         .run(move |c| {
             write_tx(c, |c| {
                 Holiday::replace_year(c, year, &days, now)?;
-                let outcome = format!("days={}", days.len());
+                let outcome = format!("days={} recounted={}", days.len(), holiday::recount_pending(c, now)?);
                 audit::record(c, &actor, "holiday_schedule_imported", Some(&format!("year:{year}")), &outcome, now)?;
                 Ok::<_, AppError>(())
             })
@@ -270,7 +278,8 @@ pub async fn remove_holiday(
         .run(move |c| {
             write_tx(c, |c| {
                 if Holiday::remove(c, day)? {
-                    audit::record(c, &actor, "holiday_removed", Some(&format!("day:{day}")), "ok", now)?;
+                    let outcome = format!("recounted={}", holiday::recount_pending(c, now)?);
+                    audit::record(c, &actor, "holiday_removed", Some(&format!("day:{day}")), &outcome, now)?;
                 }
                 Ok::<_, AppError>(())
             })

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use crate::db::{DbConn, write_tx};
 use crate::domain::calendar::{WorkingCalendar, beijing_date};
 use crate::imports::holidays::{ScheduleDay, schedule};
-use crate::schema::{holiday_years, holidays};
+use crate::schema::{holiday_years, holidays, offers};
 
 /// Days after each grab in which the bank must contact the enterprise.
 pub const CONTACT_WORKING_DAYS: u32 = 2;
@@ -169,6 +169,45 @@ pub fn missing_years(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<i
     let scheduled = ScheduledYears::load(conn)?;
     let reach = beijing_date(decision_due(conn, now)?).year();
     Ok((beijing_date(now).year()..=reach).filter(|y| !scheduled.0.contains(y)).collect())
+}
+
+/// Counts the pending due dates again on the calendar as it is now, after
+/// the credit office changed it: the contact time of offers not yet
+/// contacted (counted from the grab) and the decision time of accepted
+/// offers not yet decided (from the acceptance), where not yet passed.
+/// A due date counted without its year's schedule becomes exact once the
+/// schedule is imported. Returns how many due dates moved.
+pub fn recount_pending(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
+    let calendar = calendar(conn)?;
+    let mut moved = 0;
+    let contacts: Vec<(i64, NaiveDateTime, NaiveDateTime)> = offers::table
+        .filter(offers::status.eq_any(["active", "accepted"]))
+        .filter(offers::contacted_at.is_null())
+        .filter(offers::contact_due.gt(now))
+        .select((offers::id, offers::created_at, offers::contact_due))
+        .load(conn)?;
+    for (id, grabbed, due) in contacts {
+        let recounted = calendar.add_working_days(grabbed, CONTACT_WORKING_DAYS);
+        if recounted != due {
+            diesel::update(offers::table.find(id)).set(offers::contact_due.eq(recounted)).execute(conn)?;
+            moved += 1;
+        }
+    }
+    let decisions: Vec<(i64, NaiveDateTime, NaiveDateTime)> = offers::table
+        .filter(offers::status.eq("accepted"))
+        .filter(offers::decision.is_null())
+        .filter(offers::decision_due.gt(now))
+        .filter(offers::accepted_at.is_not_null())
+        .select((offers::id, offers::accepted_at.assume_not_null(), offers::decision_due.assume_not_null()))
+        .load(conn)?;
+    for (id, accepted, due) in decisions {
+        let recounted = calendar.add_working_days(accepted, DECISION_WORKING_DAYS);
+        if recounted != due {
+            diesel::update(offers::table.find(id)).set(offers::decision_due.eq(recounted)).execute(conn)?;
+            moved += 1;
+        }
+    }
+    Ok(moved)
 }
 
 /// When a bank that grabs at `now` must have contacted the enterprise.

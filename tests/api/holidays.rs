@@ -117,7 +117,7 @@ async fn a_due_date_in_a_year_without_schedule_is_marked_until_the_credit_office
     );
 
     // Mon 12-28: 29-31 (1-3); 2027 counts weekends only: Fri 01-01 (4), Mon 04 - Mon 11 (5-10).
-    let (_, page) = market.accepted_at(beijing(2026, 12, 28, 10)).await;
+    let (offer, page) = market.accepted_at(beijing(2026, 12, 28, 10)).await;
     let office = app.client();
     office.login("office", PASSWORD).await;
     assert_eq!(decision_due(&page), "2027年01月11日 10:00");
@@ -144,10 +144,15 @@ async fn a_due_date_in_a_year_without_schedule_is_marked_until_the_credit_office
     let holidays = office.get("/credit-office/holidays?notice=holiday_schedule_imported").await.body;
     assert!(holidays.contains("放假安排已导入"));
     assert!(holidays.contains("国务院办公厅关于2027年部分节假日安排的通知"));
-    // A new acceptance now counts 2027-01-01 off: Mon 12-28 again is due Tue 01-12.
+    // The pending due date is counted again with 2027-01-01 off: Tue 01-12, no longer provisional;
+    // and so is a new acceptance.
+    let officer = app.client();
+    officer.login("officer", PASSWORD).await;
+    let recounted = officer.get(&format!("/officer/offers/{offer}")).await.body;
+    assert_eq!(decision_due(&recounted), "2027年01月12日 10:00");
+    assert!(!recounted.contains("预计"));
     let (_, page) = market.accepted_at(app.clock.now()).await;
     assert_eq!(decision_due(&page), "2027年01月12日 10:00");
-    assert!(!page.contains("预计"));
 }
 
 #[tokio::test]

@@ -10,3 +10,7 @@ CREATE TABLE holiday_years (
     source TEXT NOT NULL,
     loaded_at TIMESTAMP NOT NULL
 );
+
+-- When the enterprise accepted the offer: the start of the decision's ten
+-- working days, so that a schedule imported later recounts the due date.
+ALTER TABLE offers ADD COLUMN accepted_at TIMESTAMP;
