@@ -277,7 +277,8 @@ macro_rules! on_backend {
 }
 pub(crate) use on_backend;
 
-/// Applies every pending migration of the connection's backend.
+/// Applies every pending migration of the connection's backend, then loads
+/// the shipped holiday schedules of years not loaded yet.
 pub fn migrate(conn: &mut DbConn) -> anyhow::Result<()> {
     let applied = match conn {
         DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
@@ -286,6 +287,10 @@ pub fn migrate(conn: &mut DbConn) -> anyhow::Result<()> {
     .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
     for version in applied {
         tracing::info!(%version, "applied migration");
+    }
+    // The statutory holiday schedules are data every database starts with.
+    for year in crate::models::holiday::load_shipped(conn, chrono::Utc::now().naive_utc())? {
+        tracing::info!(year, "loaded the shipped holiday schedule");
     }
     Ok(())
 }

@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/credit-office/enterprises", get(lists::enterprises))
         .route("/credit-office/needs", get(market::needs))
         .route("/credit-office/holidays", get(market::holidays).post(market::set_holiday))
+        .route("/credit-office/holidays/import", post(market::import_holidays))
         .route("/credit-office/holidays/{day}/delete", post(market::remove_holiday))
         .route("/credit-office/whitelist", get(lists::whitelist))
         .route("/credit-office/whitelist/rule", post(lists::set_rule))

@@ -459,6 +459,7 @@ diesel::table! {
         created_at -> Timestamp,
         approved_on -> Nullable<Date>,
         repayment_method -> Text,
+        accepted_at -> Nullable<Timestamp>,
     }
 }
 
@@ -467,6 +468,15 @@ diesel::table! {
         day -> Date,
         name -> Text,
         workday -> Bool,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    holiday_years (year) {
+        year -> Integer,
+        source -> Text,
+        loaded_at -> Timestamp,
     }
 }
 
@@ -564,6 +574,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     needs,
     offers,
     holidays,
+    holiday_years,
     reminders,
     settings,
     email_verifications,

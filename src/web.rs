@@ -268,6 +268,7 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "cancelled" => "融资需求已撤销，银行的报价已关闭。",
         "republished" => "已重新发布，所有银行均可抢单。",
         "holiday_saved" => "节假日设置已保存，之后的工作日时限按新日历计算。",
+        "holiday_schedule_imported" => "放假安排已导入，该年的日期已按通知替换，之后的工作日时限按新日历计算。",
         "whitelist_rule" => "白名单规则已更新，名单已按新规则重新生成。",
         "whitelist_changed" => "白名单已调整，理由已记录。",
         "mail_resent" => "邮件已重新排队，将立即发送。",

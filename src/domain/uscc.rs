@@ -4,6 +4,8 @@
 use std::fmt;
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+/// Positions 3 to 8 (0-based 2..8): the administrative division code.
+const REGION: std::ops::Range<usize> = 2..8;
 const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -18,14 +20,24 @@ pub enum UsccError {
     Length(usize),
     #[error("第 {position} 位的「{found}」不是有效字符（只能是数字和除 I、O、Z、S、V 以外的大写字母）")]
     Character { position: usize, found: char },
+    #[error("第 {position} 位的「{found}」应为数字：第 3 至 8 位是登记管理机关的行政区划代码")]
+    Region { position: usize, found: char },
     #[error("校验位不正确：按前 17 位计算，第 18 位应为「{expected}」，而不是「{found}」，请核对是否有输错的字符")]
     CheckCharacter { expected: char, found: char },
 }
 
 impl Uscc {
-    /// Parses user or file input: trims, upper-cases and folds full-width characters first.
+    /// Parses user or file input. First, as for every other cell: full-width
+    /// characters are folded and invisible padding (BOM, zero-width spaces,
+    /// word joiner) is dropped; then the spaces and hyphens of a code pasted
+    /// in groups (`9135 0100 M000-100Y 43`) go, and letters are upper-cased.
     pub fn parse(input: &str) -> Result<Uscc, UsccError> {
-        let code: String = input.trim().chars().map(half_width).collect::<String>().to_uppercase();
+        let code: String = input
+            .chars()
+            .map(half_width)
+            .filter(|&c| !is_invisible(c) && !c.is_whitespace() && c != '-')
+            .collect::<String>()
+            .to_uppercase();
         if code.is_empty() {
             return Err(UsccError::Empty);
         }
@@ -36,6 +48,9 @@ impl Uscc {
         let mut values = [0u32; 18];
         for (i, c) in chars.iter().enumerate() {
             values[i] = value_of(*c).ok_or(UsccError::Character { position: i + 1, found: *c })?;
+            if REGION.contains(&i) && !c.is_ascii_digit() {
+                return Err(UsccError::Region { position: i + 1, found: *c });
+            }
         }
         let expected = check_character(&values[..17]);
         if chars[17] != expected {
@@ -75,6 +90,13 @@ pub fn half_width(c: char) -> char {
     }
 }
 
+/// Characters that take no space on screen but arrive with copied or exported
+/// text: the BOM (U+FEFF), the zero-width space (U+200B) and the word joiner
+/// (U+2060). Every import cell and form field drops them.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{FEFF}' | '\u{200B}' | '\u{2060}')
+}
+
 impl fmt::Display for Uscc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -97,6 +119,25 @@ mod tests {
     fn folds_case_spaces_and_full_width() {
         let parsed = Uscc::parse(" ９１３５０１００m０００１００y４３ ").unwrap();
         assert_eq!(parsed.as_str(), "91350100M000100Y43");
+    }
+
+    #[test]
+    fn drops_invisible_characters_and_group_separators() {
+        for padded in ["\u{200B}91350100M000100Y43", "91350100M000100Y43\u{FEFF}", "\u{2060}91350100M000100Y43\u{2060}"]
+        {
+            assert_eq!(Uscc::parse(padded).unwrap().as_str(), "91350100M000100Y43", "{padded:?}");
+        }
+        for grouped in ["9135 0100 M000 100Y 43", "9135-0100-M000-100Y-43", "９１３５－０１００　m０００ 100y43"]
+        {
+            assert_eq!(Uscc::parse(grouped).unwrap().as_str(), "91350100M000100Y43", "{grouped:?}");
+        }
+    }
+
+    #[test]
+    fn the_region_code_is_digits() {
+        // A valid check character over a letter in position 5.
+        let code = Uscc::with_check_character("9135A100M000100Y4").unwrap();
+        assert_eq!(Uscc::parse(code.as_str()), Err(UsccError::Region { position: 5, found: 'A' }));
     }
 
     #[test]

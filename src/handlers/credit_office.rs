@@ -26,6 +26,8 @@ pub struct CreditOfficeHomePage {
     layout: Layout,
     notice: Option<&'static str>,
     figures: Vec<(&'static str, i64)>,
+    /// Years a deadline set now reaches without their holiday schedule.
+    missing_holidays: Vec<i32>,
 }
 
 pub async fn credit_office_home(
@@ -34,18 +36,21 @@ pub async fn credit_office_home(
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<CreditOfficeHomePage> {
     signed.require(Role::CreditOffice)?;
-    let figures = state
+    let now = state.clock.now();
+    let (figures, missing_holidays) = state
         .db
-        .run(|c| {
-            Ok(vec![
+        .run(move |c| {
+            let figures = vec![
                 ("在册企业", Enterprise::count(c)?),
                 ("已注册企业", User::count_by_role(c, Role::Enterprise)?),
                 ("金融机构", Institution::count(c)?),
                 ("客户经理", User::count_by_role(c, Role::Officer)?),
-            ])
+            ];
+            Ok((figures, crate::models::holiday::missing_years(c, now)?))
         })
         .await?;
-    Ok(CreditOfficeHomePage { layout: signed.layout(), notice: notice(query.notice.as_deref()), figures })
+    let notice = notice(query.notice.as_deref());
+    Ok(CreditOfficeHomePage { layout: signed.layout(), notice, figures, missing_holidays })
 }
 
 #[derive(Template, WebTemplate)]

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
@@ -16,8 +16,9 @@ use crate::db::write_tx;
 use crate::domain::Role;
 use crate::domain::need::NeedStatus;
 use crate::error::{AppError, AppResult};
+use crate::imports::holidays::{LineError, MAX_SCHEDULE_BYTES, schedule};
 use crate::models::audit;
-use crate::models::holiday::Holiday;
+use crate::models::holiday::{self, Holiday, HolidayYear, ScheduledYears};
 use crate::models::need::{Need, Overview, OverviewLine};
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout, NoticeQuery, Pager, empty_as_none, notice, url_encode};
@@ -37,6 +38,7 @@ pub struct NeedsPage {
     show: String,
     lines: Vec<OverviewLine>,
     pager: Pager,
+    scheduled: ScheduledYears,
 }
 
 impl NeedsPage {
@@ -67,8 +69,9 @@ pub async fn needs(
         other => NeedStatus::parse(other).map_or(Overview::All, Overview::Status),
     };
     let page = query.page;
-    let (lines, pager) = state.db.run(move |c| Ok(Need::overview(c, which, page)?)).await?;
-    Ok(NeedsPage { layout: signed.layout(), show: query.show, lines, pager })
+    let ((lines, pager), scheduled) =
+        state.db.run(move |c| Ok((Need::overview(c, which, page)?, ScheduledYears::load(c)?))).await?;
+    Ok(NeedsPage { layout: signed.layout(), show: query.show, lines, pager, scheduled })
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -81,26 +84,60 @@ pub struct HolidayForm {
     kind: String,
 }
 
+/// A year's schedule: pasted lines or a CSV file, and the notice they come from.
+#[derive(Default, Clone)]
+pub struct ScheduleForm {
+    year: String,
+    source: String,
+    lines: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "credit_office/holidays.html")]
 pub struct HolidaysPage {
     layout: Layout,
     notice: Option<&'static str>,
     holidays: Vec<Holiday>,
+    years: Vec<HolidayYear>,
+    /// Years a deadline set now reaches without their schedule.
+    missing: Vec<i32>,
     form: HolidayForm,
     errors: FormErrors,
+    schedule: ScheduleForm,
+    schedule_errors: FormErrors,
+    bad_lines: Vec<LineError>,
 }
 
-async fn holidays_page(
-    state: &AppState,
-    signed: &SignedIn,
-    form: HolidayForm,
-    errors: FormErrors,
-    notice_key: Option<&str>,
-) -> AppResult<HolidaysPage> {
-    signed.require(Role::CreditOffice)?;
-    let holidays = state.db.run(|c| Ok(Holiday::all(c)?)).await?;
-    Ok(HolidaysPage { layout: signed.layout(), notice: notice(notice_key), holidays, form, errors })
+impl HolidaysPage {
+    async fn load(state: &AppState, signed: &SignedIn, notice_key: Option<&str>) -> AppResult<HolidaysPage> {
+        signed.require(Role::CreditOffice)?;
+        let now = state.clock.now();
+        let (holidays, years, missing) = state
+            .db
+            .run(move |c| Ok((Holiday::all(c)?, HolidayYear::all(c)?, holiday::missing_years(c, now)?)))
+            .await?;
+        let next_year = missing.first().copied().unwrap_or_else(|| years.last().map_or(2027, |y| y.year + 1));
+        Ok(HolidaysPage {
+            layout: signed.layout(),
+            notice: notice(notice_key),
+            holidays,
+            years,
+            missing,
+            form: HolidayForm { kind: "holiday".into(), ..HolidayForm::default() },
+            errors: FormErrors::default(),
+            schedule: ScheduleForm {
+                year: next_year.to_string(),
+                source: format!("国务院办公厅关于{next_year}年部分节假日安排的通知"),
+                lines: String::new(),
+            },
+            schedule_errors: FormErrors::default(),
+            bad_lines: Vec::new(),
+        })
+    }
+
+    fn refused(self) -> Response {
+        (StatusCode::UNPROCESSABLE_ENTITY, self).into_response()
+    }
 }
 
 /// `GET /credit-office/holidays`.
@@ -109,8 +146,7 @@ pub async fn holidays(
     signed: SignedIn,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<HolidaysPage> {
-    let form = HolidayForm { kind: "holiday".into(), ..HolidayForm::default() };
-    holidays_page(&state, &signed, form, FormErrors::default(), query.notice.as_deref()).await
+    HolidaysPage::load(&state, &signed, query.notice.as_deref()).await
 }
 
 /// `POST /credit-office/holidays`: adds a day off or a make-up workday (replacing that date's entry).
@@ -133,21 +169,99 @@ pub async fn set_holiday(
         errors.add("kind", "请选择放假或调休上班");
     }
     let Some(day) = day.filter(|_| errors.is_empty()) else {
-        let page = holidays_page(&state, &signed, form, errors, None).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        let page = HolidaysPage::load(&state, &signed, None).await?;
+        return Ok(HolidaysPage { form, errors, ..page }.refused());
     };
     let (actor, now, workday) = (signed.actor(), state.clock.now(), form.kind == "workday");
     state
         .db
         .run(move |c| {
             write_tx(c, |c| {
-                Holiday::set(c, day, &name, workday)?;
-                audit::record(c, &actor, "holiday_set", Some(&format!("day:{day}")), "ok", now)?;
+                Holiday::set(c, day, &name, workday, holiday::SET_BY_HAND)?;
+                let moved = holiday::recount_pending(c, now)?;
+                audit::record(
+                    c,
+                    &actor,
+                    "holiday_set",
+                    Some(&format!("day:{day}")),
+                    &format!("recounted={moved}"),
+                    now,
+                )?;
                 Ok::<_, AppError>(())
             })
         })
         .await?;
     Ok(Redirect::to("/credit-office/holidays?notice=holiday_saved").into_response())
+}
+
+/// `POST /credit-office/holidays/import` (multipart): replaces a year's days
+/// with its schedule, pasted or as a file. Any bad line refuses the whole
+/// schedule, each bad line listed; nothing is stored then.
+pub async fn import_holidays(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    signed.require(Role::CreditOffice)?;
+    let bad_upload = |_| AppError::Internal(anyhow::anyhow!("the upload was interrupted"));
+    let (mut form, mut file) = (ScheduleForm::default(), Vec::new());
+    while let Some(mut field) = multipart.next_field().await.map_err(bad_upload)? {
+        if field.name() == Some("file") {
+            while let Some(piece) = field.chunk().await.map_err(bad_upload)? {
+                if file.len() <= MAX_SCHEDULE_BYTES {
+                    file.extend_from_slice(&piece);
+                }
+            }
+            continue;
+        }
+        let name = field.name().unwrap_or_default().to_string();
+        let value = field.text().await.map_err(bad_upload)?;
+        match name.as_str() {
+            "year" => form.year = value,
+            "source" => form.source = value,
+            "lines" => form.lines = value,
+            _ => {}
+        }
+    }
+    let mut errors = FormErrors::default();
+    let year = form.year.trim().parse::<i32>().ok().filter(|y| (2000..=2100).contains(y));
+    if year.is_none() {
+        errors.add("year", "请填写年份（四位数字），如 2027");
+    }
+    if form.source.trim().chars().count() > 200 {
+        errors.add("source", "来源通知不能超过 200 字");
+    }
+    let content = if file.is_empty() { form.lines.clone().into_bytes() } else { file };
+    if content.iter().all(u8::is_ascii_whitespace) {
+        errors.add("lines", "请粘贴放假安排（每行：日期,名称,类型），或选择 CSV 文件");
+    }
+    let parsed = year.filter(|_| errors.is_empty()).map(|y| (y, schedule(&content, y, &form.source)));
+    let (year, days) = match parsed {
+        Some((year, Ok(days))) => (year, days),
+        Some((_, Err(bad_lines))) => {
+            let page = HolidaysPage::load(&state, &signed, None).await?;
+            let mut schedule_errors = FormErrors::default();
+            schedule_errors.add("lines", "放假安排有误，请按下表修改后重新提交；本次未导入任何日期");
+            return Ok(HolidaysPage { schedule: form, schedule_errors, bad_lines, ..page }.refused());
+        }
+        None => {
+            let page = HolidaysPage::load(&state, &signed, None).await?;
+            return Ok(HolidaysPage { schedule: form, schedule_errors: errors, ..page }.refused());
+        }
+    };
+    let (actor, now) = (signed.actor(), state.clock.now());
+    state
+        .db
+        .run(move |c| {
+            write_tx(c, |c| {
+                Holiday::replace_year(c, year, &days, now)?;
+                let outcome = format!("days={} recounted={}", days.len(), holiday::recount_pending(c, now)?);
+                audit::record(c, &actor, "holiday_schedule_imported", Some(&format!("year:{year}")), &outcome, now)?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    Ok(Redirect::to("/credit-office/holidays?notice=holiday_schedule_imported").into_response())
 }
 
 /// `POST /credit-office/holidays/{day}/delete`.
@@ -164,7 +278,8 @@ pub async fn remove_holiday(
         .run(move |c| {
             write_tx(c, |c| {
                 if Holiday::remove(c, day)? {
-                    audit::record(c, &actor, "holiday_removed", Some(&format!("day:{day}")), "ok", now)?;
+                    let outcome = format!("recounted={}", holiday::recount_pending(c, now)?);
+                    audit::record(c, &actor, "holiday_removed", Some(&format!("day:{day}")), &outcome, now)?;
                 }
                 Ok::<_, AppError>(())
             })

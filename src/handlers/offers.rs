@@ -18,6 +18,7 @@ use crate::domain::need::{DECLINE_REASONS, Remedy, time_left};
 use crate::error::{AppError, AppResult};
 use crate::models::decision::{Approval, Decision, contact, decide};
 use crate::models::enterprise::Enterprise;
+use crate::models::holiday::ScheduledYears;
 use crate::models::need::Need;
 use crate::models::offer::{Offer, OfferLine, Worklist};
 use crate::state::AppState;
@@ -40,13 +41,19 @@ pub struct OffersPage {
     lines: Vec<OfferLine>,
     pager: Pager,
     now: chrono::NaiveDateTime,
+    scheduled: ScheduledYears,
 }
 
 impl OffersPage {
     /// What the bank has to do next on this offer, and by when.
     fn todo(&self, offer: &Offer) -> String {
-        let by =
-            |due: chrono::NaiveDateTime| if due <= self.now { "已超时".into() } else { time_left(self.now, due) };
+        let by = |due: chrono::NaiveDateTime| {
+            if due <= self.now {
+                "已超时".into()
+            } else {
+                format!("{}{}", time_left(self.now, due), self.scheduled.mark(&due))
+            }
+        };
         match (offer.status.as_str(), offer.contacted_at, &offer.decision, offer.decision_due) {
             ("active", None, ..) => format!("联系企业 · {}", by(offer.contact_due)),
             ("accepted", _, None, Some(due)) => format!("录入授信决定 · {}", by(due)),
@@ -67,8 +74,11 @@ pub async fn offers(
     let institution = signed.officer_institution()?;
     let all = !query.all.is_empty();
     let list = if all { Worklist::All } else { Worklist::Todo };
-    let (lines, pager) = state.db.run(move |c| Ok(Offer::of_institution(c, institution, list, query.page)?)).await?;
-    Ok(OffersPage { layout: signed.layout(), all, lines, pager, now: state.clock.now() })
+    let ((lines, pager), scheduled) = state
+        .db
+        .run(move |c| Ok((Offer::of_institution(c, institution, list, query.page)?, ScheduledYears::load(c)?)))
+        .await?;
+    Ok(OffersPage { layout: signed.layout(), all, lines, pager, now: state.clock.now(), scheduled })
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -101,6 +111,8 @@ pub struct OfferPage {
     errors: FormErrors,
     refusal: Option<String>,
     now: chrono::NaiveDateTime,
+    /// Marks due dates counted without their year's holiday schedule.
+    scheduled: ScheduledYears,
 }
 
 impl OfferPage {
@@ -143,6 +155,7 @@ async fn page(
 ) -> AppResult<OfferPage> {
     let institution = signed.officer_institution()?;
     let (offer, need, enterprise) = load(state, institution, id).await?;
+    let scheduled = state.db.run(|c| Ok(ScheduledYears::load(c)?)).await?;
     let form = if form.decision.is_empty() {
         DecisionForm {
             decision: "approve".into(),
@@ -165,6 +178,7 @@ async fn page(
         errors,
         refusal,
         now: state.clock.now(),
+        scheduled,
     })
 }
 

@@ -1,18 +1,26 @@
 //! Department files arrive as UTF-8 (with or without BOM), GBK, or UTF-16 from
-//! Excel's "Unicode text" export: sniff which from the first bytes, then
+//! Excel's "Unicode text" export: guess which from the first bytes, then
 //! transcode to UTF-8 on the fly so the file is never held in memory.
+//!
+//! A file is one encoding from its first byte to its last. The guess is
+//! checked on every byte: a byte sequence that is not valid in the encoding
+//! stops the reading with [`Undecodable`] (never a replacement character), so
+//! that the caller re-reads the file from the start in another encoding or
+//! refuses it whole. Nothing that did not decode ever reaches a row.
 
 use std::io::{self, Cursor, Read};
 
-use encoding_rs::{Encoding, GBK, UTF_8, UTF_16BE, UTF_16LE};
-use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
+use encoding_rs::{Decoder, DecoderResult, Encoding, GBK, UTF_8, UTF_16BE, UTF_16LE};
 
-/// How much of the file is examined to tell UTF-8 from GBK. A GBK file with
-/// Chinese headers shows itself in the first line; 64 KiB covers files whose
-/// first rows happen to be ASCII.
+/// How much of the file is examined to guess UTF-8 or GBK. A GBK file with
+/// Chinese headers shows itself in the first line; a GBK file whose first
+/// 64 KiB are ASCII is guessed UTF-8 and proved GBK where its Chinese starts.
 pub const SNIFF_LEN: usize = 64 * 1024;
 
-/// The encoding the file was found to be in (shown in the import report).
+/// Decoded text is handed out from a buffer of this size.
+const OUT_LEN: usize = 16 * 1024;
+
+/// The encoding the file was read in (shown in the import report).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SourceEncoding {
     Utf8,
@@ -33,7 +41,17 @@ impl SourceEncoding {
         }
     }
 
-    fn encoding(self) -> &'static Encoding {
+    fn decoder(self) -> Decoder {
+        match self {
+            SourceEncoding::Utf8 => UTF_8.new_decoder_without_bom_handling(),
+            SourceEncoding::Gbk => GBK.new_decoder_without_bom_handling(),
+            SourceEncoding::Utf8Bom => UTF_8.new_decoder_with_bom_removal(),
+            SourceEncoding::Utf16Le => UTF_16LE.new_decoder_with_bom_removal(),
+            SourceEncoding::Utf16Be => UTF_16BE.new_decoder_with_bom_removal(),
+        }
+    }
+
+    pub fn encoding(self) -> &'static Encoding {
         match self {
             SourceEncoding::Utf8 | SourceEncoding::Utf8Bom => UTF_8,
             SourceEncoding::Gbk => GBK,
@@ -43,37 +61,149 @@ impl SourceEncoding {
     }
 }
 
-/// A UTF-8 view of a department file. Malformed byte sequences become U+FFFD
-/// (never an error), so the row parser can point at the exact row that holds
-/// them instead of failing the whole file.
+/// The file holds a byte sequence that is not valid in the encoding it is
+/// read in, on line `line` (1-based, counted in the text decoded before it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Undecodable {
+    pub encoding: SourceEncoding,
+    pub line: u64,
+}
+
+impl std::fmt::Display for Undecodable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {} is not valid {}", self.line, self.encoding.label())
+    }
+}
+
+impl std::error::Error for Undecodable {}
+
+/// The [`Undecodable`] inside an I/O error raised by a [`Decoded`] reader.
+pub fn undecodable(error: &io::Error) -> Option<Undecodable> {
+    error.get_ref().and_then(|e| e.downcast_ref::<Undecodable>()).copied()
+}
+
+/// A UTF-8 view of a department file, BOM removed. Reading fails with an
+/// [`Undecodable`] error at the first byte sequence the encoding refuses.
 pub struct Decoded<R: Read> {
     encoding: SourceEncoding,
-    inner: DecodeReaderBytes<io::Chain<Cursor<Vec<u8>>, R>, Vec<u8>>,
+    decoder: Decoder,
+    input: io::Chain<Cursor<Vec<u8>>, R>,
+    raw: Vec<u8>,
+    raw_start: usize,
+    raw_end: usize,
+    input_done: bool,
+    out: Vec<u8>,
+    out_start: usize,
+    out_end: usize,
+    /// Line feeds decoded so far.
+    lines: u64,
+    failure: Option<Undecodable>,
+    finished: bool,
 }
 
 impl<R: Read> Decoded<R> {
     pub fn encoding(&self) -> SourceEncoding {
         self.encoding
     }
+
+    /// Decodes the next piece of input into `out`; false at the end.
+    fn refill(&mut self) -> io::Result<bool> {
+        loop {
+            if self.finished {
+                return Ok(false);
+            }
+            if self.raw_start == self.raw_end && !self.input_done {
+                let n = loop {
+                    match self.input.read(&mut self.raw) {
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        other => break other?,
+                    }
+                };
+                (self.raw_start, self.raw_end, self.input_done) = (0, n, n == 0);
+            }
+            let last = self.input_done;
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
+                &self.raw[self.raw_start..self.raw_end],
+                &mut self.out,
+                last,
+            );
+            self.raw_start += read;
+            (self.out_start, self.out_end) = (0, written);
+            self.lines += self.out[..written].iter().filter(|&&b| b == b'\n').count() as u64;
+            match result {
+                DecoderResult::Malformed(..) => {
+                    // The bytes decoded before the bad sequence are not handed out either.
+                    self.out_end = 0;
+                    let failure = Undecodable { encoding: self.encoding, line: self.lines + 1 };
+                    self.failure = Some(failure);
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, failure));
+                }
+                DecoderResult::InputEmpty if last => self.finished = true,
+                DecoderResult::InputEmpty | DecoderResult::OutputFull => {}
+            }
+            if written > 0 {
+                return Ok(true);
+            }
+        }
+    }
 }
 
 impl<R: Read> Read for Decoded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read(buf)
+        if let Some(failure) = self.failure {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, failure));
+        }
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.out_start == self.out_end && !self.refill()? {
+            return Ok(0);
+        }
+        let n = buf.len().min(self.out_end - self.out_start);
+        buf[..n].copy_from_slice(&self.out[self.out_start..self.out_start + n]);
+        self.out_start += n;
+        Ok(n)
     }
 }
 
-/// Sniffs the encoding from the start of `input` and returns a UTF-8 reader
-/// over the whole of it, BOM removed. Reads at most [`SNIFF_LEN`] bytes ahead.
-pub fn decode<R: Read>(mut input: R) -> io::Result<Decoded<R>> {
+/// Guesses the encoding from the start of `input` and returns a UTF-8 reader
+/// over the whole of it. Reads at most [`SNIFF_LEN`] bytes ahead.
+pub fn decode<R: Read>(input: R) -> io::Result<Decoded<R>> {
+    decode_as(input, None)
+}
+
+/// [`decode`], or read in `encoding` when given (a second reading, after
+/// the guess proved wrong).
+pub fn decode_as<R: Read>(mut input: R, encoding: Option<SourceEncoding>) -> io::Result<Decoded<R>> {
     let mut head = Vec::with_capacity(SNIFF_LEN);
     let at_eof = fill(&mut input, &mut head, SNIFF_LEN)?;
-    let encoding = sniff(&head, at_eof);
-    let inner = DecodeReaderBytesBuilder::new()
-        .encoding(Some(encoding.encoding()))
-        .strip_bom(true)
-        .build(Cursor::new(head).chain(input));
-    Ok(Decoded { encoding, inner })
+    let encoding = encoding.unwrap_or_else(|| sniff(&head, at_eof));
+    Ok(Decoded {
+        encoding,
+        decoder: encoding.decoder(),
+        input: Cursor::new(head).chain(input),
+        raw: vec![0; OUT_LEN],
+        raw_start: 0,
+        raw_end: 0,
+        input_done: false,
+        out: vec![0; OUT_LEN],
+        out_start: 0,
+        out_end: 0,
+        lines: 0,
+        failure: None,
+        finished: false,
+    })
+}
+
+/// The encoding to read the file in when reading it in the guessed `tried`
+/// failed: UTF-8 and GBK are the two that come without a BOM. A BOM is not
+/// second-guessed.
+pub fn fallback(tried: SourceEncoding) -> Option<SourceEncoding> {
+    match tried {
+        SourceEncoding::Utf8 => Some(SourceEncoding::Gbk),
+        SourceEncoding::Gbk => Some(SourceEncoding::Utf8),
+        _ => None,
+    }
 }
 
 /// Reads until `buf` holds `limit` bytes or the input ends; true at the end.
@@ -91,7 +221,7 @@ fn fill<R: Read>(input: &mut R, buf: &mut Vec<u8>, limit: usize) -> io::Result<b
     Ok(false)
 }
 
-/// Decides the encoding of a file from its first bytes.
+/// Guesses the encoding of a file from its first bytes.
 pub fn sniff(head: &[u8], at_eof: bool) -> SourceEncoding {
     if head.starts_with(b"\xEF\xBB\xBF") {
         return SourceEncoding::Utf8Bom;
@@ -120,6 +250,12 @@ mod tests {
         let mut text = String::new();
         decoded.read_to_string(&mut text).unwrap();
         (decoded.encoding(), text)
+    }
+
+    fn failure(bytes: &[u8], encoding: Option<SourceEncoding>) -> Undecodable {
+        let mut decoded = decode_as(bytes, encoding).unwrap();
+        let error = decoded.read_to_end(&mut Vec::new()).unwrap_err();
+        undecodable(&error).expect("an encoding failure")
     }
 
     #[test]
@@ -165,11 +301,29 @@ mod tests {
     }
 
     #[test]
-    fn invalid_bytes_after_the_sniff_window_become_replacement_chars() {
-        let mut bytes = "a".repeat(SNIFF_LEN).into_bytes();
+    fn a_wrong_guess_fails_where_it_shows_and_the_fallback_reads_it_all() {
+        // 住宅 in GBK (D7 A1 D5 AC) is also valid UTF-8 ("סլ"); 厂房 is not.
+        let text = format!("{}住宅\n厂房\n", "a,b\n".repeat(SNIFF_LEN / 4 + 1));
+        let (bytes, _, _) = GBK.encode(&text);
+        let wrong = failure(&bytes, None);
+        assert_eq!(wrong, Undecodable { encoding: SourceEncoding::Utf8, line: SNIFF_LEN as u64 / 4 + 3 });
+        let retry = fallback(wrong.encoding).unwrap();
+        let mut decoded = decode_as(&bytes[..], Some(retry)).unwrap();
+        let mut read = String::new();
+        decoded.read_to_string(&mut read).unwrap();
+        assert_eq!((decoded.encoding(), read), (SourceEncoding::Gbk, text));
+    }
+
+    #[test]
+    fn bytes_invalid_in_every_encoding_fail_instead_of_becoming_replacement_chars() {
+        let mut bytes = "a\n".repeat(SNIFF_LEN).into_bytes();
         bytes.extend_from_slice(b"\xFFb");
-        let (encoding, text) = decode_all(&bytes);
-        assert_eq!(encoding, SourceEncoding::Utf8);
-        assert!(text.ends_with("\u{FFFD}b"));
+        assert_eq!(failure(&bytes, None).encoding, SourceEncoding::Utf8);
+        assert_eq!(
+            failure(&bytes, Some(SourceEncoding::Gbk)),
+            Undecodable { encoding: SourceEncoding::Gbk, line: SNIFF_LEN as u64 + 1 }
+        );
+        assert_eq!(fallback(SourceEncoding::Gbk), Some(SourceEncoding::Utf8));
+        assert_eq!(fallback(SourceEncoding::Utf8Bom), None);
     }
 }

@@ -6,7 +6,8 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::domain::{Money, uscc::half_width};
+use crate::domain::Money;
+use crate::domain::uscc::{half_width, is_invisible};
 
 /// The earliest year any record can be about (the People's Republic's founding).
 pub const MIN_YEAR: i32 = 1949;
@@ -19,7 +20,7 @@ pub const MAX_YUAN: i64 = 1_000_000_000_000;
 /// Removes the padding that spreadsheets and copy-paste leave around a value:
 /// ASCII and Unicode spaces (incl. U+3000 and NBSP), BOM and zero-width spaces.
 pub fn clean(raw: &str) -> &str {
-    raw.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{FEFF}' | '\u{200B}' | '\u{2060}'))
+    raw.trim_matches(|c: char| c.is_whitespace() || is_invisible(c))
 }
 
 /// Empty, or one of the placeholders departments use for "no value".

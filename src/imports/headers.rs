@@ -31,7 +31,7 @@ pub(crate) fn normalize(header: &str) -> (String, Option<String>) {
             '】' | '〕' => ']',
             _ => c,
         })
-        .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '\u{FEFF}' | '\u{200B}'))
+        .filter(|&c| !c.is_whitespace() && !matches!(c, '_' | '-') && !crate::domain::uscc::is_invisible(c))
         .collect::<String>()
         .to_lowercase();
     let folded = folded.trim_start_matches('*').trim_end_matches(['*', ':']);

@@ -8,6 +8,9 @@
 //! ```
 //!
 //! - Encodings: UTF-8 with or without BOM, GBK, UTF-16 with BOM (`decode`).
+//!   A file is read in one encoding throughout: when a byte sequence proves
+//!   the guess wrong, [`FileError::retry_as`] names the encoding to read the
+//!   whole file again in (`parse_as`), or the file is refused.
 //! - Delimiter: comma, or tab when the start of the file has more tabs
 //!   (Excel's "Unicode text" export).
 //! - The header row may follow up to nine title rows (blank lines aside); it is matched
@@ -23,6 +26,7 @@ mod decode;
 mod fields;
 mod guard;
 mod headers;
+pub mod holidays;
 mod kinds;
 mod template;
 
@@ -32,7 +36,7 @@ use chrono::NaiveDate;
 use csv::StringRecord;
 
 pub use columns::{Column, columns};
-pub use decode::{Decoded, SourceEncoding, decode};
+pub use decode::{Decoded, SourceEncoding, Undecodable, decode};
 pub use template::template_csv;
 
 use crate::domain::records::{Record, RecordKind};
@@ -59,6 +63,42 @@ pub enum FileError {
     DuplicateColumn { column: &'static str },
     #[error("第 {row} 行起的一条记录超过 1 MB，可能是引号没有配对，请检查该行")]
     RecordTooLong { row: u64 },
+    /// A byte sequence the encoding refuses; `second` when the file was
+    /// already being read again after a wrong guess.
+    #[error(
+        "文件{}第 {line} 行有无法识别的字节，整份文件未导入。请在 Excel 或 WPS 中将文件另存为“CSV UTF-8”后重新上传",
+        if *second {
+            format!("既不是有效的 UTF-8 也不是有效的 GBK 编码：按 {} 读取，", encoding.label())
+        } else {
+            format!("不是有效的 {} 编码：", encoding.label())
+        }
+    )]
+    Undecodable { encoding: SourceEncoding, line: u64, second: bool },
+}
+
+impl FileError {
+    /// The encoding to read the whole file again in, when this failure
+    /// proved the first guess wrong.
+    pub fn retry_as(&self) -> Option<SourceEncoding> {
+        match self {
+            FileError::Undecodable { encoding, second: false, .. } => decode::fallback(*encoding),
+            _ => None,
+        }
+    }
+
+    /// Of this failure of a second reading and the `first` one, the reading
+    /// that got further: most likely the file's encoding, failing where the
+    /// file is damaged.
+    pub fn furthest(self, first: FileError) -> FileError {
+        match (&self, first) {
+            (FileError::Undecodable { line: here, .. }, FileError::Undecodable { encoding, line, .. })
+                if line > *here =>
+            {
+                FileError::Undecodable { encoding, line, second: true }
+            }
+            _ => self,
+        }
+    }
 }
 
 /// One rejected row: where, which column (its Chinese header), what it held, why.
@@ -92,6 +132,7 @@ pub struct Rows<R: Read> {
     layout: Layout,
     record: StringRecord,
     encoding: SourceEncoding,
+    second: bool,
     row: u64,
     valid: u64,
     rejected: u64,
@@ -102,10 +143,23 @@ pub struct Rows<R: Read> {
 /// Opens a department file of `kind`: decodes it, finds and checks the header
 /// row, and returns the data rows. `today` bounds dates (no clock is read).
 pub fn parse<R: Read>(kind: RecordKind, input: R, today: NaiveDate) -> Result<Rows<R>, FileError> {
-    let mut decoded = decode(input).map_err(read_error)?;
+    parse_as(kind, input, today, None)
+}
+
+/// [`parse`], reading the file in `encoding` when given instead of guessing:
+/// the second reading of a file whose guess proved wrong, or the writing pass
+/// over a file already validated in that encoding.
+pub fn parse_as<R: Read>(
+    kind: RecordKind,
+    input: R,
+    today: NaiveDate,
+    encoding: Option<SourceEncoding>,
+) -> Result<Rows<R>, FileError> {
+    let second = encoding.is_some();
+    let mut decoded = decode::decode_as(input, encoding).map_err(read_error)?;
     let encoding = decoded.encoding();
     let mut head = Vec::new();
-    (&mut decoded).take(decode::SNIFF_LEN as u64).read_to_end(&mut head).map_err(read_error)?;
+    (&mut decoded).take(decode::SNIFF_LEN as u64).read_to_end(&mut head).map_err(|e| io_error(e, second))?;
     let tabs = head.iter().filter(|&&b| b == b'\t').count();
     let commas = head.iter().filter(|&&b| b == b',').count();
     let delimiter = if tabs > commas { b'\t' } else { b',' };
@@ -126,6 +180,7 @@ pub fn parse<R: Read>(kind: RecordKind, input: R, today: NaiveDate) -> Result<Ro
         layout: Layout::empty(columns),
         record: StringRecord::new(),
         encoding,
+        second,
         row: 0,
         valid: 0,
         rejected: 0,
@@ -178,7 +233,7 @@ impl<R: Read> Rows<R> {
     fn csv_error(&self, error: csv::Error) -> FileError {
         match error.into_kind() {
             csv::ErrorKind::Io(e) if guard::is_too_long(&e) => FileError::RecordTooLong { row: self.row + 1 },
-            csv::ErrorKind::Io(e) => read_error(e),
+            csv::ErrorKind::Io(e) => io_error(e, self.second),
             other => FileError::Read(format!("{other:?}")),
         }
     }
@@ -256,6 +311,14 @@ impl<R: Read> Iterator for Rows<R> {
 
 fn read_error(error: io::Error) -> FileError {
     FileError::Read(error.to_string())
+}
+
+/// An I/O error of the decoded stream; the decoder names the line.
+fn io_error(error: io::Error, second: bool) -> FileError {
+    match decode::undecodable(&error) {
+        Some(Undecodable { encoding, line }) => FileError::Undecodable { encoding, line, second },
+        None => read_error(error),
+    }
 }
 
 #[cfg(test)]

@@ -149,14 +149,46 @@ fn an_unclosed_quote_stops_the_file_without_reading_it_all() {
 }
 
 #[test]
-fn damaged_bytes_are_a_row_error_not_a_file_error() {
+fn bytes_that_decode_in_no_encoding_refuse_the_whole_file_naming_the_line() {
     let mut bytes = "a".repeat(decode::SNIFF_LEN).into_bytes();
     bytes.splice(0..0, format!("uscc,year,tax_grade,tax_paid,revenue,note\n{},2024,A,1,1,", code(1)).into_bytes());
     bytes.extend_from_slice(format!("\n{},2024,A,1,1,x\n{},2024,", code(2), code(3)).as_bytes());
     bytes.extend_from_slice(b"\xFF,1,1,x\n");
-    let (good, bad, _) = run(RecordKind::Tax, &bytes);
-    assert_eq!(good.len(), 2);
-    assert_eq!((bad[0].row, bad[0].field.as_str()), (4, "纳税信用等级"));
+    let mut rows = parse(RecordKind::Tax, &bytes[..], today()).unwrap();
+    assert!(rows.by_ref().all(|row| row.is_ok()), "no row holding the bad byte comes out");
+    let first = rows.finish().unwrap_err();
+    assert_eq!(first, FileError::Undecodable { encoding: SourceEncoding::Utf8, line: 4, second: false });
+    let again = first.retry_as().expect("a UTF-8 guess is read again as GBK");
+    let mut rows = parse_as(RecordKind::Tax, &bytes[..], today(), Some(again)).unwrap();
+    assert!(rows.by_ref().all(|row| row.is_ok()));
+    let second = rows.finish().unwrap_err();
+    assert_eq!(second, FileError::Undecodable { encoding: SourceEncoding::Gbk, line: 4, second: true });
+    assert_eq!(second.retry_as(), None);
+    let reported = second.furthest(first).to_string();
+    assert!(
+        reported
+            .contains("既不是有效的 UTF-8 也不是有效的 GBK 编码：按 GBK 读取，第 4 行有无法识别的字节，整份文件未导入")
+    );
+}
+
+#[test]
+fn a_gbk_file_guessed_utf8_is_read_again_as_gbk_from_its_first_row() {
+    // 住宅 in GBK is also valid UTF-8 (it would read "סլ"); the 否 after it is not.
+    let mut text = String::from("uscc,certificate_no,kind,area,assessed_value,mortgaged\n");
+    for _ in 0..2000 {
+        text.push_str(&format!("{},C-1,factory,100,1000,N\n", code(1)));
+    }
+    text.push_str(&format!("{},C-2,住宅,100,1000,否\n", code(2)));
+    let (bytes, _, _) = GBK.encode(&text);
+    let mut rows = parse(RecordKind::Property, &bytes[..], today()).unwrap();
+    rows.by_ref().for_each(drop);
+    let again = rows.finish().unwrap_err().retry_as().unwrap();
+    let mut rows = parse_as(RecordKind::Property, &bytes[..], today(), Some(again)).unwrap();
+    let records: Vec<Record> = rows.by_ref().map(Result::unwrap).collect();
+    assert_eq!(rows.finish().unwrap().encoding, SourceEncoding::Gbk);
+    assert_eq!(records.len(), 2001);
+    let Record::Property(last) = &records[2000] else { panic!("a property record") };
+    assert_eq!((last.kind.as_str(), last.mortgaged), ("住宅", false));
 }
 
 #[test]

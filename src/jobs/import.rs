@@ -14,9 +14,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
+
 use crate::clock::Clock;
 use crate::db::{Db, DbConn, write_tx};
-use crate::domain::records::Record;
+use crate::domain::records::{Record, RecordKind};
+use crate::imports::{FileError, SourceEncoding};
 use crate::jobs::queue;
 use crate::models::audit::{self, Actor};
 use crate::models::credit_record::{self, Change, Provenance};
@@ -190,35 +193,30 @@ pub fn write(db: &Db, clock: &dyn Clock, batch: &ImportBatch) -> anyhow::Result<
     }
     let today = crate::clock::beijing(clock.now()).date_naive();
 
-    // Pass one: validate, record rejected rows, show progress.
-    let read = Arc::new(AtomicU64::new(0));
-    let reader = Counting { inner: ChunkReader::new(db.get_streaming()?, batch_id), count: read.clone() };
-    let mut rows = match crate::imports::parse(kind, reader, today) {
-        Ok(rows) => rows,
-        Err(error) => {
-            write_tx(&mut conn, |c| ImportBatch::fail(c, batch_id, &error.to_string(), clock.now()))?;
-            return Ok(Written::Nothing(timings));
+    // Pass one: validate, record rejected rows, show progress. A file whose
+    // encoding guess a later byte proves wrong is validated again from its
+    // first row in the right one; the rows counted so far are forgotten.
+    let (mut reading, mut first_failure) = (None, None);
+    let (total, rejected, encoding) = loop {
+        match validate(db, &mut conn, clock, kind, batch_id, today, reading)? {
+            Ok(outcome) => break outcome,
+            Err(error) => {
+                if let Some(encoding) = error.retry_as() {
+                    tracing::info!(batch = batch_id, encoding = encoding.label(), "reading the file again");
+                    write_tx(&mut conn, |c| ImportBatch::reset(c, batch_id))?;
+                    (reading, first_failure) = (Some(encoding), Some(error));
+                    continue;
+                }
+                let error = match first_failure.take() {
+                    Some(first) => error.furthest(first),
+                    None => error,
+                };
+                // A broken-off, malformed or undecodable file: nothing of it is written.
+                write_tx(&mut conn, |c| ImportBatch::fail(c, batch_id, &error.to_string(), clock.now()))?;
+                return Ok(Written::Nothing(timings));
+            }
         }
     };
-    let (mut total, mut rejected, mut pending) = (0i64, 0i64, Vec::new());
-    for row in rows.by_ref() {
-        total += 1;
-        if let Err(e) = row {
-            rejected += 1;
-            pending.push((e.row as i64, e.field, e.value, e.reason));
-        }
-        if pending.len() >= FLUSH_EVERY || total % (FLUSH_EVERY as i64 * 10) == 0 {
-            let bytes = read.load(Ordering::Relaxed) as i64;
-            flush(&mut conn, batch_id, &mut pending, (bytes, total, rejected), clock.now())?;
-        }
-    }
-    let file_bytes = read.load(Ordering::Relaxed) as i64;
-    flush(&mut conn, batch_id, &mut pending, (file_bytes, total, rejected), clock.now())?;
-    if let Err(error) = rows.finish() {
-        // A broken-off or malformed file: nothing of it is written.
-        write_tx(&mut conn, |c| ImportBatch::fail(c, batch_id, &error.to_string(), clock.now()))?;
-        return Ok(Written::Nothing(timings));
-    }
     timings.validate = started.elapsed();
 
     // Pass two: every valid row in one transaction.
@@ -235,8 +233,9 @@ pub fn write(db: &Db, clock: &dyn Clock, batch: &ImportBatch) -> anyhow::Result<
         }
         let (mut changed, mut unchanged, mut touched) = (0i64, 0i64, BTreeSet::new());
         let now = clock.now();
-        let mut rows = crate::imports::parse(kind, ChunkReader::new(db.get_streaming()?, batch_id), today)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let reader = ChunkReader::new(db.get_streaming()?, batch_id);
+        let mut rows =
+            crate::imports::parse_as(kind, reader, today, Some(encoding)).map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut chunk = Vec::with_capacity(credit_record::CHUNK);
         loop {
             chunk.clear();
@@ -306,6 +305,39 @@ fn recompute_touched<'a>(
     write_tx(&mut conn, |c| ImportBatch::recomputed(c, batch_id, clock.now()))?;
     crate::db::refresh_statistics(&mut conn)?;
     Ok(())
+}
+
+/// Pass one over the stored file, read in `encoding` (or a guessed one):
+/// the rows read, the rows rejected and the encoding the file was read in,
+/// or why the file cannot be imported.
+fn validate(
+    db: &Db,
+    conn: &mut DbConn,
+    clock: &dyn Clock,
+    kind: RecordKind,
+    batch_id: i64,
+    today: NaiveDate,
+    encoding: Option<SourceEncoding>,
+) -> anyhow::Result<Result<(i64, i64, SourceEncoding), FileError>> {
+    let read = Arc::new(AtomicU64::new(0));
+    let reader = Counting { inner: ChunkReader::new(db.get_streaming()?, batch_id), count: read.clone() };
+    let mut rows = match crate::imports::parse_as(kind, reader, today, encoding) {
+        Ok(rows) => rows,
+        Err(error) => return Ok(Err(error)),
+    };
+    let (mut total, mut rejected, mut pending) = (0i64, 0i64, Vec::new());
+    for row in rows.by_ref() {
+        total += 1;
+        if let Err(e) = row {
+            rejected += 1;
+            pending.push((e.row as i64, e.field, e.value, e.reason));
+        }
+        if pending.len() >= FLUSH_EVERY || total % (FLUSH_EVERY as i64 * 10) == 0 {
+            flush(conn, batch_id, &mut pending, (read.load(Ordering::Relaxed) as i64, total, rejected), clock.now())?;
+        }
+    }
+    flush(conn, batch_id, &mut pending, (read.load(Ordering::Relaxed) as i64, total, rejected), clock.now())?;
+    Ok(rows.finish().map(|summary| (total, rejected, summary.encoding)))
 }
 
 fn flush(

@@ -153,7 +153,7 @@ pub fn accept(conn: &mut DbConn, change: &Change, enterprise_id: i64, need_id: i
                 .filter(offers::status.eq_any(["active", "not_selected"]))
                 .filter(offers::valid_until.gt(now)),
         )
-        .set((offers::status.eq("accepted"), offers::decision_due.eq(due)))
+        .set((offers::status.eq("accepted"), offers::decision_due.eq(due), offers::accepted_at.eq(now)))
         .execute(c)?;
         if taken == 0 {
             return refuse("该报价已失效或已关闭，不能接受");

@@ -177,6 +177,12 @@ impl ImportBatch {
         if taken == 0 {
             return Ok(false);
         }
+        Self::reset(conn, id)?;
+        Ok(true)
+    }
+
+    /// Clears the batch's errors and counts, to read its file again from the start.
+    pub fn reset(conn: &mut DbConn, id: i64) -> QueryResult<()> {
         diesel::delete(import_errors::table.filter(import_errors::batch_id.eq(id))).execute(conn)?;
         diesel::update(import_batches::table.find(id))
             .set((
@@ -187,8 +193,8 @@ impl ImportBatch {
                 import_batches::rows_rejected.eq(0i64),
                 import_batches::error.eq(None::<String>),
             ))
-            .execute(conn)?;
-        Ok(true)
+            .execute(conn)
+            .map(drop)
     }
 
     /// Progress so far, which also renews the lease.

@@ -14,6 +14,7 @@ mod disputes;
 mod grab_rule;
 mod grabbing;
 mod health;
+mod holidays;
 mod imports;
 mod invitations;
 mod jobs;

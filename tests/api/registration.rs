@@ -229,3 +229,22 @@ async fn registration_is_rate_limited_per_address() {
     let other = app.client_from("203.0.113.10").submit("/register", "/register", &[("uscc", "bad")]).await;
     assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY, "another address is not limited");
 }
+
+#[tokio::test]
+async fn a_code_pasted_in_groups_or_with_invisible_characters_is_accepted() {
+    let app = TestApp::new();
+    let (uscc, _) = app.enterprise_on_record("云海晨光精密机械有限公司", "李建国");
+    let grouped: Vec<&str> = (0..uscc.len()).step_by(4).map(|i| &uscc[i..(i + 4).min(uscc.len())]).collect();
+    let pasted = format!("\u{FEFF}{}\u{200B}", grouped.join(" - "));
+    let page = register(
+        &app,
+        [
+            ("uscc", &pasted),
+            ("name", "云海晨光精密机械有限公司"),
+            ("legal_representative", "李建国"),
+            ("email", "finance@chenguang.example"),
+        ],
+    )
+    .await;
+    assert_eq!(page.location(), Some("/enterprise?notice=registered"), "{}", page.body);
+}
