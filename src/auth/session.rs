@@ -7,10 +7,14 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chrono::NaiveDateTime;
 
+use super::csrf::{FORM_COOKIE, FormCookie};
+use crate::db::DbConn;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::models::audit::Actor;
+use crate::models::rate_limit;
 use crate::models::session::SessionRow;
 use crate::models::user::User;
 use crate::state::AppState;
@@ -31,9 +35,13 @@ pub struct Session {
 pub struct ClientIp(pub Option<String>);
 
 pub async fn layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let ip = crate::web::client_ip(&request, state.config.trust_proxy);
+    let ip = crate::web::client_ip(&request, state.config.trust_proxy.then_some(state.config.proxy_hops));
     request.extensions_mut().insert(ClientIp(ip));
-    let token = CookieJar::from_headers(request.headers()).get(COOKIE).map(|c| c.value().to_string());
+    let jar = CookieJar::from_headers(request.headers());
+    if let Some(cookie) = jar.get(FORM_COOKIE).and_then(|c| FormCookie::parse(c.value())) {
+        request.extensions_mut().insert(cookie);
+    }
+    let token = jar.get(COOKIE).map(|c| c.value().to_string());
     if let Some(token) = token.filter(|t| t.len() == 32) {
         let now = state.clock.now();
         match state.db.run(move |conn| Ok(SessionRow::load(conn, &token, now)?)).await {
@@ -44,7 +52,7 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
             Err(error) => return error.into_response(),
         }
     }
-    match super::csrf::verify(request, &state.config.base_url).await {
+    match super::csrf::verify(request, &state).await {
         Ok(request) => next.run(request).await,
         Err(error) => error.into_response(),
     }
@@ -58,10 +66,35 @@ pub fn removal_cookie() -> Cookie<'static> {
     Cookie::build((COOKIE, "")).path("/").max_age(time::Duration::ZERO).build()
 }
 
-/// Anyone, signed in or not. Pages with a form call `ensure_session` for a CSRF token.
+fn form_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((FORM_COOKIE, value)).path("/").http_only(true).same_site(SameSite::Lax).secure(secure).build()
+}
+
+/// Signs `user_id` in: ends the visitor's earlier session, so every sign-in
+/// gets a new id, and starts a new one, at most `rate_limit::SESSION` per
+/// address. Call inside the transaction that records the sign-in; returns the
+/// cookie token.
+pub fn sign_in(
+    conn: &mut DbConn,
+    previous: Option<&Session>,
+    user_id: i64,
+    ip: Option<&str>,
+    now: NaiveDateTime,
+) -> AppResult<String> {
+    let key = format!("session:{}", ip.unwrap_or("unknown"));
+    rate_limit::hit(conn, &key, rate_limit::SESSION, now)?
+        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    if let Some(previous) = previous {
+        SessionRow::delete(conn, &previous.id)?;
+    }
+    Ok(SessionRow::create(conn, Some(user_id), ip, now)?.0)
+}
+
+/// Anyone, signed in or not. Pages with a form call `form_token` for a CSRF token.
 pub struct Visitor {
     pub session: Option<Session>,
     pub ip: Option<String>,
+    form_cookie: Option<FormCookie>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Visitor {
@@ -71,6 +104,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Visitor {
         Ok(Visitor {
             session: parts.extensions.get::<Session>().cloned(),
             ip: parts.extensions.get::<ClientIp>().and_then(|ip| ip.0.clone()),
+            form_cookie: parts.extensions.get::<FormCookie>().cloned(),
         })
     }
 }
@@ -80,16 +114,19 @@ impl Visitor {
         self.session.as_ref().and_then(|s| s.user.as_ref())
     }
 
-    /// Returns this visitor's CSRF token, starting an anonymous session (and
-    /// returning its cookie) when there is none yet.
-    pub async fn ensure_session(&self, state: &AppState) -> AppResult<(CookieJar, String)> {
+    /// This visitor's CSRF token: the session's, or for an anonymous visitor
+    /// one signed over the `xyd_form` cookie, which is set when missing. Never
+    /// writes a row.
+    pub async fn form_token(&self, state: &AppState) -> AppResult<(CookieJar, String)> {
         if let Some(session) = &self.session {
             return Ok((CookieJar::new(), session.csrf_token.clone()));
         }
-        let (ip, now) = (self.ip.clone(), state.clock.now());
-        let (token, row) = state.db.run(move |conn| Ok(SessionRow::create(conn, None, ip.as_deref(), now)?)).await?;
-        let jar = CookieJar::new().add(session_cookie(token, state.config.secure_cookies()));
-        Ok((jar, row.csrf_token))
+        let Some(cookie) = &self.form_cookie else {
+            let cookie = FormCookie::new();
+            let token = cookie.token(state).await?;
+            return Ok((CookieJar::new().add(form_cookie(cookie.0, state.config.secure_cookies())), token));
+        };
+        Ok((CookieJar::new(), cookie.token(state).await?))
     }
 
     pub fn layout(&self, csrf: &str) -> Layout {

@@ -12,14 +12,13 @@ use serde::Deserialize;
 
 use crate::auth::Visitor;
 use crate::auth::password::hash_async;
-use crate::auth::session::session_cookie;
+use crate::auth::session::{session_cookie, sign_in};
 use crate::db::write_tx;
 use crate::domain::{Role, Uscc, password};
 use crate::error::{AppError, AppResult};
 use crate::models::audit::{self, Actor};
 use crate::models::enterprise::Enterprise;
 use crate::models::rate_limit;
-use crate::models::session::SessionRow;
 use crate::models::user::{NewUser, User};
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout};
@@ -52,7 +51,7 @@ pub async fn register_form(State(state): State<AppState>, visitor: Visitor) -> A
     if let Some(user) = visitor.user() {
         return Ok(Redirect::to(user.role().home()).into_response());
     }
-    let (jar, csrf) = visitor.ensure_session(&state).await?;
+    let (jar, csrf) = visitor.form_token(&state).await?;
     let page =
         RegisterPage { layout: visitor.layout(&csrf), form: RegisterForm::default(), errors: FormErrors::default() };
     Ok((jar, page).into_response())
@@ -63,7 +62,6 @@ pub async fn register(
     visitor: Visitor,
     Form(form): Form<RegisterForm>,
 ) -> AppResult<Response> {
-    let session = visitor.session.clone().ok_or(AppError::Csrf)?;
     let now = state.clock.now();
     let ip = visitor.ip.clone();
     rate_limit::check(&state, "register", ip.as_deref(), rate_limit::REGISTER).await?;
@@ -112,11 +110,13 @@ pub async fn register(
         errors.add("email", "该邮箱已被其他账号使用，请换一个邮箱或直接登录");
     }
     let Some(enterprise) = record.filter(|_| errors.is_empty()) else {
-        let page = RegisterPage { layout: visitor.layout(&session.csrf_token), form, errors };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        let (jar, csrf) = visitor.form_token(&state).await?;
+        let page = RegisterPage { layout: visitor.layout(&csrf), form, errors };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, page).into_response());
     };
 
     let password_hash = hash_async(form.password.clone()).await?;
+    let previous = visitor.session.clone();
     let (token, user_id) = state
         .db
         .run(move |c| {
@@ -143,8 +143,7 @@ pub async fn register(
                     ip: ip.clone(),
                 };
                 audit::record(c, &actor, "register", Some(&format!("enterprise:{}", enterprise.id)), "ok", now)?;
-                SessionRow::delete(c, &session.id)?;
-                let (token, _) = SessionRow::create(c, Some(user_id), ip.as_deref(), now)?;
+                let token = sign_in(c, previous.as_ref(), user_id, ip.as_deref(), now)?;
                 Ok::<_, AppError>((token, user_id))
             })
         })
