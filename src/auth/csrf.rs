@@ -69,6 +69,9 @@ pub async fn verify(request: Request, state: &AppState) -> Result<Request, AppEr
     }
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| AppError::Csrf)?;
+    if super::session::holds_nul(&String::from_utf8_lossy(&bytes)) {
+        return Err(AppError::BadRequest);
+    }
     if !field(&bytes, &expected) {
         return Err(AppError::Csrf);
     }

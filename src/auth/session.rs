@@ -10,9 +10,9 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::NaiveDateTime;
 
 use super::csrf::{FORM_COOKIE, FormCookie};
-use crate::db::DbConn;
+use crate::db::{DbConn, write_tx};
 use crate::domain::Role;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Refused};
 use crate::models::audit::Actor;
 use crate::models::rate_limit;
 use crate::models::session::SessionRow;
@@ -41,6 +41,9 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
     if let Some(cookie) = jar.get(FORM_COOKIE).and_then(|c| FormCookie::parse(c.value())) {
         request.extensions_mut().insert(cookie);
     }
+    if holds_nul(request.uri().path()) || request.uri().query().is_some_and(holds_nul) {
+        return AppError::BadRequest.into_response();
+    }
     let token = jar.get(COOKIE).map(|c| c.value().to_string());
     if let Some(token) = token.filter(|t| t.len() == 32) {
         let now = state.clock.now();
@@ -52,9 +55,49 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
             Err(error) => return error.into_response(),
         }
     }
-    match super::csrf::verify(request, &state).await {
+    let route = format!("{} {}", request.method(), request.uri().path());
+    let actor = Actor::of(request.extensions().get::<Session>().and_then(|s| s.user.as_ref()), ip_of(&request));
+    let response = match super::csrf::verify(request, &state).await {
         Ok(request) => next.run(request).await,
         Err(error) => error.into_response(),
+    };
+    if response.extensions().get::<Refused>().is_some() {
+        audit_refusal(&state, actor, route).await;
+    }
+    response
+}
+
+/// Whether a URL-encoded text holds a NUL, which no page sends and which
+/// PostgreSQL cannot store in a text column.
+pub fn holds_nul(encoded: &str) -> bool {
+    encoded.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"%00")) || encoded.contains('\0')
+}
+
+fn ip_of(request: &Request) -> Option<String> {
+    request.extensions().get::<ClientIp>().and_then(|ip| ip.0.clone())
+}
+
+/// Records a role refusal (a 403 for lack of permission) with who asked for what.
+async fn audit_refusal(state: &AppState, actor: Actor, route: String) {
+    let now = state.clock.now();
+    let object: String = format!("route:{route}").chars().take(300).collect();
+    let written = state
+        .db
+        .run(move |c| {
+            write_tx(c, |c| {
+                Ok::<_, AppError>(crate::models::audit::record(
+                    c,
+                    &actor,
+                    "access_denied",
+                    Some(&object),
+                    "denied",
+                    now,
+                )?)
+            })
+        })
+        .await;
+    if let Err(error) = written {
+        tracing::error!(error = %error, "could not audit a refusal");
     }
 }
 

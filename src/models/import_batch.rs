@@ -81,6 +81,14 @@ impl ImportBatch {
             .map(drop)
     }
 
+    /// Removes a batch whose upload did not complete, with the chunks stored so far.
+    pub fn discard(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+        diesel::delete(import_chunks::table.filter(import_chunks::batch_id.eq(id))).execute(conn)?;
+        diesel::delete(import_batches::table.find(id).filter(import_batches::status.eq("uploading")))
+            .execute(conn)
+            .map(drop)
+    }
+
     /// Marks the upload complete and ready for the worker; call in the
     /// transaction that enqueues its job.
     pub fn queue(conn: &mut DbConn, id: i64, file_bytes: i64) -> QueryResult<()> {

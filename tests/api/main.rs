@@ -18,6 +18,7 @@ mod products;
 mod proxy;
 mod redirects;
 mod registration;
+mod rejections;
 mod security;
 mod sessions;
 mod subscriptions;
