@@ -12,6 +12,7 @@ mod imports;
 mod invitations;
 mod jobs;
 mod lists;
+mod long_lists;
 mod market;
 mod portrait;
 mod products;
