@@ -33,7 +33,8 @@ impl FormCookie {
         (value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit())).then(|| FormCookie(value.to_string()))
     }
 
-    pub fn new() -> FormCookie {
+    /// A fresh random value for a visitor who has none.
+    pub fn random() -> FormCookie {
         FormCookie(hex::encode(rand::random::<[u8; 16]>()))
     }
 
@@ -129,7 +130,7 @@ mod tests {
 
     #[test]
     fn only_well_formed_cookie_values_are_taken() {
-        assert!(FormCookie::parse(&FormCookie::new().0).is_some());
+        assert!(FormCookie::parse(&FormCookie::random().0).is_some());
         assert!(FormCookie::parse("short").is_none());
         assert!(FormCookie::parse("zz345678901234567890123456789012").is_none());
     }

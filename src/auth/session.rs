@@ -165,7 +165,7 @@ impl Visitor {
             return Ok((CookieJar::new(), session.csrf_token.clone()));
         }
         let Some(cookie) = &self.form_cookie else {
-            let cookie = FormCookie::new();
+            let cookie = FormCookie::random();
             let token = cookie.token(state).await?;
             return Ok((CookieJar::new().add(form_cookie(cookie.0, state.config.secure_cookies())), token));
         };
