@@ -48,6 +48,10 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `TRUST_PROXY`: take the client address from X-Forwarded-For (default false).
     pub trust_proxy: bool,
+    /// `TRUST_PROXY_HOPS`: how many trusted proxies append to X-Forwarded-For
+    /// (default 1); the client is the entry that many places from the right,
+    /// since everything left of it was written by the client itself.
+    pub proxy_hops: usize,
     /// `RUN_WORKER`: run the job worker inside `serve` (default true).
     pub run_worker: bool,
 }
@@ -97,6 +101,14 @@ impl Config {
                 return Err(ConfigError(format!("LOG_FORMAT must be text or json, got {other:?}")));
             }
         };
+        let proxy_hops = match get("TRUST_PROXY_HOPS") {
+            None => 1,
+            Some(text) => text
+                .parse()
+                .ok()
+                .filter(|n| (1..=10).contains(n))
+                .ok_or_else(|| ConfigError(format!("TRUST_PROXY_HOPS must be 1 to 10, got {text:?}")))?,
+        };
         Ok(Config {
             database_url,
             backend,
@@ -108,6 +120,7 @@ impl Config {
             data_dir,
             log_format,
             trust_proxy: flag(&get, "TRUST_PROXY", false)?,
+            proxy_hops,
             run_worker: flag(&get, "RUN_WORKER", true)?,
         })
     }
@@ -177,6 +190,7 @@ mod tests {
             ("LOG_FORMAT", "xml", "LOG_FORMAT must be"),
             ("DATABASE_POOL_SIZE", "0", "DATABASE_POOL_SIZE must be"),
             ("TRUST_PROXY", "maybe", "TRUST_PROXY must be"),
+            ("TRUST_PROXY_HOPS", "0", "TRUST_PROXY_HOPS must be"),
         ] {
             let error = config(&[(key, value)]).unwrap_err().to_string();
             assert!(error.contains(words), "{error}");

@@ -19,6 +19,9 @@ pub enum AppError {
     Redirect(String),
     #[error("csrf check failed")]
     Csrf,
+    /// The request holds what no page sends (a NUL character).
+    #[error("bad request")]
+    BadRequest,
     #[error("rate limited")]
     RateLimited { retry_after_secs: i64 },
     #[error("database unavailable: {0}")]
@@ -66,6 +69,28 @@ impl ErrorPage {
         ErrorPage::new(StatusCode::NOT_FOUND, "页面不存在", "您访问的页面不存在或已被删除。请检查地址，或返回首页。")
     }
 
+    /// The page for a status the framework answers by itself.
+    pub fn for_status(status: StatusCode) -> ErrorPage {
+        let (title, message) = match status {
+            StatusCode::NOT_FOUND => return ErrorPage::not_found(),
+            StatusCode::BAD_REQUEST => ("请求有误", "页面地址或提交的内容格式不正确。请返回上一页，检查后重试。"),
+            StatusCode::METHOD_NOT_ALLOWED => {
+                ("操作方式不支持", "该地址不支持此操作方式。请从页面上的链接或按钮进入。")
+            }
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "提交的内容过大",
+                "提交的内容超过了大小上限。网页上传的数据文件不超过 64 MB，更大的文件请拆分后上传，或由信用办使用命令行导入。",
+            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ("提交格式不支持", "提交内容的格式不正确。请从页面上的表单提交。"),
+            StatusCode::UNPROCESSABLE_ENTITY => {
+                ("提交的内容不完整", "表单缺少必填内容或格式不正确。请返回上一页，刷新后重新填写提交。")
+            }
+            status if status.is_server_error() => ("系统错误", INTERNAL_MESSAGE),
+            _ => ("请求无法处理", "您的请求无法处理。请返回上一页，刷新后重试。"),
+        };
+        ErrorPage::new(status, title, message)
+    }
+
     pub fn into_response_with(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         match self.render() {
@@ -73,6 +98,41 @@ impl ErrorPage {
             Err(_) => (status, "error").into_response(),
         }
     }
+}
+
+const INTERNAL_MESSAGE: &str =
+    "处理您的请求时出现错误，我们已记录此问题。请稍后重试，如仍有问题请联系信用办并提供参考编号。";
+
+/// Marks a 403 for lack of permission (not a failed CSRF check), so that the
+/// session layer can audit it with who asked and for what.
+#[derive(Clone, Copy, Debug)]
+pub struct Refused;
+
+/// Answers that axum and tower-http make by themselves (a path or query that
+/// does not parse, a form missing a field, a wrong method or content type, a
+/// body over the limit) are plain text; they get the Chinese error page and
+/// its reference id instead, and their own words go to the log under it.
+pub async fn framework_rejections(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| v.to_str().is_ok_and(|t| t.starts_with("text/plain")));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let detail = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let page = ErrorPage::for_status(status);
+    tracing::info!(reference = %page.reference, status = status.as_u16(), detail = %String::from_utf8_lossy(&detail), "request rejected");
+    let mut rendered = page.into_response_with();
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(value) = parts.headers.get(&name) {
+            rendered.headers_mut().insert(name, value.clone());
+        }
+    }
+    rendered
 }
 
 /// A short random id that ties the page a user saw to the log line behind it.
@@ -107,11 +167,8 @@ impl IntoResponse for AppError {
                 "服务暂时不可用",
                 "系统正在恢复，请稍后刷新重试。您已提交的数据不会丢失。",
             ),
-            AppError::Internal(_) => ErrorPage::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "系统错误",
-                "处理您的请求时出现错误，我们已记录此问题。请稍后重试，如仍有问题请联系信用办并提供参考编号。",
-            ),
+            AppError::BadRequest => ErrorPage::for_status(StatusCode::BAD_REQUEST),
+            AppError::Internal(_) => ErrorPage::new(StatusCode::INTERNAL_SERVER_ERROR, "系统错误", INTERNAL_MESSAGE),
         };
         match &self {
             AppError::Internal(e) => {
@@ -123,11 +180,15 @@ impl IntoResponse for AppError {
             }
             _ => {}
         }
+        let refused = matches!(self, AppError::Forbidden);
         let retry_after = match self {
             AppError::RateLimited { retry_after_secs } => Some(retry_after_secs),
             _ => None,
         };
         let mut response = page.into_response_with();
+        if refused {
+            response.extensions_mut().insert(Refused);
+        }
         if let Some(secs) = retry_after
             && let Ok(value) = HeaderValue::from_str(&secs.max(1).to_string())
         {

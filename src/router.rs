@@ -113,9 +113,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/static/{name}", get(web::static_file))
         .fallback(web::not_found)
+        .layer(RequestBodyLimitLayer::new(imports::UPLOAD_LIMIT + 64 * 1024))
+        .layer(from_fn(crate::error::framework_rejections))
         .layer(from_fn_with_state((state.clone(), web::DemoFlag::default()), web::demo_site))
         .layer(from_fn(web::security_headers))
-        .layer(RequestBodyLimitLayer::new(imports::UPLOAD_LIMIT + 64 * 1024))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

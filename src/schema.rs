@@ -144,6 +144,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    server_secrets (name) {
+        name -> Text,
+        value -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     import_batches (id) {
         id -> BigInt,
         kind -> Text,

@@ -2,6 +2,10 @@
 //! CSRF token), form errors, the security headers on every response, and the
 //! static files compiled into the binary.
 
+mod request;
+
+pub use request::{client_ip, safe_next};
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -131,20 +135,8 @@ impl FormErrors {
     }
 }
 
-pub fn client_ip(request: &Request, trust_proxy: bool) -> Option<String> {
-    if trust_proxy && let Some(forwarded) = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-        return forwarded.split(',').next().map(|ip| ip.trim().to_string());
-    }
-    request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip().to_string())
-}
-
 pub fn url_encode(text: &str) -> String {
     serde_urlencoded::to_string([("", text)]).map(|s| s[1..].to_string()).unwrap_or_default()
-}
-
-/// Only local paths may be a post-login destination (no open redirects).
-pub fn safe_next(next: Option<&str>) -> Option<String> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).map(str::to_string)
 }
 
 tokio::task_local! {

@@ -1,26 +1,64 @@
 //! Every POST must come from our own pages: its Origin (or Referer) is our
-//! BASE_URL, and it carries the session's CSRF token, in the form body or,
-//! for file uploads, in the `csrf` query parameter.
+//! BASE_URL, and it carries a CSRF token, in the form body or, for file
+//! uploads, in the `csrf` query parameter.
+//!
+//! A signed-in visitor's token is the one stored with the session. A form
+//! shown to an anonymous visitor (login, registration, an invitation) needs no
+//! session row: the visitor gets a random `xyd_form` cookie, and the form's
+//! token is that value signed with a key the server keeps in the database
+//! (HMAC-SHA256), so a page on another site can neither read nor make one.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::{Method, header};
 
 use crate::auth::Session;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
+use crate::models::server_secret::{self, FORM_KEY};
+use crate::state::AppState;
 
 /// Largest form body read here; uploads are multipart and are not buffered.
 const FORM_LIMIT: usize = 256 * 1024;
 
-pub async fn verify(request: Request, base_url: &str) -> Result<Request, AppError> {
+/// The cookie that carries an anonymous visitor's random form value.
+pub const FORM_COOKIE: &str = "xyd_form";
+
+/// The anonymous visitor's `xyd_form` value, as the session layer found it.
+#[derive(Clone, Debug)]
+pub struct FormCookie(pub String);
+
+impl FormCookie {
+    /// A well-formed value from the cookie header (32 hex digits), or None.
+    pub fn parse(value: &str) -> Option<FormCookie> {
+        (value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit())).then(|| FormCookie(value.to_string()))
+    }
+
+    /// A fresh random value for a visitor who has none.
+    pub fn random() -> FormCookie {
+        FormCookie(hex::encode(rand::random::<[u8; 16]>()))
+    }
+
+    /// The token that the forms of a visitor holding this cookie carry.
+    pub async fn token(&self, state: &AppState) -> AppResult<String> {
+        let now = state.clock.now();
+        let key = state.db.run(move |c| Ok(server_secret::get_or_create(c, FORM_KEY, now)?)).await?;
+        Ok(hex::encode(hmac_sha256(&key, format!("form:{}", self.0).as_bytes())))
+    }
+}
+
+pub async fn verify(request: Request, state: &AppState) -> Result<Request, AppError> {
     if request.method() != Method::POST {
         return Ok(request);
     }
-    if !same_origin(&request, base_url) {
+    if !same_origin(&request, &state.config.base_url) {
         tracing::info!(path = %request.uri().path(), "POST refused: foreign or missing origin");
         return Err(AppError::Csrf);
     }
-    let expected = request.extensions().get::<Session>().map(|s| s.csrf_token.clone()).ok_or(AppError::Csrf)?;
+    let expected = match (request.extensions().get::<Session>(), request.extensions().get::<FormCookie>()) {
+        (Some(session), _) => session.csrf_token.clone(),
+        (None, Some(cookie)) => cookie.token(state).await?,
+        (None, None) => return Err(AppError::Csrf),
+    };
     let content_type =
         request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     if content_type.starts_with("multipart/form-data") {
@@ -32,6 +70,9 @@ pub async fn verify(request: Request, base_url: &str) -> Result<Request, AppErro
     }
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| AppError::Csrf)?;
+    if super::session::holds_nul(&String::from_utf8_lossy(&bytes)) {
+        return Err(AppError::BadRequest);
+    }
     if !field(&bytes, &expected) {
         return Err(AppError::Csrf);
     }
@@ -54,4 +95,43 @@ fn same_origin(request: &Request, base_url: &str) -> bool {
     }
     header_value(header::REFERER)
         .is_some_and(|referer| referer == base_url || referer.starts_with(&format!("{base_url}/")))
+}
+
+/// HMAC-SHA256 (RFC 2104) over the SHA-256 the crate already uses.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut block = [0u8; 64];
+    if key.len() > block.len() {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let inner = Sha256::new().chain_update(block.map(|b| b ^ 0x36)).chain_update(message).finalize();
+    Sha256::new().chain_update(block.map(|b| b ^ 0x5c)).chain_update(inner).finalize().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_the_rfc_4231_vectors() {
+        // Test case 2: a short key.
+        assert_eq!(
+            hex::encode(hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        // Test case 6: a key longer than the block, hashed first.
+        assert_eq!(
+            hex::encode(hmac_sha256(&[0xaa; 131], b"Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+    }
+
+    #[test]
+    fn only_well_formed_cookie_values_are_taken() {
+        assert!(FormCookie::parse(&FormCookie::random().0).is_some());
+        assert!(FormCookie::parse("short").is_none());
+        assert!(FormCookie::parse("zz345678901234567890123456789012").is_none());
+    }
 }

@@ -7,10 +7,14 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chrono::NaiveDateTime;
 
+use super::csrf::{FORM_COOKIE, FormCookie};
+use crate::db::{DbConn, write_tx};
 use crate::domain::Role;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Refused};
 use crate::models::audit::Actor;
+use crate::models::rate_limit;
 use crate::models::session::SessionRow;
 use crate::models::user::User;
 use crate::state::AppState;
@@ -31,9 +35,16 @@ pub struct Session {
 pub struct ClientIp(pub Option<String>);
 
 pub async fn layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let ip = crate::web::client_ip(&request, state.config.trust_proxy);
+    let ip = crate::web::client_ip(&request, state.config.trust_proxy.then_some(state.config.proxy_hops));
     request.extensions_mut().insert(ClientIp(ip));
-    let token = CookieJar::from_headers(request.headers()).get(COOKIE).map(|c| c.value().to_string());
+    let jar = CookieJar::from_headers(request.headers());
+    if let Some(cookie) = jar.get(FORM_COOKIE).and_then(|c| FormCookie::parse(c.value())) {
+        request.extensions_mut().insert(cookie);
+    }
+    if holds_nul(request.uri().path()) || request.uri().query().is_some_and(holds_nul) {
+        return AppError::BadRequest.into_response();
+    }
+    let token = jar.get(COOKIE).map(|c| c.value().to_string());
     if let Some(token) = token.filter(|t| t.len() == 32) {
         let now = state.clock.now();
         match state.db.run(move |conn| Ok(SessionRow::load(conn, &token, now)?)).await {
@@ -44,9 +55,49 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
             Err(error) => return error.into_response(),
         }
     }
-    match super::csrf::verify(request, &state.config.base_url).await {
+    let route = format!("{} {}", request.method(), request.uri().path());
+    let actor = Actor::of(request.extensions().get::<Session>().and_then(|s| s.user.as_ref()), ip_of(&request));
+    let response = match super::csrf::verify(request, &state).await {
         Ok(request) => next.run(request).await,
         Err(error) => error.into_response(),
+    };
+    if response.extensions().get::<Refused>().is_some() {
+        audit_refusal(&state, actor, route).await;
+    }
+    response
+}
+
+/// Whether a URL-encoded text holds a NUL, which no page sends and which
+/// PostgreSQL cannot store in a text column.
+pub fn holds_nul(encoded: &str) -> bool {
+    encoded.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"%00")) || encoded.contains('\0')
+}
+
+fn ip_of(request: &Request) -> Option<String> {
+    request.extensions().get::<ClientIp>().and_then(|ip| ip.0.clone())
+}
+
+/// Records a role refusal (a 403 for lack of permission) with who asked for what.
+async fn audit_refusal(state: &AppState, actor: Actor, route: String) {
+    let now = state.clock.now();
+    let object: String = format!("route:{route}").chars().take(300).collect();
+    let written = state
+        .db
+        .run(move |c| {
+            write_tx(c, |c| {
+                Ok::<_, AppError>(crate::models::audit::record(
+                    c,
+                    &actor,
+                    "access_denied",
+                    Some(&object),
+                    "denied",
+                    now,
+                )?)
+            })
+        })
+        .await;
+    if let Err(error) = written {
+        tracing::error!(error = %error, "could not audit a refusal");
     }
 }
 
@@ -58,10 +109,35 @@ pub fn removal_cookie() -> Cookie<'static> {
     Cookie::build((COOKIE, "")).path("/").max_age(time::Duration::ZERO).build()
 }
 
-/// Anyone, signed in or not. Pages with a form call `ensure_session` for a CSRF token.
+fn form_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((FORM_COOKIE, value)).path("/").http_only(true).same_site(SameSite::Lax).secure(secure).build()
+}
+
+/// Signs `user_id` in: ends the visitor's earlier session, so every sign-in
+/// gets a new id, and starts a new one, at most `rate_limit::SESSION` per
+/// address. Call inside the transaction that records the sign-in; returns the
+/// cookie token.
+pub fn sign_in(
+    conn: &mut DbConn,
+    previous: Option<&Session>,
+    user_id: i64,
+    ip: Option<&str>,
+    now: NaiveDateTime,
+) -> AppResult<String> {
+    let key = format!("session:{}", ip.unwrap_or("unknown"));
+    rate_limit::hit(conn, &key, rate_limit::SESSION, now)?
+        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    if let Some(previous) = previous {
+        SessionRow::delete(conn, &previous.id)?;
+    }
+    Ok(SessionRow::create(conn, Some(user_id), ip, now)?.0)
+}
+
+/// Anyone, signed in or not. Pages with a form call `form_token` for a CSRF token.
 pub struct Visitor {
     pub session: Option<Session>,
     pub ip: Option<String>,
+    form_cookie: Option<FormCookie>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Visitor {
@@ -71,6 +147,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Visitor {
         Ok(Visitor {
             session: parts.extensions.get::<Session>().cloned(),
             ip: parts.extensions.get::<ClientIp>().and_then(|ip| ip.0.clone()),
+            form_cookie: parts.extensions.get::<FormCookie>().cloned(),
         })
     }
 }
@@ -80,16 +157,19 @@ impl Visitor {
         self.session.as_ref().and_then(|s| s.user.as_ref())
     }
 
-    /// Returns this visitor's CSRF token, starting an anonymous session (and
-    /// returning its cookie) when there is none yet.
-    pub async fn ensure_session(&self, state: &AppState) -> AppResult<(CookieJar, String)> {
+    /// This visitor's CSRF token: the session's, or for an anonymous visitor
+    /// one signed over the `xyd_form` cookie, which is set when missing. Never
+    /// writes a row.
+    pub async fn form_token(&self, state: &AppState) -> AppResult<(CookieJar, String)> {
         if let Some(session) = &self.session {
             return Ok((CookieJar::new(), session.csrf_token.clone()));
         }
-        let (ip, now) = (self.ip.clone(), state.clock.now());
-        let (token, row) = state.db.run(move |conn| Ok(SessionRow::create(conn, None, ip.as_deref(), now)?)).await?;
-        let jar = CookieJar::new().add(session_cookie(token, state.config.secure_cookies()));
-        Ok((jar, row.csrf_token))
+        let Some(cookie) = &self.form_cookie else {
+            let cookie = FormCookie::random();
+            let token = cookie.token(state).await?;
+            return Ok((CookieJar::new().add(form_cookie(cookie.0, state.config.secure_cookies())), token));
+        };
+        Ok((CookieJar::new(), cookie.token(state).await?))
     }
 
     pub fn layout(&self, csrf: &str) -> Layout {

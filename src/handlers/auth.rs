@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::auth::Visitor;
 use crate::auth::password::verify_async;
-use crate::auth::session::{removal_cookie, session_cookie};
+use crate::auth::session::{removal_cookie, session_cookie, sign_in};
 use crate::db::write_tx;
 use crate::error::{AppError, AppResult};
 use crate::models::audit::{self, Actor};
@@ -46,7 +46,7 @@ pub async fn login_form(
     if let Some(user) = visitor.user() {
         return Ok(Redirect::to(user.role().home()).into_response());
     }
-    let (jar, csrf) = visitor.ensure_session(&state).await?;
+    let (jar, csrf) = visitor.form_token(&state).await?;
     let next = safe_next(query.next.as_deref()).unwrap_or_default();
     Ok((jar, LoginPage { layout: visitor.layout(&csrf), login: String::new(), next, error: None }).into_response())
 }
@@ -63,7 +63,6 @@ pub async fn login(
     visitor: Visitor,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
-    let session = visitor.session.clone().ok_or(AppError::Csrf)?;
     let now = state.clock.now();
     let ip = visitor.ip.clone();
     rate_limit::check(&state, "login", ip.as_deref(), rate_limit::LOGIN).await?;
@@ -94,24 +93,24 @@ pub async fn login(
                 })
             })
             .await?;
+        let (jar, csrf) = visitor.form_token(&state).await?;
         let page = LoginPage {
-            layout: visitor.layout(&session.csrf_token),
+            layout: visitor.layout(&csrf),
             login: form.login,
             next: safe_next(form.next.as_deref()).unwrap_or_default(),
             error: Some(LOGIN_FAILED),
         };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, page).into_response());
     };
 
-    let (user_id, old_session) = (user.id, session.id.clone());
-    let (token, _) = state
+    let (user_id, previous) = (user.id, visitor.session.clone());
+    let token = state
         .db
         .run(move |c| {
             write_tx(c, |c| {
                 User::record_success(c, user_id, now)?;
-                SessionRow::delete(c, &old_session)?;
                 audit::record(c, &actor, "login", None, "ok", now)?;
-                Ok::<_, AppError>(SessionRow::create(c, Some(user_id), ip.as_deref(), now)?)
+                sign_in(c, previous.as_ref(), user_id, ip.as_deref(), now)
             })
         })
         .await?;

@@ -39,6 +39,8 @@ pub struct ConsentsPage {
     layout: Layout,
     notice: Option<&'static str>,
     authorizations: Vec<(Authorization, String)>,
+    /// The authorizations' page (`?grants_page=N`).
+    grants: Pager,
     institutions: Vec<Institution>,
     views: Vec<ViewLine>,
     pager: Pager,
@@ -48,10 +50,22 @@ pub struct ConsentsPage {
     durations: &'static [(i64, &'static str)],
 }
 
+impl ConsentsPage {
+    /// Where each list's pager links, keeping the other list's page (the
+    /// pager macro appends `page=N`, so this base makes it `grants_page=N`).
+    fn grants_base(&self) -> String {
+        format!("/enterprise/consents?page={}&grants_", self.pager.page)
+    }
+
+    fn views_base(&self) -> String {
+        format!("/enterprise/consents?grants_page={}&", self.grants.page)
+    }
+}
+
 async fn page(
     state: &AppState,
     signed: &SignedIn,
-    page: Option<i64>,
+    (page, grants_page): (Option<i64>, Option<i64>),
     form: GrantForm,
     errors: FormErrors,
     notice: Option<&'static str>,
@@ -60,11 +74,11 @@ async fn page(
     let total = state.db.run(move |c| Ok(PortraitView::count_for(c, enterprise_id)?)).await?;
     let pager = Pager::new(page, 20, total);
     let (offset, limit) = (pager.offset(), pager.per_page);
-    let (authorizations, institutions, views) = state
+    let ((authorizations, grants), institutions, views) = state
         .db
         .run(move |c| {
             Ok((
-                Authorization::of_enterprise(c, enterprise_id)?,
+                Authorization::page_of_enterprise(c, enterprise_id, grants_page, 20)?,
                 Institution::all(c)?,
                 PortraitView::of_enterprise(c, enterprise_id, offset, limit)?,
             ))
@@ -74,6 +88,7 @@ async fn page(
         layout: signed.layout(),
         notice,
         authorizations,
+        grants,
         institutions,
         views,
         pager,
@@ -87,6 +102,7 @@ async fn page(
 #[derive(Deserialize, Default)]
 pub struct ConsentsQuery {
     page: Option<i64>,
+    grants_page: Option<i64>,
     notice: Option<String>,
 }
 
@@ -98,7 +114,7 @@ pub async fn consents(
     signed.require(Role::Enterprise)?;
     let form = GrantForm { days: "90".into(), ..GrantForm::default() };
     let notice = crate::web::notice(query.notice.as_deref());
-    page(&state, &signed, query.page, form, FormErrors::default(), notice).await
+    page(&state, &signed, (query.page, query.grants_page), form, FormErrors::default(), notice).await
 }
 
 pub async fn grant(
@@ -122,11 +138,11 @@ pub async fn grant(
         errors.add("days", "请选择授权期限");
     }
     let (Some(institution_id), Some(days)) = (institution_id, days) else {
-        let page = page(&state, &signed, None, form, errors, None).await?;
+        let page = page(&state, &signed, (None, None), form, errors, None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     if !errors.is_empty() {
-        let page = page(&state, &signed, None, form, errors, None).await?;
+        let page = page(&state, &signed, (None, None), form, errors, None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let (now, actor) = (state.clock.now(), signed.actor());

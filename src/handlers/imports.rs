@@ -3,6 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -71,43 +72,81 @@ pub async fn imports(
     list_page(&state, &signed, query.page, form, FormErrors::default()).await
 }
 
-/// Reads the form fields, then streams the file field into stored chunks.
+impl UploadForm {
+    fn set(&mut self, name: &str, value: String) {
+        match name {
+            "kind" => self.kind = value,
+            "department" => self.department = value.trim().to_string(),
+            "as_of" => self.as_of = value.trim().to_string(),
+            _ => {}
+        }
+    }
+
+    /// The batch to record for `file_name`, or the problems beside each field.
+    fn check(&self, errors: &mut FormErrors, file_name: &str) -> Option<(RecordKind, NaiveDate)> {
+        let kind = RecordKind::parse(&self.kind);
+        if kind.is_none() {
+            errors.add("kind", "请选择数据类别");
+        }
+        if self.department.is_empty() || self.department.chars().count() > 60 {
+            errors.add("department", "请填写数据来源部门（不超过 60 个字）");
+        } else if self.department.chars().any(char::is_control) {
+            errors.add("department", "部门名称含有无法识别的字符，请重新填写");
+        }
+        let as_of = NaiveDate::parse_from_str(&self.as_of, "%Y-%m-%d").ok();
+        if as_of.is_none() {
+            errors.add("as_of", "请填写数据截止日期，如 2026-10-31");
+        }
+        if file_name.is_empty() {
+            errors.add("file", "请选择要导入的 CSV 文件");
+        }
+        kind.zip(as_of).filter(|_| errors.is_empty())
+    }
+}
+
+/// Why the browser's upload could not be read, beside the file field; the status to answer with.
+fn unreadable(errors: &mut FormErrors, error: &MultipartError) -> StatusCode {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        errors.add(
+            "file",
+            "文件超过 64 MB，无法通过网页上传。请拆分后分批上传，或由信用办使用命令行 xinyidai import 导入",
+        );
+        return StatusCode::PAYLOAD_TOO_LARGE;
+    }
+    tracing::info!(error = %error.body_text(), "upload could not be read");
+    errors.add("file", "上传未完成或文件无法读取，请检查文件名和文件后重新上传");
+    StatusCode::BAD_REQUEST
+}
+
+/// Reads the form fields, then streams the file field into stored chunks. An
+/// upload that stops (over the size limit, broken off, empty) leaves no batch.
 pub async fn upload(State(state): State<AppState>, signed: SignedIn, mut multipart: Multipart) -> AppResult<Response> {
     signed.require(Role::CreditOffice)?;
     let mut form = UploadForm::default();
     let mut errors = FormErrors::default();
-    let bad_upload = |_| AppError::Internal(anyhow::anyhow!("the upload was interrupted"));
-    while let Some(mut field) = multipart.next_field().await.map_err(bad_upload)? {
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => {
+                status = unreadable(&mut errors, &error);
+                break;
+            }
+        };
         let name = field.name().unwrap_or_default().to_string();
         if name != "file" {
-            let value = field.text().await.map_err(bad_upload)?;
-            match name.as_str() {
-                "kind" => form.kind = value,
-                "department" => form.department = value.trim().to_string(),
-                "as_of" => form.as_of = value.trim().to_string(),
-                _ => {}
+            match field.text().await {
+                Ok(value) => form.set(&name, value),
+                Err(error) => {
+                    status = unreadable(&mut errors, &error);
+                    break;
+                }
             }
             continue;
         }
-        let kind = RecordKind::parse(&form.kind);
-        if kind.is_none() {
-            errors.add("kind", "请选择数据类别");
-        }
-        if form.department.is_empty() || form.department.chars().count() > 60 {
-            errors.add("department", "请填写数据来源部门（不超过 60 个字）");
-        }
-        let as_of = NaiveDate::parse_from_str(&form.as_of, "%Y-%m-%d").ok();
-        if as_of.is_none() {
-            errors.add("as_of", "请填写数据截止日期，如 2026-10-31");
-        }
         let file_name = field.file_name().unwrap_or_default().to_string();
-        if file_name.is_empty() {
-            errors.add("file", "请选择要导入的 CSV 文件");
-        }
-        let (Some(kind), Some(as_of)) = (kind, as_of) else { break };
-        if !errors.is_empty() {
-            break;
-        }
+        let Some((kind, as_of)) = form.check(&mut errors, &file_name) else { break };
         let (department, uploaded_by, now) = (form.department.clone(), Some(signed.user.id), state.clock.now());
         let id = state
             .db
@@ -116,28 +155,18 @@ pub async fn upload(State(state): State<AppState>, signed: SignedIn, mut multipa
                 Ok(ImportBatch::begin(c, &new, now)?)
             })
             .await?;
-        let (mut seq, mut total, mut buffer) = (0i32, 0i64, Vec::with_capacity(CHUNK_BYTES));
-        loop {
-            let piece = field.chunk().await.map_err(bad_upload)?;
-            let finished = piece.is_none();
-            if let Some(bytes) = piece {
-                buffer.extend_from_slice(&bytes);
-                total += bytes.len() as i64;
-            }
-            if buffer.len() >= CHUNK_BYTES || (finished && !buffer.is_empty()) {
-                let data = std::mem::take(&mut buffer);
-                let now = state.clock.now();
-                state.db.run(move |c| Ok(ImportBatch::append(c, id, seq, &data, now)?)).await?;
-                seq += 1;
-            }
-            if finished {
+        let stored = store_file(&state, id, &mut field).await;
+        let total = match stored {
+            Ok(Ok(total)) if total > 0 => total,
+            stopped => {
+                state.db.run(move |c| write_tx(c, |c| Ok::<_, AppError>(ImportBatch::discard(c, id)?))).await?;
+                match stopped? {
+                    Err(error) => status = unreadable(&mut errors, &error),
+                    Ok(_) => errors.add("file", "文件是空的，请检查后重新选择"),
+                }
                 break;
             }
-        }
-        if total == 0 {
-            errors.add("file", "文件是空的，请检查后重新选择");
-            break;
-        }
+        };
         let actor = signed.actor();
         state
             .db
@@ -155,7 +184,33 @@ pub async fn upload(State(state): State<AppState>, signed: SignedIn, mut multipa
         errors.add("file", "请选择要导入的 CSV 文件");
     }
     let page = list_page(&state, &signed, None, form, errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    Ok((status, page).into_response())
+}
+
+/// Streams the file field into the batch's stored chunks: the bytes stored,
+/// or the error that stopped the upload (the size limit, a broken connection).
+async fn store_file(state: &AppState, id: i64, field: &mut Field<'_>) -> AppResult<Result<i64, MultipartError>> {
+    let (mut seq, mut total, mut buffer) = (0i32, 0i64, Vec::with_capacity(CHUNK_BYTES));
+    loop {
+        let piece = match field.chunk().await {
+            Ok(piece) => piece,
+            Err(error) => return Ok(Err(error)),
+        };
+        let finished = piece.is_none();
+        if let Some(bytes) = piece {
+            buffer.extend_from_slice(&bytes);
+            total += bytes.len() as i64;
+        }
+        if buffer.len() >= CHUNK_BYTES || (finished && !buffer.is_empty()) {
+            let data = std::mem::take(&mut buffer);
+            let now = state.clock.now();
+            state.db.run(move |c| Ok(ImportBatch::append(c, id, seq, &data, now)?)).await?;
+            seq += 1;
+        }
+        if finished {
+            return Ok(Ok(total));
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]

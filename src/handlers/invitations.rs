@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::auth::Visitor;
 use crate::auth::password::hash_async;
-use crate::auth::session::session_cookie;
+use crate::auth::session::{session_cookie, sign_in};
 use crate::clock::datetime_text;
 use crate::db::{DbConn, write_tx};
 use crate::domain::{Role, password};
@@ -23,7 +23,6 @@ use crate::jobs::enqueue_email;
 use crate::models::audit::{self, Actor};
 use crate::models::institution::Institution;
 use crate::models::invitation::Invitation;
-use crate::models::session::SessionRow;
 use crate::models::user::{NewUser, User};
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout};
@@ -119,7 +118,7 @@ pub async fn accept_form(
     Path(token): Path<String>,
 ) -> AppResult<Response> {
     let found = load(&state, token).await?;
-    let (jar, csrf) = visitor.ensure_session(&state).await?;
+    let (jar, csrf) = visitor.form_token(&state).await?;
     let status = if found.is_some() { StatusCode::OK } else { StatusCode::GONE };
     let page = AcceptPage {
         layout: visitor.layout(&csrf),
@@ -136,7 +135,6 @@ pub async fn accept(
     Path(token): Path<String>,
     Form(form): Form<AcceptForm>,
 ) -> AppResult<Response> {
-    let session = visitor.session.clone().ok_or(AppError::Csrf)?;
     let found = load(&state, token).await?;
     let mut errors = FormErrors::default();
     let name = form.display_name.trim().to_string();
@@ -151,13 +149,13 @@ pub async fn accept(
     }
     let Some((invitation, _)) = found.as_ref().filter(|_| errors.is_empty()) else {
         let status = if found.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::GONE };
-        let page =
-            AcceptPage { layout: visitor.layout(&session.csrf_token), invitation: summary(&found), form, errors };
-        return Ok((status, page).into_response());
+        let (jar, csrf) = visitor.form_token(&state).await?;
+        let page = AcceptPage { layout: visitor.layout(&csrf), invitation: summary(&found), form, errors };
+        return Ok((status, jar, page).into_response());
     };
     let invitation = invitation.clone();
     let password_hash = hash_async(form.password.clone()).await?;
-    let (now, ip) = (state.clock.now(), visitor.ip.clone());
+    let (now, ip, previous) = (state.clock.now(), visitor.ip.clone(), visitor.session.clone());
     let created = state
         .db
         .run(move |c| {
@@ -195,8 +193,7 @@ pub async fn accept(
                     "ok",
                     now,
                 )?;
-                SessionRow::delete(c, &session.id)?;
-                let (token, _) = SessionRow::create(c, Some(user_id), ip.as_deref(), now)?;
+                let token = sign_in(c, previous.as_ref(), user_id, ip.as_deref(), now)?;
                 Ok(Some((token, role)))
             })
         })

@@ -23,7 +23,7 @@ use crate::models::audit;
 use crate::models::product::{Product, ProductTerms};
 use crate::models::region::Region;
 use crate::state::AppState;
-use crate::web::{FormErrors, Layout, NoticeQuery, notice};
+use crate::web::{FormErrors, Layout, NoticeQuery, Pager, notice};
 
 /// The product form as typed: amounts in 万元, rates in percent.
 #[derive(Deserialize, Default, Clone)]
@@ -215,17 +215,25 @@ pub struct ProductsPage {
     layout: Layout,
     notice: Option<&'static str>,
     products: Vec<Product>,
+    pager: Pager,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ProductsQuery {
+    page: Option<i64>,
+    notice: Option<String>,
 }
 
 pub async fn products(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(query): Query<NoticeQuery>,
+    Query(query): Query<ProductsQuery>,
 ) -> AppResult<ProductsPage> {
     signed.require(Role::BankAdmin)?;
     let institution = signed.user.institution_id.ok_or(AppError::Forbidden)?;
-    let products = state.db.run(move |c| Ok(Product::of_institution(c, institution)?)).await?;
-    Ok(ProductsPage { layout: signed.layout(), notice: notice(query.notice.as_deref()), products })
+    let (products, pager) =
+        state.db.run(move |c| Ok(Product::page_of_institution(c, institution, query.page, 20)?)).await?;
+    Ok(ProductsPage { layout: signed.layout(), notice: notice(query.notice.as_deref()), products, pager })
 }
 
 #[derive(Template, WebTemplate)]

@@ -55,7 +55,7 @@ pub async fn register_form(State(state): State<AppState>, visitor: Visitor) -> A
     if let Some(user) = visitor.user() {
         return Ok(Redirect::to(user.role().home()).into_response());
     }
-    let (jar, csrf) = visitor.ensure_session(&state).await?;
+    let (jar, csrf) = visitor.form_token(&state).await?;
     let page =
         RegisterPage { layout: visitor.layout(&csrf), form: RegisterForm::default(), errors: FormErrors::default() };
     Ok((jar, page).into_response())
@@ -66,7 +66,6 @@ pub async fn register(
     visitor: Visitor,
     Form(form): Form<RegisterForm>,
 ) -> AppResult<Response> {
-    let session = visitor.session.clone().ok_or(AppError::Csrf)?;
     let now = state.clock.now();
     let ip = visitor.ip.clone();
     rate_limit::check(&state, "register", ip.as_deref(), rate_limit::REGISTER).await?;
@@ -101,8 +100,9 @@ pub async fn register(
         _ => {}
     }
     let Some(enterprise) = record.filter(|_| errors.is_empty()) else {
-        let page = RegisterPage { layout: visitor.layout(&session.csrf_token), form, errors };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        let (jar, csrf) = visitor.form_token(&state).await?;
+        let page = RegisterPage { layout: visitor.layout(&csrf), form, errors };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, page).into_response());
     };
 
     // From here the answer is the same whether the email or the enterprise
@@ -120,8 +120,8 @@ pub async fn register(
         })
         .await?;
     tracing::info!(outcome, "enterprise registration");
-    let layout = visitor.layout(&session.csrf_token);
-    Ok(RegisterSentPage { layout, email: shown_email }.into_response())
+    let (jar, csrf) = visitor.form_token(&state).await?;
+    Ok((jar, RegisterSentPage { layout: visitor.layout(&csrf), email: shown_email }).into_response())
 }
 
 #[derive(Template, WebTemplate)]

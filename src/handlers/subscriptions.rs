@@ -9,11 +9,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::auth::SignedIn;
+use crate::db::write_tx;
 use crate::domain::credit::Grade;
 use crate::domain::{Money, Role, industry};
 use crate::error::{AppError, AppResult};
 use crate::models::region::Region;
-use crate::models::subscription::{NewSubscription, Subscription};
+use crate::models::subscription::{MAX_PER_OFFICER, NewSubscription, Subscription};
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout, NoticeQuery, notice};
 
@@ -142,7 +143,13 @@ pub async fn subscribe(
         min_grade,
         created_at: state.clock.now(),
     };
-    state.db.run(move |c| Ok(Subscription::create(c, &new)?)).await?;
+    let saved = state.db.run(move |c| write_tx(c, |c| Ok::<_, AppError>(Subscription::create(c, &new)?))).await?;
+    if !saved {
+        let mut errors = FormErrors::default();
+        errors.add("name", format!("最多保存 {MAX_PER_OFFICER} 个订阅，请先删除不再需要的订阅"));
+        let page = page(&state, &signed, form, errors, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     Ok(Redirect::to("/officer/subscriptions?notice=subscribed").into_response())
 }
 

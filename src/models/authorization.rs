@@ -106,6 +106,27 @@ impl Authorization {
             .load(conn)
     }
 
+    /// One page of the enterprise's authorizations with the institution's name, newest first.
+    pub fn page_of_enterprise(
+        conn: &mut DbConn,
+        enterprise_id: i64,
+        page: Option<i64>,
+        per_page: i64,
+    ) -> QueryResult<(Vec<(Authorization, String)>, crate::web::Pager)> {
+        let total =
+            authorizations::table.filter(authorizations::enterprise_id.eq(enterprise_id)).count().get_result(conn)?;
+        let pager = crate::web::Pager::new(page, per_page, total);
+        let rows = authorizations::table
+            .inner_join(institutions::table)
+            .filter(authorizations::enterprise_id.eq(enterprise_id))
+            .order((authorizations::granted_at.desc(), authorizations::id.desc()))
+            .offset(pager.offset())
+            .limit(pager.per_page)
+            .select((Authorization::as_select(), institutions::name))
+            .load(conn)?;
+        Ok((rows, pager))
+    }
+
     pub fn state(&self, now: &NaiveDateTime) -> &'static str {
         if self.revoked_at.is_some() {
             "已撤回"

@@ -105,6 +105,14 @@ impl ImportBatch {
             .map(drop)
     }
 
+    /// Removes a batch whose upload did not complete, with the chunks stored so far.
+    pub fn discard(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+        diesel::delete(import_chunks::table.filter(import_chunks::batch_id.eq(id))).execute(conn)?;
+        diesel::delete(import_batches::table.find(id).filter(import_batches::status.eq("uploading")))
+            .execute(conn)
+            .map(drop)
+    }
+
     /// Extends the lease of the process working on the batch.
     pub fn renew(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
         diesel::update(import_batches::table.find(id))

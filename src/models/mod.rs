@@ -20,6 +20,7 @@ pub mod portrait_view;
 pub mod product;
 pub mod rate_limit;
 pub mod region;
+pub mod server_secret;
 pub mod session;
 pub mod setting;
 pub mod subscription;

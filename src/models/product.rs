@@ -267,12 +267,23 @@ impl Product {
             .optional()
     }
 
-    pub fn of_institution(conn: &mut DbConn, institution_id: i64) -> QueryResult<Vec<Product>> {
-        products::table
+    /// One page of the institution's products, the latest changed first.
+    pub fn page_of_institution(
+        conn: &mut DbConn,
+        institution_id: i64,
+        page: Option<i64>,
+        per_page: i64,
+    ) -> QueryResult<(Vec<Product>, Pager)> {
+        let total = products::table.filter(products::institution_id.eq(institution_id)).count().get_result(conn)?;
+        let pager = Pager::new(page, per_page, total);
+        let rows = products::table
             .filter(products::institution_id.eq(institution_id))
-            .order(products::updated_at.desc())
+            .order((products::updated_at.desc(), products::id.desc()))
+            .offset(pager.offset())
+            .limit(pager.per_page)
             .select(Product::as_select())
-            .load(conn)
+            .load(conn)?;
+        Ok((rows, pager))
     }
 
     pub fn all_published(conn: &mut DbConn) -> QueryResult<Vec<(Product, String)>> {

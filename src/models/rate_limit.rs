@@ -17,6 +17,9 @@ pub struct Limit {
 
 pub const LOGIN: Limit = Limit { max: 30, window: Duration::minutes(10) };
 pub const REGISTER: Limit = Limit { max: 10, window: Duration::minutes(60) };
+/// Sessions started (sign-ins) from one address: enough for an office behind one
+/// address, and a ceiling on session rows whatever else is mistuned.
+pub const SESSION: Limit = Limit { max: 60, window: Duration::minutes(60) };
 
 /// Counts one hit; Err(seconds to wait) once the window's allowance is spent.
 /// Must run inside a write transaction.

@@ -71,17 +71,30 @@ impl EmailTemplate for DigestEmail {
     }
 }
 
+/// How many saved filters one officer may keep: enough for every region and
+/// industry they follow, and a bound on the page and on each digest's work.
+pub const MAX_PER_OFFICER: i64 = 20;
+
 impl Subscription {
     pub fn of_officer(conn: &mut DbConn, officer_id: i64) -> QueryResult<Vec<Subscription>> {
         subscriptions::table
             .filter(subscriptions::officer_id.eq(officer_id))
             .order(subscriptions::id)
+            .limit(MAX_PER_OFFICER)
             .select(Subscription::as_select())
             .load(conn)
     }
 
-    pub fn create(conn: &mut DbConn, new: &NewSubscription) -> QueryResult<()> {
-        diesel::insert_into(subscriptions::table).values(new).execute(conn).map(drop)
+    /// Saves a filter unless the officer already has `MAX_PER_OFFICER`; call
+    /// in a write transaction so two saves cannot both pass the count.
+    pub fn create(conn: &mut DbConn, new: &NewSubscription) -> QueryResult<bool> {
+        let held: i64 =
+            subscriptions::table.filter(subscriptions::officer_id.eq(new.officer_id)).count().get_result(conn)?;
+        if held >= MAX_PER_OFFICER {
+            return Ok(false);
+        }
+        diesel::insert_into(subscriptions::table).values(new).execute(conn)?;
+        Ok(true)
     }
 
     pub fn delete(conn: &mut DbConn, id: i64, officer_id: i64) -> QueryResult<bool> {

@@ -2,6 +2,7 @@
 //! clock the test moves. Client: one browser's cookies, with CSRF handled as
 //! a browser would (the token read from the page's form).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Router;
@@ -67,7 +68,7 @@ impl TestApp {
 
     /// A client whose requests come from `ip` (the app trusts X-Forwarded-For in tests).
     pub fn client_from(&self, ip: &str) -> Client<'_> {
-        Client { app: self, cookie: Mutex::new(None), ip: ip.to_string() }
+        Client { app: self, cookies: Mutex::new(BTreeMap::new()), ip: ip.to_string() }
     }
 
     pub fn sent_emails(&self) -> Vec<Email> {
@@ -195,7 +196,8 @@ impl Page {
 
 pub struct Client<'a> {
     pub app: &'a TestApp,
-    cookie: Mutex<Option<String>>,
+    /// Cookie name -> value, as a browser keeps them.
+    cookies: Mutex<BTreeMap<String, String>>,
     ip: String,
 }
 
@@ -257,23 +259,29 @@ impl Client<'_> {
 
     /// The Cookie header this client sends.
     pub fn cookie(&self) -> String {
-        self.cookie.lock().unwrap().clone().unwrap_or_default()
+        let cookies = self.cookies.lock().unwrap();
+        cookies.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("; ")
     }
 
     fn request(&self, method: &str, path: &str) -> axum::http::request::Builder {
-        let mut builder = Request::builder().method(method).uri(path).header("x-forwarded-for", &self.ip);
-        if let Some(cookie) = self.cookie.lock().unwrap().as_ref() {
-            builder = builder.header(header::COOKIE, cookie);
+        let builder = Request::builder().method(method).uri(path).header("x-forwarded-for", &self.ip);
+        match self.cookie() {
+            cookie if cookie.is_empty() => builder,
+            cookie => builder.header(header::COOKIE, cookie),
         }
-        builder
     }
 
     pub async fn send(&self, request: Request<Body>) -> Page {
         let response = self.app.router.clone().oneshot(request).await.unwrap();
         for value in response.headers().get_all(header::SET_COOKIE) {
-            let pair = value.to_str().unwrap().split(';').next().unwrap().to_string();
-            let mut cookie = self.cookie.lock().unwrap();
-            if pair.ends_with('=') { *cookie = None } else { *cookie = Some(pair) }
+            let pair = value.to_str().unwrap().split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            let mut cookies = self.cookies.lock().unwrap();
+            if value.is_empty() {
+                cookies.remove(name)
+            } else {
+                cookies.insert(name.into(), value.into())
+            };
         }
         let status = response.status();
         let headers = response.headers().clone();

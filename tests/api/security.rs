@@ -69,14 +69,28 @@ async fn security_headers_are_on_every_response_including_a_404() {
 async fn the_session_cookie_is_httponly_and_samesite_and_rotates_at_login() {
     let app = TestApp::new();
     app.user(Role::Enterprise, "ent");
+    app.user(Role::Enterprise, "other");
     let browser = app.client();
     let form = browser.get("/login").await;
     let anonymous = form.headers.get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(anonymous.starts_with("xyd_form="), "an anonymous visitor gets a form cookie, not a session");
     assert!(anonymous.contains("HttpOnly") && anonymous.contains("SameSite=Lax"));
     let token = form.csrf();
     let page = browser.post("/login", &[("csrf", &token), ("login", "ent"), ("password", PASSWORD)]).await;
     let signed_in = page.headers.get("set-cookie").unwrap().to_str().unwrap().to_string();
-    assert_ne!(anonymous.split(';').next(), signed_in.split(';').next(), "a new id at login");
+    assert!(signed_in.starts_with("xyd_session="));
+    assert!(signed_in.contains("HttpOnly") && signed_in.contains("SameSite=Lax"));
+
+    // Signing in again, over a live session, gives a new id and ends the old one.
+    let old = browser.cookie();
+    let page = browser.submit("/enterprise", "/login", &[("login", "other"), ("password", PASSWORD)]).await;
+    let again = page.headers.get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert_ne!(signed_in.split(';').next(), again.split(';').next(), "a new id at login");
+    let replay = axum::http::Request::get("/enterprise")
+        .header(axum::http::header::COOKIE, old)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(app.client().send(replay).await.status, StatusCode::SEE_OTHER, "the old id is dead");
 }
 
 #[tokio::test]
