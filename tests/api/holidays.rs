@@ -43,8 +43,14 @@ impl<'a> Market<'a> {
         officer.login("officer", PASSWORD).await;
         let form = format!("/officer/hall/{need}");
         let valid_until = (at + chrono::Duration::days(30)).date().to_string();
-        let fields =
-            [("amount", "200"), ("rate", "4"), ("term", "12"), ("guarantee", "credit"), ("valid_until", &valid_until)];
+        let fields = [
+            ("amount", "200"),
+            ("rate", "4"),
+            ("term", "12"),
+            ("guarantee", "credit"),
+            ("repayment_method", "annuity"),
+            ("valid_until", &valid_until),
+        ];
         let grabbed = officer.submit(&form, &form, &fields).await;
         let location = grabbed.location().unwrap_or_else(|| panic!("{}", grabbed.body)).to_string();
         let offer: i64 = location.trim_start_matches("/officer/offers/").split('?').next().unwrap().parse().unwrap();
