@@ -115,9 +115,10 @@ async fn the_credit_office_watches_needs_and_keeps_the_holiday_calendar() -> Web
     driver.goto(browser.url("/credit-office/holidays")).await?;
     fill(&browser, "day", "2027-01-01").await?;
     fill(&browser, "name", "元旦").await?;
-    click(&browser, "form.form button[type=submit]").await?;
+    click(&browser, "form[action='/credit-office/holidays'] button[type=submit]").await?;
     assert!(driver.find(By::Css(".notice")).await?.text().await?.contains("节假日设置已保存"));
-    assert!(driver.find(By::Css("table.table")).await?.text().await?.contains("元旦"));
+    let added = driver.find(By::XPath("//td[@data-label='日期'][text()='2027-01-01']/..")).await?.text().await?;
+    assert!(added.contains("元旦") && added.contains("放假"), "{added}");
     browser.screenshot("holidays").await?;
     browser.finish().await
 }
