@@ -158,14 +158,28 @@ async fn wait_for_port(port: u16) {
 
 /// Waits until the browser's path is no longer `path` (a form submitted and the next page loaded).
 pub async fn wait_until_left(driver: &WebDriver, path: &str) -> WebDriverResult<()> {
+    wait_for_page(driver, &format!("a page other than {path}"), |url_path, _| url_path != path).await
+}
+
+/// Waits until the browser has loaded a page whose query holds `pair` (e.g.
+/// `amount=850`), as after a filter form that stays on the same path.
+pub async fn wait_for_query(driver: &WebDriver, pair: &str) -> WebDriverResult<()> {
+    wait_for_page(driver, &format!("a page with {pair}"), |_, query| query.is_some_and(|q| q.contains(pair))).await
+}
+
+async fn wait_for_page(
+    driver: &WebDriver,
+    what: &str,
+    arrived: impl Fn(&str, Option<&str>) -> bool,
+) -> WebDriverResult<()> {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         let url = driver.current_url().await?;
         let ready = driver.execute("return document.readyState", vec![]).await?;
-        if url.path() != path && ready.json().as_str() == Some("complete") {
+        if arrived(url.path(), url.query()) && ready.json().as_str() == Some("complete") {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("the browser stayed on {path}");
+    panic!("the browser never reached {what}");
 }

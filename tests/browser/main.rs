@@ -145,7 +145,7 @@ async fn a_bank_admin_publishes_a_product_that_a_visitor_finds_and_an_enterprise
     driver.find(By::Id("term")).await?.send_keys("6").await?;
     driver.find(By::Css("#programme option[value='首贷']")).await?.click().await?;
     driver.find(By::Css("form.catalogue-filters button[type=submit]")).await?.click().await?;
-    browser.wait_for_text("云海银行浏览器测试贷", 10).await?;
+    harness::wait_for_query(driver, "amount=850").await?;
     let names = driver.find_all(By::Css(".product-card h2")).await?;
     assert_eq!(names.len(), 1, "850 万元 for 6 months with 首贷 leaves only the new product");
     browser.screenshot("catalogue").await?;
