@@ -28,15 +28,18 @@ pub fn hit(conn: &mut DbConn, key: &str, limit: Limit, now: NaiveDateTime) -> Qu
     let since_midnight = i64::from(now.num_seconds_from_midnight());
     let start =
         now - Duration::seconds(since_midnight % window_secs) - Duration::nanoseconds(i64::from(now.nanosecond()));
-    let target = rate_limits::table.find((key, start));
-    let updated = diesel::update(target).set(rate_limits::hits.eq(rate_limits::hits + 1)).execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(rate_limits::table)
-            .values((rate_limits::key.eq(key), rate_limits::window_start.eq(start), rate_limits::hits.eq(1)))
-            .execute(conn)?;
-        return Ok(Ok(()));
-    }
-    let hits: i32 = target.select(rate_limits::hits).first(conn)?;
+    // One upsert, so that two first hits at the same instant (PostgreSQL runs
+    // them side by side) both count instead of one failing on the key.
+    let upsert = diesel::insert_into(rate_limits::table)
+        .values((rate_limits::key.eq(key), rate_limits::window_start.eq(start), rate_limits::hits.eq(1)))
+        .on_conflict((rate_limits::key, rate_limits::window_start))
+        .do_update()
+        .set(rate_limits::hits.eq(rate_limits::hits + 1));
+    match conn {
+        DbConn::Sqlite(c) => upsert.execute(c)?,
+        DbConn::Postgres(c) => upsert.execute(c)?,
+    };
+    let hits: i32 = rate_limits::table.find((key, start)).select(rate_limits::hits).first(conn)?;
     if hits > limit.max {
         let retry = (start + limit.window - now).num_seconds();
         return Ok(Err(retry.max(1)));
