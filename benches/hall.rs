@@ -55,12 +55,12 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use xinyidai::actions::Ctx as Change;
 use xinyidai::clock::TestClock;
 use xinyidai::config::Config;
 use xinyidai::db::{Db, DbConn};
 use xinyidai::domain::{Money, Rate};
 use xinyidai::email::Mailer;
-use xinyidai::models::choice::Change;
 use xinyidai::models::hall::{HallFilter, hall};
 use xinyidai::models::offer::{OfferTerms, grab};
 use xinyidai::models::session::SessionRow;

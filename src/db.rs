@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::config::{Backend, Config};
-use crate::error::AppError;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -137,6 +136,18 @@ impl r2d2::CustomizeConnection<DbConn, ConnectionError> for Watch {
     }
 }
 
+/// What can go wrong with database work, below any face: the database is
+/// unreachable, a statement failed, or the blocking task died.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    #[error("database task failed: {0}")]
+    Task(String),
+}
+
 /// The pool plus the backend it talks to; cheap to clone.
 #[derive(Clone)]
 pub struct Db {
@@ -195,20 +206,32 @@ impl Db {
         self.pool.get_timeout(timeout)
     }
 
-    /// Runs blocking database work off the async threads. A pool that cannot
-    /// hand out a connection means the database is down: 503, not a panic.
-    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    /// Runs blocking database work off the async threads, with the caller's
+    /// error type (anything a [`DbError`] converts into). A pool that cannot
+    /// hand out a connection means the database is down: `DbError::Unavailable`
+    /// (a 503 on a page), not a panic.
+    pub async fn blocking<T, E, F>(&self, work: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
     {
         let db = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = db.checkout().map_err(|e| AppError::Unavailable(e.to_string()))?;
+            let mut conn = db.checkout().map_err(|e| DbError::Unavailable(e.to_string()))?;
             work(&mut conn)
         })
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("database task failed: {e}")))?
+        .map_err(|e| DbError::Task(e.to_string()))?
+    }
+
+    /// [`Db::blocking`] for work that only queries: `db.query(|c| Need::find(c, id)).await?`.
+    pub async fn query<T, F>(&self, work: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> QueryResult<T> + Send + 'static,
+    {
+        self.blocking(move |c| work(c).map_err(DbError::from)).await
     }
 
     /// A connection of its own, outside the pool (contention tests, benchmarks).

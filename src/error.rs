@@ -44,6 +44,29 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+impl From<crate::db::DbError> for AppError {
+    fn from(error: crate::db::DbError) -> Self {
+        use crate::db::DbError;
+        match error {
+            DbError::Unavailable(message) => AppError::Unavailable(message),
+            DbError::Query(e) => e.into(),
+            DbError::Task(message) => AppError::Internal(anyhow::anyhow!("database task failed: {message}")),
+        }
+    }
+}
+
+impl crate::db::Db {
+    /// [`Db::blocking`](crate::db::Db::blocking) for a page's work, which may
+    /// end in any [`AppError`] (a 404 for an object that is not the user's).
+    pub async fn run<T, F>(&self, work: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut crate::db::DbConn) -> AppResult<T> + Send + 'static,
+    {
+        self.blocking(work).await
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {

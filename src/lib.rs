@@ -13,6 +13,7 @@
 //!   the notices about needs and offers
 //! - `seed`: the demo city
 
+pub mod actions;
 pub mod auth;
 pub mod charts;
 pub mod clock;

@@ -235,12 +235,8 @@ impl SignedIn {
     }
 
     /// A change to a need or offer made by this user now.
-    pub fn change(&self, state: &crate::state::AppState) -> crate::models::choice::Change {
-        crate::models::choice::Change {
-            actor: self.actor(),
-            now: state.clock.now(),
-            base_url: state.config.base_url.clone(),
-        }
+    pub fn change(&self, state: &crate::state::AppState) -> crate::actions::Ctx {
+        crate::actions::Ctx { actor: self.actor(), now: state.clock.now(), base_url: state.config.base_url.clone() }
     }
 
     pub fn layout(&self) -> Layout {

@@ -112,13 +112,14 @@ async fn finish<T>(
     state: &AppState,
     signed: &SignedIn,
     id: i64,
-    outcome: AppResult<Result<T, String>>,
+    outcome: AppResult<Result<T, crate::actions::Refusal>>,
     done: &str,
 ) -> AppResult<Response> {
     match outcome? {
         Ok(_) => Ok(Redirect::to(&format!("/enterprise/needs/{id}?notice={done}")).into_response()),
         Err(reason) => {
-            Ok((StatusCode::CONFLICT, need_page(state, signed, id, Some(reason), None).await?).into_response())
+            Ok((StatusCode::CONFLICT, need_page(state, signed, id, Some(reason.to_string()), None).await?)
+                .into_response())
         }
     }
 }
@@ -209,7 +210,8 @@ pub async fn republish_need(
     match state.db.run(move |c| Ok(republish(c, &change, enterprise, id)?)).await? {
         Ok(new) => Ok(Redirect::to(&format!("/enterprise/needs/{new}?notice=republished")).into_response()),
         Err(reason) => {
-            Ok((StatusCode::CONFLICT, need_page(&state, &signed, id, Some(reason), None).await?).into_response())
+            Ok((StatusCode::CONFLICT, need_page(&state, &signed, id, Some(reason.to_string()), None).await?)
+                .into_response())
         }
     }
 }

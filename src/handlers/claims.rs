@@ -12,13 +12,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::account_email::AccountEmail;
+use crate::actions::{Refusal, guarded, refuse};
 use crate::auth::SignedIn;
 use crate::db::write_tx;
 use crate::domain::{Role, Uscc};
 use crate::error::{AppError, AppResult};
 use crate::models::audit;
 use crate::models::authorization::Authorization;
-use crate::models::choice::{guarded, refuse};
 use crate::models::claim::{self, Letter, QueuedLetter};
 use crate::models::enterprise::Enterprise;
 use crate::models::user::User;
@@ -176,10 +176,13 @@ pub async fn decide_letter(
                 let enterprise = Enterprise::find(c, letter.enterprise_id)?;
                 let reason = Some(reason.as_str()).filter(|r| !r.is_empty());
                 if !Letter::decide(c, id, approve, officer, reason, now)? {
-                    return refuse("该授权书已处理过");
+                    return refuse(Refusal::rule("letter_decided", "该授权书已处理过"));
                 }
                 if approve && !User::prove_control(c, &user, "letter", now)? {
-                    return refuse("该企业已由其他账号认证（或此账号已解绑），不能批准；如需更换，请先解绑原账号");
+                    return refuse(Refusal::rule(
+                        "enterprise_held",
+                        "该企业已由其他账号认证（或此账号已解绑），不能批准；如需更换，请先解绑原账号",
+                    ));
                 }
                 let event = if approve { "claim_letter_approved" } else { "claim_letter_rejected" };
                 audit::record(c, &actor, event, Some(&format!("claim_letter:{id}")), "ok", now)?;
@@ -196,7 +199,7 @@ pub async fn decide_letter(
         return Ok(Redirect::to("/credit-office/claims?notice=claim_decided").into_response());
     };
     let mut errors = FormErrors::default();
-    errors.add("reason", refusal);
+    errors.add("reason", refusal.to_string());
     page(&state, &signed, ClaimsQuery::default(), Some(id), errors).await
 }
 

@@ -203,7 +203,15 @@ pub async fn record_contact(
     match state.db.run(move |c| Ok(contact(c, &change, institution, id)?)).await? {
         Ok(()) => Ok(Redirect::to(&format!("/officer/offers/{id}?notice=contacted")).into_response()),
         Err(reason) => {
-            let page = page(&state, &signed, id, DecisionForm::default(), FormErrors::default(), Some(reason), None);
+            let page = page(
+                &state,
+                &signed,
+                id,
+                DecisionForm::default(),
+                FormErrors::default(),
+                Some(reason.to_string()),
+                None,
+            );
             Ok((StatusCode::CONFLICT, page.await?).into_response())
         }
     }
@@ -266,7 +274,7 @@ pub async fn record_decision(
     match state.db.run(move |c| Ok(decide(c, &change, institution, id, &decision)?)).await? {
         Ok(()) => Ok(Redirect::to(&format!("/officer/offers/{id}?notice=decided")).into_response()),
         Err(reason) => {
-            let page = page(&state, &signed, id, form, FormErrors::default(), Some(reason), None).await?;
+            let page = page(&state, &signed, id, form, FormErrors::default(), Some(reason.to_string()), None).await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
     }

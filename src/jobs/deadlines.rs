@@ -9,9 +9,10 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error};
 
+use crate::actions::{Ctx as Change, guarded};
 use crate::db::{DbConn, write_tx};
 use crate::domain::need::{NeedEvent, NeedStatus};
-use crate::models::choice::{Change, guarded, lock_need, step_need};
+use crate::models::choice::{lock_need, step_need};
 use crate::models::need::Need;
 use crate::notify::{self, Notice, To};
 use crate::schema::{needs, offers, reminders};

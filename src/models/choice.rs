@@ -6,9 +6,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{DbConn, write_tx};
+use crate::actions::{Ctx as Change, Outcome, Refusal, Stop, guarded, refuse};
+use crate::db::DbConn;
 use crate::domain::need::{NeedEvent, NeedStatus, transition};
-use crate::models::audit::{self, Actor};
 use crate::models::authorization::Authorization;
 use crate::models::holiday;
 use crate::models::need::{Need, NewNeed};
@@ -16,79 +16,22 @@ use crate::models::offer::Offer;
 use crate::notify::{self, Notice, To};
 use crate::schema::{institutions, needs, offers};
 
-/// Who changes a need, when, and the site's address for the links in emails.
-#[derive(Clone, Debug)]
-pub struct Change {
-    pub actor: Actor,
-    pub now: NaiveDateTime,
-    pub base_url: String,
-}
-
-impl Change {
-    /// The system's own changes (the clock's jobs).
-    pub fn system(now: NaiveDateTime, base_url: &str) -> Change {
-        let actor = Actor { role: Some("system".into()), ..Actor::default() };
-        Change { actor, now, base_url: base_url.to_string() }
-    }
-
-    pub fn need_link(&self, need: i64) -> String {
-        format!("{}/enterprise/needs/{need}", self.base_url)
-    }
-
-    pub fn offer_link(&self, offer: i64) -> String {
-        format!("{}/officer/offers/{offer}", self.base_url)
-    }
-
-    pub fn audit(&self, conn: &mut DbConn, event: &str, object: &str) -> QueryResult<()> {
-        audit::record(conn, &self.actor, event, Some(object), "ok", self.now)
-    }
-}
-
-/// A change refused with words for the user; inside a transaction it rolls back.
-#[derive(Debug)]
-pub enum Refused {
-    Db(diesel::result::Error),
-    Because(String),
-}
-
-impl From<diesel::result::Error> for Refused {
-    fn from(e: diesel::result::Error) -> Refused {
-        Refused::Db(e)
-    }
-}
-
-/// The outcome of a change: done, or refused with a reason to show.
-pub type Outcome<T> = QueryResult<Result<T, String>>;
-
-/// Runs `work` in a write transaction; a refusal rolls it back and becomes `Ok(Err(reason))`.
-pub fn guarded<T>(conn: &mut DbConn, work: impl FnOnce(&mut DbConn) -> Result<T, Refused>) -> Outcome<T> {
-    match write_tx(conn, work) {
-        Ok(value) => Ok(Ok(value)),
-        Err(Refused::Because(reason)) => Ok(Err(reason)),
-        Err(Refused::Db(e)) => Err(e),
-    }
-}
-
-pub fn refuse<T>(reason: impl Into<String>) -> Result<T, Refused> {
-    Err(Refused::Because(reason.into()))
-}
-
 /// The enterprise's need, or a refusal that does not tell whether someone else's exists.
-fn own_need(conn: &mut DbConn, enterprise_id: i64, need_id: i64) -> Result<Need, Refused> {
+fn own_need(conn: &mut DbConn, enterprise_id: i64, need_id: i64) -> Result<Need, Stop> {
     lock_need(conn, need_id)?;
     let need = Need::find(conn, need_id)?.filter(|n| n.enterprise_id == enterprise_id);
-    need.map_or_else(|| refuse("找不到该融资需求"), Ok)
+    need.map_or_else(|| refuse(Refusal::NotFound("融资需求")), Ok)
 }
 
 /// Moves the need by `event` if nobody moved it since it was read; returns the new status.
-pub fn step_need(conn: &mut DbConn, need: &Need, event: NeedEvent, now: NaiveDateTime) -> Result<NeedStatus, Refused> {
+pub fn step_need(conn: &mut DbConn, need: &Need, event: NeedEvent, now: NaiveDateTime) -> Result<NeedStatus, Stop> {
     let from = NeedStatus::parse(&need.status).unwrap_or(NeedStatus::Cancelled);
-    let to = transition(from, event).map_err(|e| Refused::Because(e.message()))?;
+    let to = transition(from, event)?;
     let moved = diesel::update(needs::table.find(need.id).filter(needs::status.eq(&need.status)))
         .set((needs::status.eq(to.as_str()), needs::version.eq(needs::version + 1), needs::updated_at.eq(now)))
         .execute(conn)?;
     if moved == 0 {
-        return refuse("该需求刚刚发生了变化，请刷新页面后再试");
+        return refuse(Refusal::Changed("需求"));
     }
     Ok(to)
 }
@@ -141,9 +84,9 @@ pub fn accept(conn: &mut DbConn, change: &Change, enterprise_id: i64, need_id: i
     guarded(conn, |c| {
         let need = own_need(c, enterprise_id, need_id)?;
         let offer = Offer::find(c, offer_id)?.filter(|o| o.need_id == need_id);
-        let Some(offer) = offer else { return refuse("找不到该报价") };
+        let Some(offer) = offer else { return refuse(Refusal::NotFound("报价")) };
         if !matches!(offer.status.as_str(), "active" | "not_selected") || offer.valid_until <= now {
-            return refuse("该报价已失效或已关闭，不能接受");
+            return refuse(Refusal::rule("offer_closed", "该报价已失效或已关闭，不能接受"));
         }
         step_need(c, &need, NeedEvent::Accept, now)?;
         let due = holiday::decision_due(c, now)?;
@@ -156,7 +99,7 @@ pub fn accept(conn: &mut DbConn, change: &Change, enterprise_id: i64, need_id: i
         .set((offers::status.eq("accepted"), offers::decision_due.eq(due), offers::accepted_at.eq(now)))
         .execute(c)?;
         if taken == 0 {
-            return refuse("该报价已失效或已关闭，不能接受");
+            return refuse(Refusal::rule("offer_closed", "该报价已失效或已关闭，不能接受"));
         }
         // A new acceptance starts a new decision time; an earlier bank's
         // lateness stays in the audit log and in that bank's response record.

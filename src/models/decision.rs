@@ -7,9 +7,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::actions::{Ctx as Change, Outcome, Refusal, Stop, guarded, refuse};
 use crate::domain::need::{NeedEvent, decline_reason};
 use crate::domain::{Money, Rate};
-use crate::models::choice::{Change, Outcome, Refused, guarded, refuse};
 use crate::models::need::Need;
 use crate::models::offer::Offer;
 use crate::notify::{self, Notice, To};
@@ -32,9 +32,9 @@ pub enum Decision {
     Decline { reason: String, note: String },
 }
 
-fn own_offer(conn: &mut crate::db::DbConn, institution_id: i64, offer_id: i64) -> Result<Offer, Refused> {
+fn own_offer(conn: &mut crate::db::DbConn, institution_id: i64, offer_id: i64) -> Result<Offer, Stop> {
     let offer = Offer::find(conn, offer_id)?.filter(|o| o.institution_id == institution_id);
-    offer.map_or_else(|| refuse("找不到该报价"), Ok)
+    offer.map_or_else(|| refuse(Refusal::NotFound("报价")), Ok)
 }
 
 /// Records that the bank contacted the enterprise; this keeps the slot.
@@ -53,7 +53,7 @@ pub fn contact(conn: &mut crate::db::DbConn, change: &Change, institution_id: i6
         .set(offers::contacted_at.eq(change.now))
         .execute(c)?;
         if recorded == 0 {
-            return refuse("该报价已关闭，无需再记录联系");
+            return refuse(Refusal::rule("offer_closed", "该报价已关闭，无需再记录联系"));
         }
         change.audit(c, "contact_recorded", &format!("offer:{offer_id}"))?;
         Ok(())
@@ -73,7 +73,7 @@ pub fn decide(
         let offer = own_offer(c, institution_id, offer_id)?;
         let need = Need::find(c, offer.need_id)?.ok_or(diesel::result::Error::NotFound)?;
         if offer.status != "accepted" || offer.decision.is_some() || need.accepted_offer_id != Some(offer_id) {
-            return refuse("该报价不在待决定状态，可能已录入决定");
+            return refuse(Refusal::rule("not_awaiting_decision", "该报价不在待决定状态，可能已录入决定"));
         }
         let event = match decision {
             Decision::Approve(_) => NeedEvent::Approve,

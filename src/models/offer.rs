@@ -9,13 +9,13 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error};
 
+use crate::actions::Ctx as Change;
 use crate::clock::Clock;
 use crate::db::{DbConn, write_tx};
 use crate::domain::need::{GrabRefusal, GrabState, NeedStatus, can_grab};
 use crate::domain::repayment::{Cost, Loan, RepaymentMethod};
 use crate::domain::{Money, Rate};
 use crate::models::authorization::Authorization;
-use crate::models::choice::Change;
 use crate::models::need::Need;
 use crate::notify::{self, Notice, To};
 use crate::schema::{institutions, needs, offers};

@@ -9,12 +9,13 @@ use diesel::prelude::*;
 use rand::Rng;
 use rand::rngs::StdRng;
 
+use crate::actions::Ctx as Change;
 use crate::clock::TestClock;
 use crate::db::DbConn;
 use crate::domain::{Money, Rate};
 use crate::jobs::deadlines;
 use crate::models::audit::Actor;
-use crate::models::choice::{Change, accept, cancel};
+use crate::models::choice::{accept, cancel};
 use crate::models::decision::{Approval, Decision, contact, decide};
 use crate::models::hall::fits;
 use crate::models::need::{Need, NewNeed};
@@ -125,7 +126,7 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: Naive
     pool.retain(|_| rng.random_bool(0.5));
     let mut next = pool.into_iter();
     let mut enterprise = || next.next().expect("enough demo enterprises");
-    let refuse = |reason: String| anyhow::anyhow!(reason);
+    let refuse = |reason: crate::actions::Refusal| anyhow::anyhow!(reason.to_string());
 
     // The demo enterprise: an open need with one offer, and one whose window ended with two.
     let no_bank = || anyhow::anyhow!("no other demo bank has a product for the demo enterprise's need");

@@ -6,10 +6,11 @@ use std::sync::{Arc, Barrier};
 
 use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
+use xinyidai::actions::Ctx as Change;
 use xinyidai::clock::Clock;
 use xinyidai::domain::Role;
 use xinyidai::jobs::deadlines::Swept;
-use xinyidai::models::choice::{Change, accept};
+use xinyidai::models::choice::accept;
 use xinyidai::models::need::Need;
 use xinyidai::schema::{needs, offers};
 

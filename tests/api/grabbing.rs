@@ -4,10 +4,10 @@ use std::sync::{Arc, Barrier};
 
 use chrono::Duration;
 use diesel::prelude::*;
+use xinyidai::actions::Ctx as Change;
 use xinyidai::clock::TestClock;
 use xinyidai::domain::need::GrabRefusal as Refusal;
 use xinyidai::domain::{Money, Rate};
-use xinyidai::models::choice::Change;
 use xinyidai::models::need::{Need, NewNeed};
 use xinyidai::models::offer::{OfferTerms, grab};
 use xinyidai::schema::{needs, offers, users};

@@ -2,9 +2,9 @@
 
 use axum::http::StatusCode;
 use diesel::prelude::*;
+use xinyidai::actions::Ctx as Change;
 use xinyidai::clock::TestClock;
 use xinyidai::domain::{Money, Rate, Role};
-use xinyidai::models::choice::Change;
 use xinyidai::models::need::Need;
 use xinyidai::models::offer::{OfferTerms, grab};
 use xinyidai::models::product::{Product, ProductTerms};
