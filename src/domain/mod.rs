@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod claim;
+pub mod code;
 pub mod credit;
 pub mod industry;
 pub mod money;
@@ -14,7 +15,9 @@ pub mod repayment;
 pub mod role;
 pub mod uscc;
 
+pub use code::Tone;
 pub use money::Money;
+pub use product::Guarantee;
 pub use rate::Rate;
 pub use role::Role;
 pub use uscc::Uscc;

@@ -23,6 +23,8 @@ pub enum NeedStatus {
     Cancelled,
 }
 
+crate::stored_as_text!(NeedStatus);
+
 impl NeedStatus {
     pub const ALL: [NeedStatus; 8] = [
         NeedStatus::Draft,
@@ -189,6 +191,8 @@ pub enum OfferStatus {
     Released,
     Withdrawn,
 }
+
+crate::stored_as_text!(OfferStatus);
 
 impl OfferStatus {
     pub const ALL: [OfferStatus; 6] = [

@@ -8,7 +8,44 @@ use super::Money;
 use super::credit::Grade;
 use super::records::TaxGrade;
 
-/// 担保方式.
+/// 担保方式: how a loan is secured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Guarantee {
+    Credit,
+    Mortgage,
+    Guarantee,
+    Pledge,
+}
+
+crate::stored_as_text!(Guarantee);
+
+impl Guarantee {
+    pub const ALL: [Guarantee; 4] = [Guarantee::Credit, Guarantee::Mortgage, Guarantee::Guarantee, Guarantee::Pledge];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Guarantee::Credit => "credit",
+            Guarantee::Mortgage => "mortgage",
+            Guarantee::Guarantee => "guarantee",
+            Guarantee::Pledge => "pledge",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Guarantee> {
+        Guarantee::ALL.into_iter().find(|g| g.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Guarantee::Credit => "信用",
+            Guarantee::Mortgage => "抵押",
+            Guarantee::Guarantee => "保证",
+            Guarantee::Pledge => "质押",
+        }
+    }
+}
+
+/// 担保方式 as (code, label) pairs, for selects.
 pub const GUARANTEES: [(&str, &str); 4] =
     [("credit", "信用"), ("mortgage", "抵押"), ("guarantee", "保证"), ("pledge", "质押")];
 
