@@ -30,6 +30,7 @@ mod registration;
 mod rejections;
 mod reliability;
 mod repayment;
+mod routes;
 mod security;
 mod sessions;
 mod subscriptions;
