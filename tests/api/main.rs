@@ -21,6 +21,7 @@ mod jobs;
 mod lists;
 mod long_lists;
 mod market;
+mod migrations;
 mod module_map;
 mod portrait;
 mod products;
