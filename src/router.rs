@@ -1,13 +1,18 @@
-//! Every URL of the site in one table, grouped by audience.
+//! Every URL of the site in one table, grouped by audience. Each group sits
+//! behind the one layer that admits only its audience (`auth::access::guard`),
+//! and `routes()` lists what the router is built from (method, path, audience),
+//! so the route table test (`tests/api/routes.rs`) walks the real routes
+//! against `docs/routes.md`.
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post};
+use axum::routing::MethodRouter;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::auth::session;
+use crate::auth::{Audience, access, session};
 use crate::handlers::{
     account, auth, bank_admin, catalogue, choice, claim, claims, consents, credit_office, dashboard, disputes, hall,
     health, home, imports, invitations, lists, mail, market, needs, offers, portrait, products, register, schedules,
@@ -16,9 +21,16 @@ use crate::handlers::{
 use crate::state::AppState;
 use crate::web;
 
-pub fn router(state: AppState) -> Router {
-    let pages = Router::new()
-        // Public
+/// One method of one path, and who may use it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub audience: Audience,
+}
+
+fn pages() -> Vec<Group> {
+    let public = Group::new(Audience::Public)
         .route("/", get(home::home))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
@@ -26,20 +38,22 @@ pub fn router(state: AppState) -> Router {
         .route("/invitations/{token}", get(invitations::accept_form).post(invitations::accept))
         .route("/verify-email/{token}", get(claim::verify_email))
         .route("/products", get(catalogue::catalogue))
-        .route("/products/{id}", get(catalogue::product))
-        // Every signed-in role
+        .route("/products/{id}", get(catalogue::product));
+    let signed_in = Group::new(Audience::SignedIn)
         .route("/dashboard", get(dashboard::dashboard))
-        .route("/account/password", get(account::password_form).post(account::change_password))
-        // Enterprise
-        .route("/enterprise", get(dashboard::enterprise_home))
+        .route("/account/password", get(account::password_form).post(account::change_password));
+    // An enterprise account proving control of its enterprise.
+    let claimant = Group::new(Audience::EnterpriseAccount)
         .route("/enterprise/claim", get(claim::claim_page))
         .route("/enterprise/claim/verification", post(claim::resend_verification))
         .route("/enterprise/claim/code", post(claim::send_code))
         .route("/enterprise/claim/code/verify", post(claim::verify_code))
         .route(
             "/enterprise/claim/letter",
-            post(claim::upload_letter).layer(DefaultBodyLimit::max(crate::domain::claim::LETTER_MAX_BYTES + 64 * 1024)),
-        )
+            post(claim::upload_letter).body_limit(crate::domain::claim::LETTER_MAX_BYTES + 64 * 1024),
+        );
+    let enterprise = Group::new(Audience::Enterprise)
+        .route("/enterprise", get(dashboard::enterprise_home))
         .route("/enterprise/portrait", get(portrait::own_portrait))
         .route("/enterprise/estimate", get(catalogue::estimates))
         .route("/enterprise/needs", get(needs::needs).post(needs::review_need))
@@ -52,13 +66,14 @@ pub fn router(state: AppState) -> Router {
         .route("/enterprise/consents", get(consents::consents).post(consents::grant))
         .route("/enterprise/consents/{id}/revoke", get(consents::confirm_revoke).post(consents::revoke))
         .route("/enterprise/disputes/new", get(disputes::new_dispute))
-        .route("/enterprise/disputes", post(disputes::open_dispute))
-        // Credit office and banks (under an authorization)
-        .route("/portraits/{id}", get(portrait::portrait))
-        // The two sides of an offer: the enterprise and the bank
+        .route("/enterprise/disputes", post(disputes::open_dispute));
+    // Credit office and banks (a bank under an authorization).
+    let portraits = Group::new(Audience::CreditOfficeOrBank).route("/portraits/{id}", get(portrait::portrait));
+    // The two sides of an offer: the enterprise and the bank.
+    let offer_sides = Group::new(Audience::EnterpriseOrBank)
         .route("/offers/{id}/schedule", get(schedules::schedule))
-        .route("/offers/{id}/schedule.csv", get(schedules::schedule_csv))
-        // Bank officer
+        .route("/offers/{id}/schedule.csv", get(schedules::schedule_csv));
+    let officer = Group::new(Audience::Officer)
         .route("/officer", get(dashboard::officer_home))
         .route("/officer/hall", get(hall::hall_page))
         .route("/officer/hall/{id}", get(hall::grab_form).post(hall::grab_need))
@@ -67,8 +82,8 @@ pub fn router(state: AppState) -> Router {
         .route("/officer/offers/{id}/contact", post(offers::record_contact))
         .route("/officer/offers/{id}/decision", post(offers::record_decision))
         .route("/officer/subscriptions", get(subscriptions::subscriptions).post(subscriptions::subscribe))
-        .route("/officer/subscriptions/{id}/delete", post(subscriptions::unsubscribe))
-        // Bank admin
+        .route("/officer/subscriptions/{id}/delete", post(subscriptions::unsubscribe));
+    let bank_admin = Group::new(Audience::BankAdmin)
         .route("/bank-admin", get(bank_admin::bank_admin_home))
         .route("/bank-admin/invitations", post(bank_admin::invite_officer))
         .route("/bank-admin/officers/{id}", post(bank_admin::change_officer))
@@ -77,15 +92,12 @@ pub fn router(state: AppState) -> Router {
         .route("/bank-admin/products/new", get(products::new_product))
         .route("/bank-admin/products/{id}", get(products::edit_product).post(products::update_product))
         .route("/bank-admin/products/{id}/publish", post(products::publish_product))
-        .route("/bank-admin/products/{id}/withdraw", post(products::withdraw_product))
-        // Credit office
+        .route("/bank-admin/products/{id}/withdraw", post(products::withdraw_product));
+    let credit_office = Group::new(Audience::CreditOffice)
         .route("/credit-office", get(credit_office::credit_office_home))
         .route("/credit-office/institutions", get(credit_office::institutions).post(credit_office::create_institution))
         .route("/credit-office/institutions/new", get(credit_office::new_institution))
-        .route(
-            "/credit-office/imports",
-            get(imports::imports).post(imports::upload).layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT)),
-        )
+        .route("/credit-office/imports", get(imports::imports).post(imports::upload).body_limit(imports::UPLOAD_LIMIT))
         .route("/credit-office/imports/{id}", get(imports::import))
         .route("/credit-office/imports/{id}/rerun", post(imports::rerun))
         .route("/credit-office/mail", get(mail::outbox))
@@ -105,13 +117,29 @@ pub fn router(state: AppState) -> Router {
         .route("/credit-office/disputes", get(disputes::disputes))
         .route("/credit-office/disputes/{id}", get(disputes::dispute).post(disputes::answer_dispute))
         .route("/credit-office/imports/{id}/errors.csv", get(imports::import_errors_csv))
-        .route("/credit-office/imports/templates/{kind}", get(imports::import_template))
+        .route("/credit-office/imports/templates/{kind}", get(imports::import_template));
+    vec![public, signed_in, claimant, enterprise, portraits, offer_sides, officer, bank_admin, credit_office]
+}
+
+/// What answers without a session: the probe and the compiled-in files.
+fn bare() -> Group {
+    Group::new(Audience::Public).route("/healthz", get(health::healthz)).route("/static/{name}", get(web::static_file))
+}
+
+/// Every route of the router: each method of each path, with its audience.
+pub fn routes() -> Vec<Route> {
+    pages().iter().chain([&bare()]).flat_map(|group| group.routes.iter().copied()).collect()
+}
+
+pub fn router(state: AppState) -> Router {
+    let pages = pages()
+        .into_iter()
+        .fold(Router::new(), |pages, group| pages.merge(group.into_router()))
         .layer(from_fn_with_state(state.clone(), session::layer));
 
     Router::new()
         .merge(pages)
-        .route("/healthz", get(health::healthz))
-        .route("/static/{name}", get(web::static_file))
+        .merge(bare().into_router())
         .fallback(web::not_found)
         .layer(RequestBodyLimitLayer::new(imports::UPLOAD_LIMIT + 64 * 1024))
         .layer(from_fn(crate::error::framework_rejections))
@@ -119,4 +147,57 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(web::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The routes of one audience, and the list of what they are.
+struct Group {
+    audience: Audience,
+    router: Router<AppState>,
+    routes: Vec<Route>,
+}
+
+impl Group {
+    fn new(audience: Audience) -> Group {
+        Group { audience, router: Router::new(), routes: Vec::new() }
+    }
+
+    fn route(mut self, path: &'static str, methods: Methods) -> Group {
+        let audience = self.audience;
+        self.routes.extend(methods.names.iter().map(|&method| Route { method, path, audience }));
+        self.router = self.router.route(path, methods.router);
+        self
+    }
+
+    /// The group's router behind the layer that admits only its audience.
+    fn into_router(self) -> Router<AppState> {
+        self.router.route_layer(from_fn_with_state(self.audience, access::guard))
+    }
+}
+
+/// A path's handlers by method, with the methods' names kept for `routes()`.
+struct Methods {
+    names: Vec<&'static str>,
+    router: MethodRouter<AppState>,
+}
+
+fn get<H: Handler<T, AppState>, T: 'static>(handler: H) -> Methods {
+    Methods { names: vec!["GET"], router: axum::routing::get(handler) }
+}
+
+fn post<H: Handler<T, AppState>, T: 'static>(handler: H) -> Methods {
+    Methods { names: vec!["POST"], router: axum::routing::post(handler) }
+}
+
+impl Methods {
+    fn post<H: Handler<T, AppState>, T: 'static>(mut self, handler: H) -> Methods {
+        self.names.push("POST");
+        self.router = self.router.post(handler);
+        self
+    }
+
+    /// Accepts bodies up to `bytes` (an upload) on every method of the path.
+    fn body_limit(mut self, bytes: usize) -> Methods {
+        self.router = self.router.layer(DefaultBodyLimit::max(bytes));
+        self
+    }
 }

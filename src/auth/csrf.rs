@@ -84,8 +84,11 @@ fn field(encoded: &[u8], expected: &str) -> bool {
     pairs.iter().any(|(k, v)| k == "csrf" && constant_time_eq(v.as_bytes(), expected.as_bytes()))
 }
 
+/// Compares without an early exit, so the time taken tells nothing of where a
+/// guessed token first differs (only the length, which is public, ends it early).
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 fn same_origin(request: &Request, base_url: &str) -> bool {
@@ -121,6 +124,15 @@ mod tests {
             hex::encode(hmac_sha256(&[0xaa; 131], b"Test Using Larger Than Block-Size Key - Hash Key First")),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
+    }
+
+    #[test]
+    fn tokens_match_only_when_equal() {
+        let token = hex::encode([7u8; 32]);
+        assert!(constant_time_eq(token.as_bytes(), token.as_bytes()));
+        assert!(!constant_time_eq(token.as_bytes(), hex::encode([8u8; 32]).as_bytes()));
+        assert!(!constant_time_eq(token.as_bytes(), &token.as_bytes()[..63]));
+        assert!(!constant_time_eq(b"", token.as_bytes()));
     }
 
     #[test]

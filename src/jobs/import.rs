@@ -226,11 +226,7 @@ pub fn write(db: &Db, clock: &dyn Clock, batch: &ImportBatch) -> anyhow::Result<
     let touched = write_tx(&mut conn, |c| -> anyhow::Result<BTreeSet<String>> {
         // The batch's row stays locked until the commit: nobody takes it over meanwhile.
         ImportBatch::renew(c, batch_id, clock.now())?;
-        if let DbConn::Postgres(pg) = c {
-            // One import writes at a time, so natural-key checks cannot race.
-            use diesel::RunQueryDsl;
-            diesel::sql_query("SELECT pg_advisory_xact_lock(7200)").execute(pg)?;
-        }
+        crate::locks::IMPORT_WRITE.take(c)?;
         let (mut changed, mut unchanged, mut touched) = (0i64, 0i64, BTreeSet::new());
         let now = clock.now();
         let reader = ChunkReader::new(db.get_streaming()?, batch_id);

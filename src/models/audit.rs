@@ -75,11 +75,8 @@ pub fn record(
     outcome: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    // Appends are serialised so the chain never forks: SQLite already holds the
-    // write lock; PostgreSQL takes a transaction-scoped advisory lock.
-    if let DbConn::Postgres(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7100)").execute(pg)?;
-    }
+    // Appends are serialised so the chain never forks.
+    crate::locks::AUDIT_CHAIN.take(conn)?;
     let prev: Option<String> =
         audit_log::table.order(audit_log::id.desc()).select(audit_log::hash).first(conn).optional()?;
     let prev = prev.unwrap_or_else(|| GENESIS.to_string());

@@ -200,4 +200,5 @@ async fn the_demo_city_lets_every_role_sign_in() {
         xinyidai::schema::enterprises::table.count().get_result(&mut *app.conn()).unwrap()
     };
     assert_eq!(enterprises, 200);
+    app.run_jobs().await;
 }

@@ -243,6 +243,7 @@ async fn after_a_decline_the_enterprise_accepts_another_offer_or_republishes_in_
     let first = app.client();
     first.login("first", PASSWORD).await;
     assert!(first.get("/officer/hall").await.body.contains(&format!("/officer/hall/{new}")), "every bank may grab it");
+    app.run_jobs().await;
 }
 
 #[test]
@@ -316,6 +317,7 @@ fn concurrent_accepts_of_two_offers_leave_exactly_one_accepted() {
         // Back to none open, so the enterprise stays under its limit.
         diesel::update(needs::table.find(need)).set(needs::status.eq("granted")).execute(&mut *app.conn()).unwrap();
     }
+    app.run_jobs_blocking();
 }
 
 #[tokio::test]

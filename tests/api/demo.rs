@@ -55,6 +55,7 @@ async fn the_demo_start_creates_the_accounts_the_readme_lists_and_every_page_say
         assert_eq!(home.status, StatusCode::OK, "{name}");
         assert!(home.body.contains(BANNER), "{name}'s home says 演示数据");
     }
+    app.run_jobs().await;
 }
 
 /// Runs the real binary on the test's database until it serves, and returns what it printed.
@@ -101,4 +102,5 @@ async fn a_bare_serve_on_an_empty_database_creates_no_account_and_xinyidai_demo_
         assert!(printed.contains(name), "{name} is printed");
     }
     assert_eq!(accounts(&app).len(), 16);
+    app.run_jobs().await;
 }

@@ -57,6 +57,7 @@ async fn the_grab_page_offers_no_button_on_a_need_the_bank_already_offered_on() 
     assert!(!again.body.contains(BUTTON), "no live button on a need the bank holds an offer on");
     let taken: i32 = needs::table.find(need).select(needs::slots_taken).first(&mut *app.conn()).unwrap();
     assert_eq!(taken, 1);
+    app.run_jobs().await;
 }
 
 #[tokio::test]
@@ -106,4 +107,5 @@ async fn a_bank_cannot_grab_a_need_none_of_its_products_fits_by_posting_its_id()
     offer_id(&grab(&fits, usual).await);
     let taken: i32 = needs::table.find(usual).select(needs::slots_taken).first(&mut *app.conn()).unwrap();
     assert_eq!(taken, 1);
+    app.run_jobs().await;
 }

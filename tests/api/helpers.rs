@@ -2,6 +2,7 @@
 //! clock the test moves. Client: one browser's cookies, with CSRF handled as
 //! a browser would (the token read from the page's form).
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -13,14 +14,14 @@ use diesel::prelude::*;
 use http_body_util::BodyExt;
 use std::sync::Mutex;
 use tower::ServiceExt;
-use xinyidai::clock::TestClock;
+use xinyidai::clock::{Clock, TestClock};
 use xinyidai::db::DbConn;
 use xinyidai::domain::{Role, Uscc};
 use xinyidai::email::{Email, Mailer};
 use xinyidai::models::enterprise::NewEnterprise;
 use xinyidai::models::institution::Institution;
 use xinyidai::models::user::{NewUser, User};
-use xinyidai::schema::{enterprises, regions};
+use xinyidai::schema::{enterprises, jobs, regions};
 use xinyidai::state::AppState;
 
 #[path = "../common/mod.rs"]
@@ -31,11 +32,16 @@ pub use common::state as test_state;
 pub const BASE_URL: &str = "http://xinyidai.test";
 pub const PASSWORD: &str = "云海测试-Passw0rd";
 
+/// Fails the test, when it ends without a panic, if a job it caused is left
+/// due and unrun: every email must have gone through the worker
+/// (`run_jobs`), every import must have run.
 pub struct TestApp {
     pub state: AppState,
     pub router: Router,
     pub clock: Arc<TestClock>,
     pub db: TestDb,
+    /// Set by `leaves_jobs_unrun`, for a test whose point is a job left in the queue.
+    jobs_may_wait: Cell<bool>,
 }
 
 pub fn start() -> NaiveDateTime {
@@ -53,7 +59,7 @@ impl TestApp {
         let clock = Arc::new(TestClock::new(start()));
         let state = common::state(&db, clock.clone(), mailer, BASE_URL);
         let router = xinyidai::app(state.clone());
-        let app = TestApp { state, router, clock, db };
+        let app = TestApp { state, router, clock, db, jobs_may_wait: Cell::new(false) };
         app.ensure_region(&mut app.conn());
         app
     }
@@ -77,6 +83,31 @@ impl TestApp {
 
     pub async fn run_jobs(&self) -> usize {
         xinyidai::jobs::run_due(&self.state, "test-worker").await.expect("jobs run")
+    }
+
+    /// `run_jobs` for a test without a runtime of its own (a plain `#[test]`).
+    pub fn run_jobs_blocking(&self) -> usize {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+        runtime.block_on(self.run_jobs())
+    }
+
+    /// Lets this test end with jobs due and unrun; only for a test about a job
+    /// left in the queue, with the reason in a comment where it is called.
+    pub fn leaves_jobs_unrun(&self) {
+        self.jobs_may_wait.set(true);
+    }
+
+    /// The jobs a worker would claim now: unfinished, due, not leased.
+    pub fn due_jobs(&self) -> Vec<(i64, String, String)> {
+        let now = self.clock.now();
+        jobs::table
+            .filter(jobs::finished_at.is_null())
+            .filter(jobs::run_at.le(now))
+            .filter(jobs::locked_until.is_null().or(jobs::locked_until.lt(now)))
+            .order(jobs::id)
+            .select((jobs::id, jobs::kind, jobs::payload))
+            .load(&mut *self.conn())
+            .expect("jobs read")
     }
 
     pub fn ensure_region(&self, conn: &mut DbConn) {
@@ -165,6 +196,16 @@ impl TestApp {
     pub async fn emails_to(&self, to: &str) -> Vec<Email> {
         self.run_jobs().await;
         self.sent_emails().into_iter().filter(|e| e.to == to).collect()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if std::thread::panicking() || self.jobs_may_wait.get() {
+            return;
+        }
+        let due = self.due_jobs();
+        assert!(due.is_empty(), "the test left jobs due and unrun (run the worker with app.run_jobs()): {due:?}");
     }
 }
 

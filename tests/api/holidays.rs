@@ -79,6 +79,7 @@ async fn an_offer_accepted_before_national_day_is_due_after_it_counting_the_make
     let (_, page) = market.accepted_at(beijing(2026, 9, 23, 10)).await;
     assert_eq!(decision_due(&page), "2026年10月14日 10:00");
     assert!(!page.contains("预计"), "2026's schedule is loaded");
+    app.run_jobs().await;
 }
 
 #[tokio::test]
@@ -88,6 +89,7 @@ async fn the_sunday_worked_before_national_day_counts() {
     // Fri 09-18: Sun 20 worked (1); 21-24 (2-5); 25-27 中秋; 28-30 (6-8); 国庆; Thu 10-08, Fri 10-09 (9-10).
     let (_, page) = market.accepted_at(beijing(2026, 9, 18, 10)).await;
     assert_eq!(decision_due(&page), "2026年10月09日 10:00");
+    app.run_jobs().await;
 }
 
 #[tokio::test]
@@ -99,6 +101,7 @@ async fn spring_festival_2026_skips_its_weekdays_and_counts_both_make_up_saturda
     let (_, page) = market.accepted_at(beijing(2026, 2, 13, 10)).await;
     assert_eq!(decision_due(&page), "2026年03月05日 10:00");
     assert!(page.contains("截止 2026年02月24日 10:00"), "the contact is due after the holiday too: {page}");
+    app.run_jobs().await;
 }
 
 #[tokio::test]
@@ -108,6 +111,7 @@ async fn an_acceptance_in_the_week_of_spring_festival_waits_for_the_holiday_to_e
     // Wed 02-18 (a holiday): Tue 24 - Fri 27 (1-4); Sat 28 (5); Mon 03-02 - Fri 03-06 (6-10).
     let (_, page) = market.accepted_at(beijing(2026, 2, 18, 15)).await;
     assert_eq!(decision_due(&page), "2026年03月06日 15:00");
+    app.run_jobs().await;
 }
 
 #[tokio::test]
@@ -159,6 +163,7 @@ async fn a_due_date_in_a_year_without_schedule_is_marked_until_the_credit_office
     assert!(!recounted.contains("预计"));
     let (_, page) = market.accepted_at(app.clock.now()).await;
     assert_eq!(decision_due(&page), "2027年01月12日 10:00");
+    app.run_jobs().await;
 }
 
 #[tokio::test]

@@ -87,6 +87,7 @@ async fn the_lists_follow_the_rule_the_records_and_the_manual_decisions() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("统一社会信用代码应为 18 位"));
+    app.run_jobs().await;
 }
 
 #[tokio::test]
@@ -102,4 +103,5 @@ async fn the_directory_finds_enterprises_by_name_or_code_and_pages() {
     assert!(found.body.contains("云海晨光精密机械有限公司"));
     let page2 = office.get("/credit-office/enterprises?page=2").await;
     assert!(page2.body.contains("第 2 / 7 页"));
+    app.run_jobs().await;
 }

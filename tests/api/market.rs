@@ -233,6 +233,7 @@ async fn twenty_identical_grab_posts_make_one_offer() {
     assert!(statuses.iter().all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::CONFLICT), "{statuses:?}");
     let count: i64 = offers::table.filter(offers::need_id.eq(need)).count().get_result(&mut *app.conn()).unwrap();
     assert_eq!(count, 1);
+    app.run_jobs().await;
 }
 
 #[tokio::test]
@@ -269,6 +270,7 @@ async fn a_late_or_full_grab_gets_a_clear_page_and_keeps_what_was_typed() {
     let closed = second.submit(&path, &path, &fields).await;
     assert_eq!(closed.status, StatusCode::CONFLICT);
     assert!(closed.body.contains("抢单已截止"), "{}", closed.body);
+    app.run_jobs().await;
 }
 
 #[tokio::test]
@@ -296,6 +298,7 @@ async fn nobody_sees_or_touches_another_tenants_needs_and_offers() {
     let contacted: Option<chrono::NaiveDateTime> =
         offers::table.find(offer).select(offers::contacted_at).first(&mut *app.conn()).unwrap();
     assert_eq!(contacted, None);
+    app.run_jobs().await;
 }
 
 #[tokio::test]

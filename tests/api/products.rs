@@ -350,6 +350,7 @@ async fn applying_publishes_a_need_for_the_products_bank_after_a_confirmation() 
         products::table.find(product).select(products::applications).first(&mut *app.conn()).unwrap();
     assert_eq!(applications, 1);
     assert!(browser.get("/enterprise/needs").await.body.contains("人人可贷"));
+    app.run_jobs().await;
 }
 
 #[tokio::test]
@@ -401,6 +402,7 @@ async fn at_most_three_needs_are_open_and_a_dishonest_enterprise_is_refused_with
         assert!(!refused.body.contains("action=\"/enterprise/needs/publish\""), "{action}: nothing to confirm");
     }
     assert_eq!(published(&app), 3, "a dishonest enterprise publishes nothing");
+    app.run_jobs().await;
 }
 
 #[tokio::test]
@@ -520,6 +522,7 @@ async fn a_bank_admin_adds_branches_and_sees_its_figures() {
         admin.submit("/bank-admin", "/bank-admin/branches", &[("name", "高新支行"), ("region", "990102")]).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("已有同名支行"));
+    app.run_jobs().await;
 }
 
 #[tokio::test]

@@ -249,4 +249,5 @@ async fn a_code_pasted_in_groups_or_with_invisible_characters_is_accepted() {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("请查收验证邮件"), "{}", page.body);
     assert_eq!(account_count(&app), 1, "the cleaned code found the enterprise on record");
+    app.run_jobs().await;
 }

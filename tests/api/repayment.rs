@@ -77,6 +77,7 @@ async fn the_comparison_prices_each_offer_under_its_own_method_and_marks_only_th
     // 2,000,000 at 3.85%: interest-only repays 77,000.04 yuan of interest, and the last month 2,006,416.67.
     assert!(card(&page.body, "甲银行").contains("<dt>总利息</dt><dd>77,000.04 元</dd>"));
     assert!(card(&page.body, "甲银行").contains("<dt>最高一期还款</dt><dd>2,006,416.67 元</dd>"));
+    app.run_jobs().await;
 }
 
 #[tokio::test]
@@ -97,6 +98,7 @@ async fn offers_tied_on_the_lowest_interest_each_say_so() {
     }
     assert!(!card(&page.body, "丙银行").contains("最低"), "the bullet loan costs more and carries no badge");
     assert!(!page.body.contains(">利息最低<"), "no offer is the lowest alone");
+    app.run_jobs().await;
 }
 
 #[tokio::test]
@@ -192,4 +194,5 @@ async fn the_schedule_page_and_csv_show_every_period_to_the_offers_two_sides_onl
     }
     let anonymous = app.client().get(&format!("/offers/{id}/schedule.csv")).await;
     assert!(anonymous.location().is_some_and(|l| l.starts_with("/login")), "sign in first");
+    app.run_jobs().await;
 }
