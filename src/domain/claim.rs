@@ -1,6 +1,59 @@
 //! The rules of claiming an enterprise: what an authorization letter may be,
 //! how the registry's contact is written and shown, and how a code is checked.
 
+use super::Tone;
+
+/// Where an authorization letter is in the credit office's review. The
+/// strings are stored in `claim_letters.status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LetterStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+crate::stored_as_text!(LetterStatus);
+
+impl LetterStatus {
+    pub const ALL: [LetterStatus; 3] = [LetterStatus::Pending, LetterStatus::Approved, LetterStatus::Rejected];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LetterStatus::Pending => "pending",
+            LetterStatus::Approved => "approved",
+            LetterStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<LetterStatus> {
+        LetterStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LetterStatus::Pending => "审核中",
+            LetterStatus::Approved => "已通过",
+            LetterStatus::Rejected => "未通过",
+        }
+    }
+
+    pub fn tone(self) -> Tone {
+        match self {
+            LetterStatus::Pending => Tone::Neutral,
+            LetterStatus::Approved => Tone::Good,
+            LetterStatus::Rejected => Tone::Bad,
+        }
+    }
+
+    pub fn is_pending(self) -> bool {
+        self == LetterStatus::Pending
+    }
+
+    pub fn is_rejected(self) -> bool {
+        self == LetterStatus::Rejected
+    }
+}
+
 /// Largest authorization letter accepted (a scanned page or a phone photo).
 pub const LETTER_MAX_BYTES: usize = 5 * 1024 * 1024;
 

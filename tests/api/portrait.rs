@@ -118,12 +118,12 @@ async fn a_bank_sees_the_portrait_only_under_an_active_authorization_and_every_v
     enterprise.login("ent", PASSWORD).await;
     let granted = enterprise
         .submit(
-            "/enterprise/consents",
-            "/enterprise/consents",
+            "/enterprise/authorizations",
+            "/enterprise/authorizations",
             &[("institution_id", &institution.to_string()), ("purpose", "贷款申请审查"), ("days", "90")],
         )
         .await;
-    assert_eq!(granted.location(), Some("/enterprise/consents?notice=authorized"));
+    assert_eq!(granted.location(), Some("/enterprise/authorizations?notice=authorized"));
 
     for _ in 0..3 {
         let page = officer.get(&path).await;
@@ -132,18 +132,19 @@ async fn a_bank_sees_the_portrait_only_under_an_active_authorization_and_every_v
         assert!(!page.body.contains("/enterprise/disputes/new"), "a bank gets no dispute links");
     }
     assert_eq!(views(&app, enterprise_id), 3);
-    let log = enterprise.get("/enterprise/consents").await;
+    let log = enterprise.get("/enterprise/authorizations").await;
     assert!(log.body.contains("查询记录（3）"));
     assert!(log.body.contains("officer银行"));
 
     // Revoking takes effect at once.
-    let consents = enterprise.get("/enterprise/consents").await;
-    let revoke = consents.body.split("href=\"/enterprise/consents/").nth(1).unwrap().split('"').next().unwrap();
-    let confirm_path = format!("/enterprise/consents/{revoke}");
+    let authorizations = enterprise.get("/enterprise/authorizations").await;
+    let revoke =
+        authorizations.body.split("href=\"/enterprise/authorizations/").nth(1).unwrap().split('"').next().unwrap();
+    let confirm_path = format!("/enterprise/authorizations/{revoke}");
     let confirm = enterprise.get(&confirm_path).await;
     assert!(confirm.body.contains("确认撤回授权"));
     let done = enterprise.post(&confirm_path, &[("csrf", &confirm.csrf())]).await;
-    assert_eq!(done.location(), Some("/enterprise/consents?notice=revoked"));
+    assert_eq!(done.location(), Some("/enterprise/authorizations?notice=revoked"));
     assert_eq!(officer.get(&path).await.status, StatusCode::FORBIDDEN);
     assert_eq!(views(&app, enterprise_id), 3, "a refused view is not a view");
 }
@@ -289,8 +290,8 @@ async fn revoking_one_of_two_authorizations_to_a_bank_ends_its_access_at_once() 
     for (purpose, days) in [("贷款申请审查", "90"), ("贷后管理", "180")] {
         let fields = [("institution_id", institution.to_string()), ("purpose", purpose.into()), ("days", days.into())];
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let granted = enterprise.submit("/enterprise/consents", "/enterprise/consents", &fields).await;
-        assert_eq!(granted.location(), Some("/enterprise/consents?notice=authorized"));
+        let granted = enterprise.submit("/enterprise/authorizations", "/enterprise/authorizations", &fields).await;
+        assert_eq!(granted.location(), Some("/enterprise/authorizations?notice=authorized"));
     }
     let officer = app.client();
     officer.login("officer", PASSWORD).await;
@@ -303,7 +304,7 @@ async fn revoking_one_of_two_authorizations_to_a_bank_ends_its_access_at_once() 
         .select(xinyidai::schema::authorizations::id)
         .first(&mut *app.conn())
         .unwrap();
-    let confirm_path = format!("/enterprise/consents/{first}/revoke");
+    let confirm_path = format!("/enterprise/authorizations/{first}/revoke");
     let confirm = enterprise.get(&confirm_path).await;
     assert!(
         confirm.body.contains("officer银行将立即无法查看您的信用画像（您给该机构的全部 2 项有效授权将一并撤回"),
@@ -311,7 +312,7 @@ async fn revoking_one_of_two_authorizations_to_a_bank_ends_its_access_at_once() 
         confirm.body
     );
     let done = enterprise.post(&confirm_path, &[("csrf", &confirm.csrf())]).await;
-    assert_eq!(done.location(), Some("/enterprise/consents?notice=revoked"));
+    assert_eq!(done.location(), Some("/enterprise/authorizations?notice=revoked"));
     assert!(enterprise.get(done.location().unwrap()).await.body.contains("该机构已无法查看您的信用画像"));
     assert_eq!(officer.get(&path).await.status, StatusCode::FORBIDDEN, "the bank's access ended at once");
     let running: i64 = xinyidai::schema::authorizations::table
