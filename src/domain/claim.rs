@@ -54,6 +54,47 @@ impl LetterStatus {
     }
 }
 
+/// How far an enterprise account has got with its claim, as the credit office sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ClaimState {
+    Unverified,
+    /// The email is verified; control is not proven yet.
+    Verified,
+    /// The account holds the enterprise.
+    Proven,
+    /// The credit office unbound it: it holds nothing and is closed.
+    Unbound,
+}
+
+impl ClaimState {
+    /// The state of an account from its three marks.
+    pub fn of(email_verified: bool, control_proven: bool, unbound: bool) -> ClaimState {
+        match (unbound, control_proven, email_verified) {
+            (true, _, _) => ClaimState::Unbound,
+            (false, true, _) => ClaimState::Proven,
+            (false, false, true) => ClaimState::Verified,
+            (false, false, false) => ClaimState::Unverified,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ClaimState::Unverified => "邮箱未验证",
+            ClaimState::Verified => "邮箱已验证，未证明代表企业",
+            ClaimState::Proven => "已认证（代表企业）",
+            ClaimState::Unbound => "已解绑",
+        }
+    }
+
+    pub fn tone(self) -> Tone {
+        match self {
+            ClaimState::Proven => Tone::Good,
+            ClaimState::Unbound => Tone::Bad,
+            _ => Tone::Neutral,
+        }
+    }
+}
+
 /// Largest authorization letter accepted (a scanned page or a phone photo).
 pub const LETTER_MAX_BYTES: usize = 5 * 1024 * 1024;
 

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::actions::claim::{self, LetterDecision};
 use crate::auth::SignedIn;
+use crate::domain::claim::ClaimState;
 use crate::domain::{Role, Uscc};
 use crate::error::{AppError, AppResult};
 use crate::models::claim::{Letter, QueuedLetter};
@@ -52,13 +53,8 @@ impl ClaimsPage {
     }
 }
 
-fn account_state(user: &User) -> &'static str {
-    match (user.unbound_at, user.control_proven_at, user.email_verified_at) {
-        (Some(_), _, _) => "已解绑",
-        (None, Some(_), _) => "已认证（代表企业）",
-        (None, None, Some(_)) => "邮箱已验证，未证明代表企业",
-        (None, None, None) => "邮箱未验证",
-    }
+fn account_state(user: &User) -> ClaimState {
+    ClaimState::of(user.email_verified_at.is_some(), user.control_proven_at.is_some(), user.unbound_at.is_some())
 }
 
 async fn page(

@@ -328,3 +328,52 @@ async fn revoking_one_of_two_authorizations_to_a_bank_ends_its_access_at_once() 
         .unwrap();
     assert_eq!(audited, 2, "each revoked authorization is audited");
 }
+
+/// The actions are the faces' common ground (the bank API will call them as
+/// the pages do): granting, viewing and revoking through them directly keeps
+/// the same rules, and a refused view stays in the audit log.
+#[tokio::test]
+async fn authorizations_hold_the_same_rules_when_called_without_the_web() {
+    use xinyidai::actions::authorization::{Grant, grant, revoke};
+    use xinyidai::actions::portrait::{ViewRequest, view};
+    use xinyidai::actions::{Ctx, Refusal};
+    use xinyidai::domain::authorization::Term;
+    use xinyidai::models::audit::Actor;
+    use xinyidai::schema::audit_log;
+
+    let app = TestApp::new();
+    let (enterprise_id, _) = enterprise_with_records(&app, "ent");
+    let (other_enterprise, _) = enterprise_with_records(&app, "ent-other");
+    let admin = app.user(Role::BankAdmin, "admin");
+    let institution: Option<i64> =
+        users::table.find(admin).select(users::institution_id).first(&mut *app.conn()).unwrap();
+    let as_user = |user_id, role: Role, institution_id| Ctx {
+        actor: Actor { user_id: Some(user_id), role: Some(role.as_str().into()), institution_id, ip: None },
+        now: start(),
+        base_url: "http://localhost".into(),
+    };
+    let owner: i64 = users::table.filter(users::username.eq("ent")).select(users::id).first(&mut *app.conn()).unwrap();
+    let enterprise = as_user(owner, Role::Enterprise, None);
+    let bank = as_user(admin, Role::BankAdmin, institution);
+    let request = || ViewRequest { enterprise_id, role: Role::BankAdmin, institution_id: institution };
+    let conn = &mut *app.conn();
+
+    let input =
+        Grant {
+            enterprise_id, institution_id: institution.unwrap(), purpose: "授信审查".into(), term: Term::Days30
+        };
+    let granted = grant(conn, &enterprise, input).unwrap().expect("granted");
+    assert_eq!(view(conn, &bank, request()).unwrap(), Ok("授信审查".to_string()));
+    assert_eq!(revoke(conn, &enterprise, other_enterprise, granted).unwrap(), Err(Refusal::NotFound("授权")));
+    assert_eq!(view(conn, &bank, request()).unwrap(), Ok("授信审查".to_string()), "still authorized");
+    assert_eq!(revoke(conn, &enterprise, enterprise_id, granted).unwrap(), Ok(vec![granted]));
+    let refused = view(conn, &bank, request()).unwrap().expect_err("revoked");
+    assert_eq!(refused.code(), "not_authorized");
+    let denied: i64 = audit_log::table
+        .filter(audit_log::event.eq("portrait_view"))
+        .filter(audit_log::outcome.eq("denied"))
+        .count()
+        .get_result(conn)
+        .unwrap();
+    assert_eq!(denied, 1, "the refused view is audited");
+}
