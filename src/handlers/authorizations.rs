@@ -119,7 +119,7 @@ pub async fn authorizations(
     Query(query): Query<AuthorizationsQuery>,
 ) -> AppResult<AuthorizationsPage> {
     signed.require(Role::Enterprise)?;
-    let form = GrantForm { days: "90".into(), ..GrantForm::default() };
+    let form = GrantForm { days: Term::Days90.days().to_string(), ..GrantForm::default() };
     let notice = crate::web::notice(query.notice.as_deref());
     page(&state, &signed, (query.page, query.grants_page), form, FormErrors::default(), notice).await
 }
