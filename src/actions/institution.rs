@@ -1,10 +1,12 @@
 //! Onboarding an institution (金融机构): the credit office creates it with its
 //! first branch and invites its first admin.
 
+use diesel::QueryResult;
+
+use super::Ctx;
 use super::emails::{self, InvitationEmail};
-use super::{Ctx, Outcome, guarded};
 use crate::clock::datetime_text;
-use crate::db::DbConn;
+use crate::db::{DbConn, write_tx};
 use crate::domain::institution::InstitutionKind;
 use crate::domain::{Role, Uscc};
 use crate::models::institution::Institution;
@@ -21,8 +23,8 @@ pub struct NewInstitution {
 }
 
 /// Creates the institution and its first branch, and invites its admin; returns its id.
-pub fn create(conn: &mut DbConn, ctx: &Ctx, new: &NewInstitution) -> Outcome<i64> {
-    guarded(conn, |c| {
+pub fn create(conn: &mut DbConn, ctx: &Ctx, new: &NewInstitution) -> QueryResult<i64> {
+    write_tx(conn, |c| {
         let (id, _) = Institution::create(c, &new.name, new.kind.as_str(), new.uscc.as_str(), &new.region, ctx.now)?;
         ctx.audit(c, "institution_created", &format!("institution:{id}"))?;
         let institution = Institution::find(c, id)?;
@@ -32,7 +34,7 @@ pub fn create(conn: &mut DbConn, ctx: &Ctx, new: &NewInstitution) -> Outcome<i64
 }
 
 /// Records the admin's invitation and enqueues its email.
-fn invite_admin(conn: &mut DbConn, ctx: &Ctx, email: &str, institution: &Institution) -> diesel::QueryResult<i64> {
+fn invite_admin(conn: &mut DbConn, ctx: &Ctx, email: &str, institution: &Institution) -> QueryResult<i64> {
     let role = Role::BankAdmin;
     let (id, token) = Invitation::create(conn, email, role, institution.id, None, ctx.actor.user_id, ctx.now)?;
     let message = InvitationEmail {

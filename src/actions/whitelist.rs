@@ -1,16 +1,18 @@
 //! The whitelist (守信激励名单): the credit office's rule and its manual changes.
 
+use diesel::QueryResult;
+
 use super::{Ctx, Outcome, Refusal, guarded, refuse};
-use crate::db::DbConn;
+use crate::db::{DbConn, write_tx};
 use crate::domain::Uscc;
 use crate::domain::whitelist::WhitelistAction;
 use crate::models::audit;
 use crate::models::whitelist::{self, Rule};
 
 /// Sets the rule and applies it to every evaluated enterprise at once.
-pub fn set_rule(conn: &mut DbConn, ctx: &Ctx, rule: &Rule) -> Outcome<()> {
+pub fn set_rule(conn: &mut DbConn, ctx: &Ctx, rule: &Rule) -> QueryResult<()> {
     let user_id = ctx.actor.user_id.unwrap_or_default();
-    guarded(conn, |c| {
+    write_tx(conn, |c| {
         whitelist::set_rule(c, rule, user_id, ctx.now)?;
         let outcome = format!("min_grade={} no_active_penalty={}", rule.min_grade.as_str(), rule.no_active_penalty);
         audit::record(c, &ctx.actor, "whitelist_rule", None, &outcome, ctx.now)?;

@@ -13,7 +13,7 @@ use crate::actions::institution::NewInstitution;
 use crate::auth::SignedIn;
 use crate::domain::institution::InstitutionKind;
 use crate::domain::{Role, Uscc};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::models::enterprise::Enterprise;
 use crate::models::institution::Institution;
 use crate::models::region::Region;
@@ -163,6 +163,6 @@ pub async fn create_institution(
     };
     let ctx = signed.change(&state);
     let new = NewInstitution { name, kind, uscc, region: form.region, admin_email };
-    state.db.query(move |c| actions::institution::create(c, &ctx, &new)).await?.map_err(|_| AppError::NotFound)?;
+    state.db.query(move |c| actions::institution::create(c, &ctx, &new)).await?;
     Ok(Redirect::to("/credit-office/institutions?notice=institution_created").into_response())
 }

@@ -145,7 +145,7 @@ pub async fn set_rule(
     signed.require(Role::CreditOffice)?;
     let min_grade = Grade::parse(&form.min_grade).ok_or(AppError::NotFound)?;
     let (ctx, rule) = (signed.change(&state), Rule { min_grade, no_active_penalty: form.no_active_penalty.is_some() });
-    state.db.query(move |c| actions::whitelist::set_rule(c, &ctx, &rule)).await?.map_err(|_| AppError::NotFound)?;
+    state.db.query(move |c| actions::whitelist::set_rule(c, &ctx, &rule)).await?;
     Ok(Redirect::to("/credit-office/whitelist?notice=whitelist_rule").into_response())
 }
 
