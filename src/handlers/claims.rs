@@ -186,7 +186,7 @@ pub async fn unbind_account(
     let account = state.db.query(move |c| User::find(c, id)).await?;
     let enterprise_id =
         account.enterprise_id.filter(|_| account.role() == Role::Enterprise).ok_or(AppError::NotFound)?;
-    let uscc = state.db.query(move |c| Enterprise::find(c, enterprise_id)).await?.uscc;
+    let uscc = state.db.query(move |c| Enterprise::find(c, enterprise_id)).await?.uscc.clone();
     let reason = form.reason.trim().to_string();
     let mut errors = FormErrors::default();
     if reason.is_empty() || reason.chars().count() > 200 {
