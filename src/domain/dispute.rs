@@ -119,4 +119,22 @@ mod tests {
             assert!(!outcome.status().is_open());
         }
     }
+
+    /// The codes the people pages store read back into their enums, and an unknown one is an error.
+    #[test]
+    fn the_people_codes_read_back() {
+        use crate::domain::claim::LetterStatus;
+        use crate::domain::institution::InstitutionKind;
+        use crate::domain::whitelist::WhitelistAction;
+        fn round_trip<T: TryFrom<String> + Into<String> + Copy + PartialEq + std::fmt::Debug>(all: &[T]) {
+            for code in all {
+                assert_eq!(T::try_from((*code).into()).ok(), Some(*code));
+            }
+            assert!(T::try_from("unknown".to_string()).is_err());
+        }
+        round_trip(&LetterStatus::ALL);
+        round_trip(&DisputeStatus::ALL);
+        round_trip(&InstitutionKind::ALL);
+        round_trip(&WhitelistAction::ALL);
+    }
 }
