@@ -14,9 +14,9 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::{Audience, access, session};
 use crate::handlers::{
-    account, auth, bank_admin, catalogue, choice, claim, claims, consents, credit_office, dashboard, disputes, hall,
-    health, home, imports, invitations, lists, mail, market, needs, offers, portrait, products, register, schedules,
-    subscriptions,
+    account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
+    hall, health, home, imports, invitations, lists, mail, market, needs, offers, portrait, products, register,
+    schedules, subscriptions,
 };
 use crate::state::AppState;
 use crate::web;
@@ -63,8 +63,11 @@ fn pages() -> Vec<Group> {
         .route("/enterprise/needs/{id}/offers/{offer}/accept", get(choice::confirm_accept).post(choice::accept_offer))
         .route("/enterprise/needs/{id}/cancel", get(choice::confirm_cancel).post(choice::cancel_need))
         .route("/enterprise/needs/{id}/republish", post(choice::republish_need))
-        .route("/enterprise/consents", get(consents::consents).post(consents::grant))
-        .route("/enterprise/consents/{id}/revoke", get(consents::confirm_revoke).post(consents::revoke))
+        .route("/enterprise/authorizations", get(authorizations::authorizations).post(authorizations::grant))
+        .route(
+            "/enterprise/authorizations/{id}/revoke",
+            get(authorizations::confirm_revoke).post(authorizations::revoke),
+        )
         .route("/enterprise/disputes/new", get(disputes::new_dispute))
         .route("/enterprise/disputes", post(disputes::open_dispute));
     // Credit office and banks (a bank under an authorization).

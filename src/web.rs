@@ -60,7 +60,7 @@ impl Layout {
                 ("/products", "金融超市"),
                 ("/enterprise/estimate", "能融多少"),
                 ("/enterprise/needs", "融资需求"),
-                ("/enterprise/consents", "授权与查询"),
+                ("/enterprise/authorizations", "授权与查询"),
                 ("/account/password", "修改密码"),
             ],
             Some(Role::Officer) => vec![

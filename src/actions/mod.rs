@@ -9,6 +9,16 @@
 //! page) or a problem document (the API). Actions know no web type: nothing
 //! here names `AppState`, `AppError`, `web`, `handlers` or `auth`.
 
+pub mod account;
+pub mod authorization;
+pub mod claim;
+pub mod dispute;
+pub mod emails;
+pub mod institution;
+pub mod mail;
+pub mod portrait;
+pub mod whitelist;
+
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
 
@@ -29,6 +39,11 @@ impl Ctx {
     pub fn system(now: NaiveDateTime, base_url: &str) -> Ctx {
         let actor = Actor { role: Some("system".into()), ..Actor::default() };
         Ctx { actor, now, base_url: base_url.to_string() }
+    }
+
+    /// A visitor who is not signed in (registration, sign-in, an emailed link).
+    pub fn anonymous(ip: Option<String>, now: NaiveDateTime, base_url: &str) -> Ctx {
+        Ctx { actor: Actor { ip, ..Actor::default() }, now, base_url: base_url.to_string() }
     }
 
     pub fn need_link(&self, need: i64) -> String {
@@ -54,6 +69,8 @@ pub enum Refusal {
     Changed(&'static str),
     /// The need's lifecycle does not allow the event in its status.
     Transition(TransitionError),
+    /// Too many attempts from one address: the face answers 429 with `Retry-After`.
+    TooMany { retry_after_secs: i64 },
     /// Any other rule of the platform.
     Rule { code: &'static str, message: String },
 }
@@ -69,6 +86,7 @@ impl Refusal {
             Refusal::NotFound(_) => "not_found",
             Refusal::Changed(_) => "changed",
             Refusal::Transition(_) => "not_allowed_in_status",
+            Refusal::TooMany { .. } => "rate_limited",
             Refusal::Rule { code, .. } => code,
         }
     }
@@ -80,6 +98,7 @@ impl std::fmt::Display for Refusal {
             Refusal::NotFound(what) => write!(f, "找不到该{what}"),
             Refusal::Changed(what) => write!(f, "该{what}刚刚发生了变化，请刷新页面后再试"),
             Refusal::Transition(e) => f.write_str(&e.message()),
+            Refusal::TooMany { .. } => f.write_str("您的操作过于频繁，请稍后再试"),
             Refusal::Rule { message, .. } => f.write_str(message),
         }
     }
@@ -126,6 +145,16 @@ pub fn guarded<T>(conn: &mut DbConn, work: impl FnOnce(&mut DbConn) -> Result<T,
         Err(Stop::Refused(refusal)) => Ok(Err(refusal)),
         Err(Stop::Db(e)) => Err(e),
     }
+}
+
+/// [`guarded`] for a change that must keep what it wrote even when it then
+/// refuses (a wrong code counts as a try; a denied view is audited): `work`
+/// returning `Ok(Err(refusal))` commits, then refuses.
+pub fn recorded<T>(
+    conn: &mut DbConn,
+    work: impl FnOnce(&mut DbConn) -> Result<Result<T, Refusal>, Stop>,
+) -> Outcome<T> {
+    guarded(conn, work).map(|done| done.and_then(|kept| kept))
 }
 
 /// Stops the transaction with `refusal`.

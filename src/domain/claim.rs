@@ -1,6 +1,100 @@
 //! The rules of claiming an enterprise: what an authorization letter may be,
 //! how the registry's contact is written and shown, and how a code is checked.
 
+use super::Tone;
+
+/// Where an authorization letter is in the credit office's review. The
+/// strings are stored in `claim_letters.status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LetterStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+crate::stored_as_text!(LetterStatus);
+
+impl LetterStatus {
+    pub const ALL: [LetterStatus; 3] = [LetterStatus::Pending, LetterStatus::Approved, LetterStatus::Rejected];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LetterStatus::Pending => "pending",
+            LetterStatus::Approved => "approved",
+            LetterStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<LetterStatus> {
+        LetterStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LetterStatus::Pending => "审核中",
+            LetterStatus::Approved => "已通过",
+            LetterStatus::Rejected => "未通过",
+        }
+    }
+
+    pub fn tone(self) -> Tone {
+        match self {
+            LetterStatus::Pending => Tone::Neutral,
+            LetterStatus::Approved => Tone::Good,
+            LetterStatus::Rejected => Tone::Bad,
+        }
+    }
+
+    pub fn is_pending(self) -> bool {
+        self == LetterStatus::Pending
+    }
+
+    pub fn is_rejected(self) -> bool {
+        self == LetterStatus::Rejected
+    }
+}
+
+/// How far an enterprise account has got with its claim, as the credit office sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ClaimState {
+    Unverified,
+    /// The email is verified; control is not proven yet.
+    Verified,
+    /// The account holds the enterprise.
+    Proven,
+    /// The credit office unbound it: it holds nothing and is closed.
+    Unbound,
+}
+
+impl ClaimState {
+    /// The state of an account from its three marks.
+    pub fn of(email_verified: bool, control_proven: bool, unbound: bool) -> ClaimState {
+        match (unbound, control_proven, email_verified) {
+            (true, _, _) => ClaimState::Unbound,
+            (false, true, _) => ClaimState::Proven,
+            (false, false, true) => ClaimState::Verified,
+            (false, false, false) => ClaimState::Unverified,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ClaimState::Unverified => "邮箱未验证",
+            ClaimState::Verified => "邮箱已验证，未证明代表企业",
+            ClaimState::Proven => "已认证（代表企业）",
+            ClaimState::Unbound => "已解绑",
+        }
+    }
+
+    pub fn tone(self) -> Tone {
+        match self {
+            ClaimState::Proven => Tone::Good,
+            ClaimState::Unbound => Tone::Bad,
+            _ => Tone::Neutral,
+        }
+    }
+}
+
 /// Largest authorization letter accepted (a scanned page or a phone photo).
 pub const LETTER_MAX_BYTES: usize = 5 * 1024 * 1024;
 

@@ -1,10 +1,13 @@
 //! Pure types and rules, no I/O: parsed values and the platform's vocabulary.
 
+pub mod authorization;
 pub mod calendar;
 pub mod claim;
 pub mod code;
 pub mod credit;
+pub mod dispute;
 pub mod industry;
+pub mod institution;
 pub mod money;
 pub mod need;
 pub mod password;
@@ -14,6 +17,7 @@ pub mod records;
 pub mod repayment;
 pub mod role;
 pub mod uscc;
+pub mod whitelist;
 
 pub use code::Tone;
 pub use money::Money;

@@ -10,15 +10,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
+use crate::actions;
 use crate::auth::SignedIn;
 use crate::auth::password::{hash_async, verify_async};
 use crate::auth::session::session_cookie;
-use crate::db::write_tx;
 use crate::domain::password;
 use crate::error::{AppError, AppResult};
-use crate::models::audit;
-use crate::models::session::SessionRow;
-use crate::models::user::User;
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout};
 
@@ -61,18 +58,9 @@ pub async fn change_password(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let hash = hash_async(form.password).await?;
-    let (now, actor, user_id, ip) = (state.clock.now(), signed.actor(), signed.user.id, signed.ip.clone());
-    let token = state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                User::set_password(c, user_id, &hash)?;
-                SessionRow::delete_for_user(c, user_id)?;
-                audit::record(c, &actor, "password_changed", None, "ok", now)?;
-                Ok::<_, AppError>(SessionRow::create(c, Some(user_id), ip.as_deref(), now)?.0)
-            })
-        })
-        .await?;
+    let ctx = signed.change(&state);
+    let changed = state.db.query(move |c| actions::account::change_password(c, &ctx, &hash)).await?;
+    let token = changed.map_err(|_| AppError::NotFound)?;
     let jar = CookieJar::new().add(session_cookie(token, state.config.secure_cookies()));
     let home = format!("{}?notice=password_changed", signed.user.role().home());
     Ok((jar, Redirect::to(&home)).into_response())

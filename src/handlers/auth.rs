@@ -10,14 +10,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
+use crate::actions::account::{self, FailedLogin, SignIn};
+use crate::actions::{Ctx, Refusal};
 use crate::auth::Visitor;
 use crate::auth::password::verify_async;
-use crate::auth::session::{removal_cookie, session_cookie, sign_in};
-use crate::db::write_tx;
+use crate::auth::session::{removal_cookie, session_cookie};
 use crate::error::{AppError, AppResult};
-use crate::models::audit::{self, Actor};
+use crate::models::audit::Actor;
 use crate::models::rate_limit;
-use crate::models::session::SessionRow;
 use crate::models::user::User;
 use crate::state::AppState;
 use crate::web::{Layout, safe_next};
@@ -25,7 +25,7 @@ use crate::web::{Layout, safe_next};
 pub const LOGIN_FAILED: &str = "账号或密码错误。连续输错 5 次，账号将被锁定 15 分钟。";
 
 #[derive(Template, WebTemplate)]
-#[template(path = "auth/login.html")]
+#[template(path = "login.html")]
 pub struct LoginPage {
     layout: Layout,
     login: String,
@@ -68,31 +68,16 @@ pub async fn login(
     rate_limit::check(&state, "login", ip.as_deref(), rate_limit::LOGIN).await?;
 
     let login = form.login.clone();
-    let user = state.db.run(move |c| Ok(User::find_by_login(c, &login)?)).await?;
+    let user = state.db.query(move |c| User::find_by_login(c, &login)).await?;
     let usable = user.clone().filter(|u| !u.disabled && !u.is_locked(now));
     let password_ok = verify_async(usable.as_ref().map(|u| u.password_hash.clone()), form.password).await;
-    let actor = Actor::of(user.as_ref(), ip.clone());
+    let ctx = Ctx { actor: Actor::of(user.as_ref(), ip), now, base_url: state.config.base_url.clone() };
 
     let Some(user) = usable.filter(|_| password_ok) else {
-        let known = user.as_ref().map(|u| (u.id, u.is_locked(now)));
-        state
-            .db
-            .run(move |c| {
-                write_tx(c, |c| {
-                    match known {
-                        Some((id, false)) => {
-                            audit::record(c, &actor, "login_failed", None, "denied", now)?;
-                            if User::record_failure(c, id, now)? {
-                                audit::record(c, &actor, "lockout", None, "locked", now)?;
-                            }
-                        }
-                        Some((_, true)) => audit::record(c, &actor, "login_while_locked", None, "denied", now)?,
-                        None => audit::record(c, &actor, "login_failed", None, "unknown_user", now)?,
-                    }
-                    Ok::<_, AppError>(())
-                })
-            })
-            .await?;
+        let failed = user
+            .as_ref()
+            .map_or(FailedLogin::UnknownUser, |u| FailedLogin::Account { user_id: u.id, locked: u.is_locked(now) });
+        state.db.query(move |c| account::fail_sign_in(c, &ctx, failed)).await?;
         let (jar, csrf) = visitor.form_token(&state).await?;
         let page = LoginPage {
             layout: visitor.layout(&csrf),
@@ -103,17 +88,12 @@ pub async fn login(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, page).into_response());
     };
 
-    let (user_id, previous) = (user.id, visitor.session.clone());
-    let token = state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                User::record_success(c, user_id, now)?;
-                audit::record(c, &actor, "login", None, "ok", now)?;
-                sign_in(c, previous.as_ref(), user_id, ip.as_deref(), now)
-            })
-        })
-        .await?;
+    let input = SignIn { user_id: user.id, previous: visitor.session.as_ref().map(|s| s.id.clone()) };
+    let token = match state.db.query(move |c| account::sign_in(c, &ctx, input)).await? {
+        Ok(token) => token,
+        Err(Refusal::TooMany { retry_after_secs }) => return Err(AppError::RateLimited { retry_after_secs }),
+        Err(refusal) => return Err(AppError::Internal(anyhow::anyhow!("sign-in refused: {refusal}"))),
+    };
     tracing::info!(user = user.id, role = %user.role, "signed in");
     let target = if user.must_change_password {
         "/account/password".to_string()
@@ -126,20 +106,9 @@ pub async fn login(
 
 pub async fn logout(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
     if let Some(session) = visitor.session.clone() {
-        let now = state.clock.now();
         let actor = Actor::of(session.user.as_ref(), visitor.ip.clone());
-        state
-            .db
-            .run(move |c| {
-                write_tx(c, |c| {
-                    SessionRow::delete(c, &session.id)?;
-                    if actor.user_id.is_some() {
-                        audit::record(c, &actor, "logout", None, "ok", now)?;
-                    }
-                    Ok::<_, AppError>(())
-                })
-            })
-            .await?;
+        let ctx = Ctx { actor, now: state.clock.now(), base_url: state.config.base_url.clone() };
+        state.db.query(move |c| account::sign_out(c, &ctx, &session.id)).await?;
     }
     Ok((CookieJar::new().add(removal_cookie()), Redirect::to("/")).into_response())
 }

@@ -11,15 +11,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::account_email::AccountEmail;
-use crate::actions::{Refusal, guarded, refuse};
+use crate::actions::claim::{self, LetterDecision};
 use crate::auth::SignedIn;
-use crate::db::write_tx;
+use crate::domain::claim::ClaimState;
 use crate::domain::{Role, Uscc};
 use crate::error::{AppError, AppResult};
-use crate::models::audit;
-use crate::models::authorization::Authorization;
-use crate::models::claim::{self, Letter, QueuedLetter};
+use crate::models::claim::{Letter, QueuedLetter};
 use crate::models::enterprise::Enterprise;
 use crate::models::user::User;
 use crate::state::AppState;
@@ -56,13 +53,8 @@ impl ClaimsPage {
     }
 }
 
-fn account_state(user: &User) -> &'static str {
-    match (user.unbound_at, user.control_proven_at, user.email_verified_at) {
-        (Some(_), _, _) => "已解绑",
-        (None, Some(_), _) => "已认证（代表企业）",
-        (None, None, Some(_)) => "邮箱已验证，未证明代表企业",
-        (None, None, None) => "邮箱未验证",
-    }
+fn account_state(user: &User) -> ClaimState {
+    ClaimState::of(user.email_verified_at.is_some(), user.control_proven_at.is_some(), user.unbound_at.is_some())
 }
 
 async fn page(
@@ -82,7 +74,7 @@ async fn page(
     };
     let ((letters, pending), lookup) = state
         .db
-        .run(move |c| {
+        .query(move |c| {
             let lookup = match code.as_deref() {
                 Some(code) => match Enterprise::find_by_uscc(c, code)? {
                     Some(enterprise) => {
@@ -124,7 +116,7 @@ pub async fn claims(
 /// The letter's bytes under a name of our making; images inline, PDFs as a download.
 pub async fn letter_file(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
     signed.require(Role::CreditOffice)?;
-    let (letter, data) = state.db.run(move |c| Ok((Letter::find(c, id)?, Letter::data(c, id)?))).await?;
+    let (letter, data) = state.db.query(move |c| Ok((Letter::find(c, id)?, Letter::data(c, id)?))).await?;
     let extension = match letter.content_type.as_str() {
         "application/pdf" => "pdf",
         "image/png" => "png",
@@ -165,58 +157,14 @@ pub async fn decide_letter(
     if !errors.is_empty() {
         return page(&state, &signed, ClaimsQuery::default(), Some(id), errors).await;
     }
-    let (now, actor, officer, base_url) =
-        (state.clock.now(), signed.actor(), signed.user.id, state.config.base_url.clone());
-    let outcome = state
-        .db
-        .run(move |c| {
-            Ok(guarded(c, |c| {
-                let letter = Letter::find(c, id)?;
-                let user = User::find(c, letter.user_id)?;
-                let enterprise = Enterprise::find(c, letter.enterprise_id)?;
-                let reason = Some(reason.as_str()).filter(|r| !r.is_empty());
-                if !Letter::decide(c, id, approve, officer, reason, now)? {
-                    return refuse(Refusal::rule("letter_decided", "该授权书已处理过"));
-                }
-                if approve && !User::prove_control(c, &user, "letter", now)? {
-                    return refuse(Refusal::rule(
-                        "enterprise_held",
-                        "该企业已由其他账号认证（或此账号已解绑），不能批准；如需更换，请先解绑原账号",
-                    ));
-                }
-                let event = if approve { "claim_letter_approved" } else { "claim_letter_rejected" };
-                audit::record(c, &actor, event, Some(&format!("claim_letter:{id}")), "ok", now)?;
-                decision_email(&enterprise.name, reason.filter(|_| !approve), &base_url).enqueue(
-                    c,
-                    &user.email,
-                    now,
-                )?;
-                Ok(())
-            })?)
-        })
-        .await?;
-    let Err(refusal) = outcome else {
+    let ctx = signed.change(&state);
+    let decision = LetterDecision { letter_id: id, approve, reason: Some(reason).filter(|r| !r.is_empty()) };
+    let Err(refusal) = state.db.query(move |c| claim::decide_letter(c, &ctx, decision)).await? else {
         return Ok(Redirect::to("/credit-office/claims?notice=claim_decided").into_response());
     };
     let mut errors = FormErrors::default();
     errors.add("reason", refusal.to_string());
     page(&state, &signed, ClaimsQuery::default(), Some(id), errors).await
-}
-
-/// Tells the account the credit office's decision: approved when there is no reason.
-fn decision_email(enterprise: &str, rejected_because: Option<&str>, base_url: &str) -> AccountEmail {
-    match rejected_because {
-        None => AccountEmail::new(
-            "授权书已通过审核",
-            format!("信用办已审核通过您为「{enterprise}」提交的授权书。您现在可以查看企业信用画像、发布融资需求。"),
-        )
-        .link("登录信易贷", format!("{base_url}/login")),
-        Some(reason) => AccountEmail::new(
-            "授权书未通过审核",
-            format!("您为「{enterprise}」提交的授权书未通过信用办审核，理由：{reason}\n\n请按理由修改后重新上传。"),
-        )
-        .link("重新上传", format!("{base_url}{}", super::claim::CLAIM_PAGE)),
-    }
 }
 
 #[derive(Deserialize, Default)]
@@ -235,10 +183,10 @@ pub async fn unbind_account(
     Form(form): Form<UnbindForm>,
 ) -> AppResult<Response> {
     signed.require(Role::CreditOffice)?;
-    let account = state.db.run(move |c| Ok(User::find(c, id)?)).await?;
+    let account = state.db.query(move |c| User::find(c, id)).await?;
     let enterprise_id =
         account.enterprise_id.filter(|_| account.role() == Role::Enterprise).ok_or(AppError::NotFound)?;
-    let uscc = state.db.run(move |c| Ok(Enterprise::find(c, enterprise_id)?.uscc)).await?;
+    let uscc = state.db.query(move |c| Enterprise::find(c, enterprise_id)).await?.uscc.clone();
     let reason = form.reason.trim().to_string();
     let mut errors = FormErrors::default();
     if reason.is_empty() || reason.chars().count() > 200 {
@@ -251,28 +199,7 @@ pub async fn unbind_account(
         let query = ClaimsQuery { uscc, notice: None };
         return page(&state, &signed, query, Some(id), errors).await;
     }
-    let (now, actor, clerk) = (state.clock.now(), signed.actor(), signed.user.id);
-    state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                if !User::unbind(c, id, now)? {
-                    return Ok(());
-                }
-                let ended = Authorization::revoke_all_of_enterprise(c, enterprise_id, now)?;
-                claim::reject_pending_of(c, id, clerk, now)?;
-                let outcome = format!("ok; {ended} authorizations ended");
-                audit::record(c, &actor, "claim_unbound", Some(&format!("user:{id}")), &outcome, now)?;
-                AccountEmail::new(
-                    "您的企业账号已被解绑",
-                    format!(
-                        "信用办已解绑您的账号与该企业的关联，账号已停用。理由：{reason}\n\n如有异议，请联系信用办。"
-                    ),
-                )
-                .enqueue(c, &account.email, now)?;
-                Ok::<_, AppError>(())
-            })
-        })
-        .await?;
+    let ctx = signed.change(&state);
+    state.db.query(move |c| claim::unbind_account(c, &ctx, id, &reason)).await?.map_err(|_| AppError::NotFound)?;
     Ok(Redirect::to(&format!("/credit-office/claims?uscc={}&notice=unbound", url_encode(&uscc))).into_response())
 }

@@ -8,13 +8,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::actions;
+use crate::actions::institution::NewInstitution;
 use crate::auth::SignedIn;
-use crate::db::write_tx;
+use crate::domain::institution::InstitutionKind;
 use crate::domain::{Role, Uscc};
-use crate::error::{AppError, AppResult};
-use crate::handlers::invitations::send_invitation;
+use crate::error::AppResult;
 use crate::models::enterprise::Enterprise;
-use crate::models::institution::{Institution, KINDS, kind_label};
+use crate::models::institution::Institution;
 use crate::models::region::Region;
 use crate::models::user::User;
 use crate::state::AppState;
@@ -39,7 +40,7 @@ pub async fn credit_office_home(
     let now = state.clock.now();
     let (figures, missing_holidays) = state
         .db
-        .run(move |c| {
+        .query(move |c| {
             let figures = vec![
                 ("在册企业", Enterprise::count(c)?),
                 ("已注册企业", User::count_by_role(c, Role::Enterprise)?),
@@ -54,17 +55,11 @@ pub async fn credit_office_home(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "credit_office/institutions.html")]
+#[template(path = "credit_office/institutions/index.html")]
 pub struct InstitutionsPage {
     layout: Layout,
     notice: Option<&'static str>,
     institutions: Vec<Institution>,
-}
-
-impl InstitutionsPage {
-    fn kind(&self, kind: &str) -> &'static str {
-        kind_label(kind)
-    }
 }
 
 pub async fn institutions(
@@ -73,7 +68,7 @@ pub async fn institutions(
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<InstitutionsPage> {
     signed.require(Role::CreditOffice)?;
-    let institutions = state.db.run(|c| Ok(Institution::all(c)?)).await?;
+    let institutions = state.db.query(Institution::all).await?;
     Ok(InstitutionsPage { layout: signed.layout(), notice: notice(query.notice.as_deref()), institutions })
 }
 
@@ -92,20 +87,30 @@ pub struct InstitutionForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "credit_office/institution_new.html")]
+#[template(path = "credit_office/institutions/new.html")]
 pub struct NewInstitutionPage {
     layout: Layout,
     form: InstitutionForm,
     errors: FormErrors,
-    kinds: &'static [(&'static str, &'static str)],
     regions: Vec<Region>,
+}
+
+impl NewInstitutionPage {
+    fn kind_options(&self) -> Vec<(&'static str, &'static str)> {
+        InstitutionKind::ALL.into_iter().map(|k| (k.as_str(), k.label())).collect()
+    }
+
+    /// The regions, the prompt first.
+    fn region_options(&self) -> Vec<(&str, &str)> {
+        std::iter::once(("", "请选择")).chain(self.regions.iter().map(|r| (r.code.as_str(), r.name.as_str()))).collect()
+    }
 }
 
 pub async fn new_institution(State(state): State<AppState>, signed: SignedIn) -> AppResult<NewInstitutionPage> {
     signed.require(Role::CreditOffice)?;
-    let regions = state.db.run(|c| Ok(Region::all(c)?)).await?;
-    let form = InstitutionForm { kind: "bank".into(), ..InstitutionForm::default() };
-    Ok(NewInstitutionPage { layout: signed.layout(), form, errors: FormErrors::default(), kinds: &KINDS, regions })
+    let regions = state.db.query(Region::all).await?;
+    let form = InstitutionForm { kind: InstitutionKind::Bank.as_str().into(), ..InstitutionForm::default() };
+    Ok(NewInstitutionPage { layout: signed.layout(), form, errors: FormErrors::default(), regions })
 }
 
 pub async fn create_institution(
@@ -119,7 +124,8 @@ pub async fn create_institution(
     if name.is_empty() || name.chars().count() > 60 {
         errors.add("name", "请填写机构全称（不超过 60 个字）");
     }
-    if !KINDS.iter().any(|(k, _)| *k == form.kind) {
+    let kind = InstitutionKind::parse(&form.kind);
+    if kind.is_none() {
         errors.add("kind", "请选择机构类型");
     }
     let uscc = Uscc::parse(&form.uscc).map_err(|e| errors.add("uscc", e.to_string())).ok();
@@ -131,7 +137,7 @@ pub async fn create_institution(
         (name.clone(), uscc.as_ref().map(|u| u.to_string()).unwrap_or_default(), admin_email.clone());
     let (regions, (name_taken, uscc_taken), email_taken) = state
         .db
-        .run(move |c| {
+        .query(move |c| {
             Ok((
                 Region::all(c)?,
                 Institution::name_or_uscc_taken(c, &check_name, &check_uscc)?,
@@ -151,30 +157,12 @@ pub async fn create_institution(
     if !regions.iter().any(|r| r.code == form.region) {
         errors.add("region", "请选择营业部所在区域");
     }
-    let Some(uscc) = uscc.filter(|_| errors.is_empty()) else {
-        let page = NewInstitutionPage { layout: signed.layout(), form, errors, kinds: &KINDS, regions };
+    let Some((uscc, kind)) = uscc.zip(kind).filter(|_| errors.is_empty()) else {
+        let page = NewInstitutionPage { layout: signed.layout(), form, errors, regions };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let (now, actor, base_url) = (state.clock.now(), signed.actor(), state.config.base_url.clone());
-    let (kind, region) = (form.kind.clone(), form.region.clone());
-    state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                let (id, _) = Institution::create(c, &name, &kind, uscc.as_str(), &region, now)?;
-                crate::models::audit::record(
-                    c,
-                    &actor,
-                    "institution_created",
-                    Some(&format!("institution:{id}")),
-                    "ok",
-                    now,
-                )?;
-                let institution = Institution::find(c, id)?;
-                send_invitation(c, &actor, &base_url, &admin_email, Role::BankAdmin, &institution, None, now)?;
-                Ok::<_, AppError>(())
-            })
-        })
-        .await?;
+    let ctx = signed.change(&state);
+    let new = NewInstitution { name, kind, uscc, region: form.region, admin_email };
+    state.db.query(move |c| actions::institution::create(c, &ctx, &new)).await?;
     Ok(Redirect::to("/credit-office/institutions?notice=institution_created").into_response())
 }

@@ -1,6 +1,6 @@
 //! Disputes (异议): the enterprise contests a record from its portrait; the
-//! credit office answers within 20 days; both sides are emailed; the score is
-//! recomputed in the same transaction as the answer.
+//! credit office answers within 20 days (`actions::dispute`: both sides are
+//! emailed, the score is recomputed in the same transaction as the answer).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -10,63 +10,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::actions::dispute::{self, Answer, Opened};
 use crate::auth::SignedIn;
-use crate::clock::date_text;
-use crate::db::write_tx;
 use crate::domain::Role;
+use crate::domain::dispute::DisputeOutcome;
 use crate::domain::records::RecordKind;
-use crate::email::{Email, EmailTemplate};
 use crate::error::{AppError, AppResult};
-use crate::jobs::enqueue_email;
-use crate::models::audit;
-use crate::models::dispute::{Dispute, NewDispute, Outcome, apply_outcome, describe_record};
+use crate::models::dispute::{Dispute, NewDispute, describe_record};
 use crate::models::enterprise::Enterprise;
-use crate::models::user::User;
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout, PageQuery, Pager};
-
-#[derive(Template)]
-#[template(path = "emails/dispute_opened.txt", blocks = ["subject", "body"])]
-pub struct DisputeOpenedEmail {
-    pub enterprise: String,
-    pub summary: String,
-    pub reason: String,
-    pub due: String,
-    pub link: String,
-}
-
-#[derive(Template)]
-#[template(path = "emails/dispute_answered.txt", blocks = ["subject", "body"])]
-pub struct DisputeAnsweredEmail {
-    pub summary: String,
-    pub outcome: &'static str,
-    pub answer: String,
-    pub link: String,
-}
-
-impl EmailTemplate for DisputeOpenedEmail {
-    fn subject(&self) -> askama::Result<String> {
-        self.as_subject().render()
-    }
-    fn body(&self) -> askama::Result<String> {
-        self.as_body().render()
-    }
-    fn action(&self) -> Option<(&str, &str)> {
-        Some(("处理异议", &self.link))
-    }
-}
-
-impl EmailTemplate for DisputeAnsweredEmail {
-    fn subject(&self) -> askama::Result<String> {
-        self.as_subject().render()
-    }
-    fn body(&self) -> askama::Result<String> {
-        self.as_body().render()
-    }
-    fn action(&self) -> Option<(&str, &str)> {
-        Some(("查看信用画像", &self.link))
-    }
-}
 
 #[derive(Deserialize, Default)]
 pub struct DisputeForm {
@@ -79,7 +32,7 @@ pub struct DisputeForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "enterprise/dispute_new.html")]
+#[template(path = "enterprise/disputes/new.html")]
 pub struct NewDisputePage {
     layout: Layout,
     summary: String,
@@ -96,19 +49,19 @@ async fn own_record(
 ) -> AppResult<(RecordKind, String, Enterprise)> {
     let kind = RecordKind::parse(kind).ok_or(AppError::NotFound)?;
     let enterprise_id = signed.enterprise()?;
-    state
+    let (summary, enterprise) = state
         .db
-        .run(move |c| {
+        .query(move |c| {
             let enterprise = Enterprise::find(c, enterprise_id)?;
-            let summary = describe_record(c, &enterprise.uscc, kind, id)?.ok_or(AppError::NotFound)?;
-            Ok((kind, summary, enterprise))
+            Ok((describe_record(c, &enterprise.uscc, kind, id)?, enterprise))
         })
-        .await
+        .await?;
+    Ok((kind, summary.ok_or(AppError::NotFound)?, enterprise))
 }
 
 /// The record's open dispute, if it has one: the enterprise is shown it rather than a second form.
 async fn open_on(state: &AppState, kind: RecordKind, record_id: i64) -> AppResult<Option<Response>> {
-    let first = state.db.run(move |c| Ok(Dispute::open_on(c, kind, record_id)?)).await?;
+    let first = state.db.query(move |c| Dispute::open_on(c, kind, record_id)).await?;
     Ok(first.map(shown))
 }
 
@@ -150,49 +103,31 @@ pub async fn open_dispute(
         let page = NewDisputePage { layout: signed.layout(), summary, form, errors };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let (now, actor, user_id, base) =
-        (state.clock.now(), signed.actor(), signed.user.id, state.config.base_url.clone());
+    let (ctx, user_id) = (signed.change(&state), signed.user.id);
     let opened = state
         .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                let new = NewDispute {
-                    enterprise_id: enterprise.id,
-                    kind,
-                    record_id,
-                    summary: &summary,
-                    reason: &reason,
-                    user_id,
-                };
-                let id = match Dispute::open(c, &new, now)? {
-                    Ok(id) => id,
-                    Err(first) => return Ok(Err(first)),
-                };
-                let dispute = Dispute::find(c, id)?;
-                let message = DisputeOpenedEmail {
-                    enterprise: enterprise.name.clone(),
-                    summary: summary.clone(),
-                    reason: reason.clone(),
-                    due: date_text(&dispute.due_at),
-                    link: format!("{base}/credit-office/disputes/{id}"),
-                };
-                for staff in User::of_role(c, Role::CreditOffice)? {
-                    enqueue_email(c, &Email::render(&staff.email, &message)?, now)?;
-                }
-                audit::record(c, &actor, "dispute_opened", Some(&format!("dispute:{id}")), "ok", now)?;
-                Ok::<_, AppError>(Ok(id))
-            })
+        .query(move |c| {
+            let new = NewDispute {
+                enterprise_id: enterprise.id,
+                kind,
+                record_id,
+                summary: &summary,
+                reason: &reason,
+                user_id,
+            };
+            dispute::open(c, &ctx, &new)
         })
         .await?;
     match opened {
-        Ok(_) => Ok(Redirect::to("/enterprise/portrait?notice=dispute_opened#disputes").into_response()),
+        Ok(Opened::New(_)) => Ok(Redirect::to("/enterprise/portrait?notice=dispute_opened#disputes").into_response()),
         // A submit that raced this record's first dispute: shown the first.
-        Err(first) => Ok(shown(first)),
+        Ok(Opened::AlreadyOpen(first)) => Ok(shown(first)),
+        Err(_) => Err(AppError::NotFound),
     }
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "credit_office/disputes.html")]
+#[template(path = "credit_office/disputes/index.html")]
 pub struct DisputesPage {
     layout: Layout,
     disputes: Vec<(Dispute, String)>,
@@ -206,7 +141,7 @@ pub async fn disputes(
     Query(query): Query<PageQuery>,
 ) -> AppResult<DisputesPage> {
     signed.require(Role::CreditOffice)?;
-    let (disputes, pager) = state.db.run(move |c| Ok(Dispute::page(c, query.page, 30)?)).await?;
+    let (disputes, pager) = state.db.query(move |c| Dispute::page(c, query.page, 30)).await?;
     Ok(DisputesPage { layout: signed.layout(), disputes, pager, now: state.clock.now() })
 }
 
@@ -219,7 +154,7 @@ pub struct AnswerForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "credit_office/dispute.html")]
+#[template(path = "credit_office/disputes/show.html")]
 pub struct DisputePage {
     layout: Layout,
     dispute: Dispute,
@@ -231,12 +166,13 @@ pub struct DisputePage {
 async fn load_dispute(state: &AppState, id: i64) -> AppResult<(Dispute, Enterprise)> {
     state
         .db
-        .run(move |c| {
+        .query(move |c| {
             let dispute = Dispute::find(c, id)?;
             let enterprise = Enterprise::find(c, dispute.enterprise_id)?;
             Ok((dispute, enterprise))
         })
         .await
+        .map_err(AppError::from)
 }
 
 pub async fn dispute(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<DisputePage> {
@@ -260,11 +196,10 @@ pub async fn answer_dispute(
     signed.require(Role::CreditOffice)?;
     let (dispute, enterprise) = load_dispute(&state, id).await?;
     let mut errors = FormErrors::default();
-    let outcome = Outcome::parse(&form.outcome);
-    let kind = dispute.kind().ok_or(AppError::NotFound)?;
+    let outcome = DisputeOutcome::parse(&form.outcome);
     match outcome {
         None => errors.add("outcome", "请选择处理结果"),
-        Some(Outcome::Repaired) if kind != RecordKind::Penalties => {
+        Some(outcome) if !outcome.fits(dispute.record_kind) => {
             errors.add("outcome", "只有行政处罚和司法记录可以标记为信用修复")
         }
         _ => {}
@@ -273,38 +208,14 @@ pub async fn answer_dispute(
     if answer.chars().count() < 5 || answer.chars().count() > 1000 {
         errors.add("answer", "请填写答复意见（5 到 1000 字），企业将看到这段答复");
     }
-    if dispute.status != "open" {
+    if !dispute.is_open() {
         errors.add("outcome", "该异议已答复");
     }
     let Some(outcome) = outcome.filter(|_| errors.is_empty()) else {
         let page = DisputePage { layout: signed.layout(), dispute, enterprise, form, errors };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let (now, actor, user_id, base) =
-        (state.clock.now(), signed.actor(), signed.user.id, state.config.base_url.clone());
-    let today = crate::clock::beijing(now).date_naive();
-    state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                if !Dispute::answer(c, id, outcome, &answer, user_id, now)? {
-                    return Ok::<_, AppError>(());
-                }
-                apply_outcome(c, kind, dispute.record_id, outcome, today)?;
-                crate::credit::recompute_one(c, &enterprise.uscc, today, now)?;
-                let message = DisputeAnsweredEmail {
-                    summary: dispute.record_summary.clone(),
-                    outcome: crate::models::dispute::status_label(outcome.as_str()),
-                    answer: answer.clone(),
-                    link: format!("{base}/enterprise/portrait#disputes"),
-                };
-                for user in User::of_enterprise(c, enterprise.id)? {
-                    enqueue_email(c, &Email::render(&user.email, &message)?, now)?;
-                }
-                audit::record(c, &actor, "dispute_answered", Some(&format!("dispute:{id}")), outcome.as_str(), now)?;
-                Ok(())
-            })
-        })
-        .await?;
+    let (ctx, input) = (signed.change(&state), Answer { dispute_id: id, outcome, answer });
+    state.db.query(move |c| dispute::answer(c, &ctx, input)).await?.map_err(|_| AppError::NotFound)?;
     Ok(Redirect::to("/credit-office/disputes?notice=dispute_answered").into_response())
 }

@@ -25,7 +25,7 @@ pub struct HomePage {
 pub async fn home(State(state): State<AppState>, visitor: Visitor) -> AppResult<HomePage> {
     let (enterprises, registered, institutions) = state
         .db
-        .run(|conn| {
+        .query(|conn| {
             Ok((Enterprise::count(conn)?, User::count_by_role(conn, Role::Enterprise)?, Institution::count(conn)?))
         })
         .await?;

@@ -9,14 +9,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::actions;
+use crate::actions::whitelist::Change;
 use crate::auth::SignedIn;
-use crate::db::write_tx;
 use crate::domain::credit::Grade;
+use crate::domain::whitelist::WhitelistAction;
 use crate::domain::{Role, Uscc};
 use crate::error::{AppError, AppResult};
-use crate::models::audit;
 use crate::models::enterprise::{DirectoryFilter, DirectoryLine, Enterprise};
-use crate::models::whitelist::{self, Change, Rule};
+use crate::models::whitelist::{self, Rule};
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout, NoticeQuery, Pager, notice, url_encode};
 
@@ -28,9 +29,16 @@ pub struct DirectoryPage {
     lines: Vec<DirectoryLine>,
     pager: Pager,
     grades: [Grade; 6],
+    /// The filter form has none; the select macro asks.
+    errors: FormErrors,
 }
 
 impl DirectoryPage {
+    /// The grade filter's options, "all" first.
+    fn grade_options(&self) -> Vec<(&'static str, &'static str)> {
+        std::iter::once(("", "全部")).chain(self.grades.iter().map(|g| (g.as_str(), g.as_str()))).collect()
+    }
+
     /// The current filters as a URL prefix, so that paging keeps them.
     fn base(&self) -> String {
         format!(
@@ -57,10 +65,10 @@ pub async fn enterprises(
 ) -> AppResult<DirectoryPage> {
     signed.require(Role::CreditOffice)?;
     let query = filter.clone();
-    let (lines, pager) = state.db.run(move |c| Ok(Enterprise::directory(c, &query, 30)?)).await?;
+    let (lines, pager) = state.db.query(move |c| Enterprise::directory(c, &query, 30)).await?;
     let mut grades = Grade::ALL;
     grades.reverse();
-    Ok(DirectoryPage { layout: signed.layout(), filter, lines, pager, grades })
+    Ok(DirectoryPage { layout: signed.layout(), filter, lines, pager, grades, errors: FormErrors::default() })
 }
 
 #[derive(Deserialize, Default)]
@@ -88,9 +96,16 @@ pub struct WhitelistPage {
     notice: Option<&'static str>,
     rule: Rule,
     grades: [Grade; 6],
-    history: Vec<(Change, Option<String>, String)>,
+    history: Vec<(whitelist::Change, Option<String>, String)>,
     form: ChangeForm,
     errors: FormErrors,
+}
+
+impl WhitelistPage {
+    /// The minimum grade select's options, best first.
+    fn grade_options(&self) -> Vec<(&'static str, String)> {
+        self.grades.iter().map(|g| (g.as_str(), format!("{} 及以上", g.as_str()))).collect()
+    }
 }
 
 async fn whitelist_page(
@@ -100,7 +115,7 @@ async fn whitelist_page(
     errors: FormErrors,
     notice: Option<&'static str>,
 ) -> AppResult<WhitelistPage> {
-    let (rule, history) = state.db.run(|c| Ok((whitelist::rule(c)?, whitelist::history(c, 50)?))).await?;
+    let (rule, history) = state.db.query(|c| Ok((whitelist::rule(c)?, whitelist::history(c, 50)?))).await?;
     let mut grades = Grade::ALL;
     grades.reverse();
     Ok(WhitelistPage { layout: signed.layout(), notice, rule, grades, history, form, errors })
@@ -129,20 +144,8 @@ pub async fn set_rule(
 ) -> AppResult<Response> {
     signed.require(Role::CreditOffice)?;
     let min_grade = Grade::parse(&form.min_grade).ok_or(AppError::NotFound)?;
-    let rule = Rule { min_grade, no_active_penalty: form.no_active_penalty.is_some() };
-    let (now, actor, user_id) = (state.clock.now(), signed.actor(), signed.user.id);
-    state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                whitelist::set_rule(c, &rule, user_id, now)?;
-                let outcome =
-                    format!("min_grade={} no_active_penalty={}", rule.min_grade.as_str(), rule.no_active_penalty);
-                audit::record(c, &actor, "whitelist_rule", None, &outcome, now)?;
-                Ok::<_, AppError>(())
-            })
-        })
-        .await?;
+    let (ctx, rule) = (signed.change(&state), Rule { min_grade, no_active_penalty: form.no_active_penalty.is_some() });
+    state.db.query(move |c| actions::whitelist::set_rule(c, &ctx, &rule)).await?;
     Ok(Redirect::to("/credit-office/whitelist?notice=whitelist_rule").into_response())
 }
 
@@ -156,43 +159,26 @@ pub async fn change(
     let uscc = Uscc::parse(&form.uscc).map_err(|e| errors.add("uscc", e.to_string())).ok();
     if let Some(code) = &uscc {
         let code = code.to_string();
-        if state.db.run(move |c| Ok(Enterprise::find_by_uscc(c, &code)?)).await?.is_none() {
+        if state.db.query(move |c| Enterprise::find_by_uscc(c, &code)).await?.is_none() {
             errors.add("uscc", "在册企业中没有这个统一社会信用代码");
         }
     }
-    let add = match form.action.as_str() {
-        "add" => true,
-        "remove" => false,
-        _ => {
-            errors.add("action", "请选择加入或移出");
-            false
-        }
-    };
+    let action = WhitelistAction::parse(&form.action);
+    if action.is_none() {
+        errors.add("action", "请选择加入或移出");
+    }
     let reason = form.reason.trim().to_string();
     if reason.chars().count() < 4 || reason.chars().count() > 200 {
         errors.add("reason", "请填写理由（4 到 200 字），将记录在案");
     }
-    let Some(uscc) = uscc.filter(|_| errors.is_empty()) else {
+    let Some((uscc, action)) = uscc.zip(action).filter(|_| errors.is_empty()) else {
         let page = whitelist_page(&state, &signed, form, errors, None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let (now, actor, user_id) = (state.clock.now(), signed.actor(), signed.user.id);
-    let changed = state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                let changed = whitelist::change(c, uscc.as_str(), add, &reason, user_id, now)?;
-                if changed.is_ok() {
-                    let event = if add { "whitelist_add" } else { "whitelist_remove" };
-                    audit::record(c, &actor, event, Some(&format!("enterprise:{uscc}")), "ok", now)?;
-                }
-                Ok::<_, AppError>(changed)
-            })
-        })
-        .await?;
-    if let Err(refusal) = changed {
+    let (ctx, change) = (signed.change(&state), Change { uscc, action, reason });
+    if let Err(refusal) = state.db.query(move |c| actions::whitelist::change(c, &ctx, &change)).await? {
         let mut errors = FormErrors::default();
-        errors.add("uscc", refusal);
+        errors.add("uscc", refusal.to_string());
         let page = whitelist_page(&state, &signed, form, errors, None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }

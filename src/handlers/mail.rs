@@ -7,13 +7,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDateTime;
 
+use crate::actions;
 use crate::auth::SignedIn;
-use crate::db::write_tx;
 use crate::domain::Role;
 use crate::email::Email;
 use crate::error::{AppError, AppResult};
 use crate::jobs::{MAIL_RETRY_HORIZON, SEND_EMAIL, queue};
-use crate::models::audit;
 use crate::state::AppState;
 use crate::web::{Layout, NoticeQuery, notice};
 
@@ -68,7 +67,7 @@ pub async fn outbox(
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<MailPage> {
     signed.require(Role::CreditOffice)?;
-    let jobs = state.db.run(|c| Ok(queue::troubled(c, SEND_EMAIL, SHOWN)?)).await?;
+    let jobs = state.db.query(|c| queue::troubled(c, SEND_EMAIL, SHOWN)).await?;
     let (failed, retrying) = jobs.into_iter().map(MailLine::of).partition(|line| line.next_try.is_none());
     Ok(MailPage {
         layout: signed.layout(),
@@ -82,18 +81,7 @@ pub async fn outbox(
 /// `POST /credit-office/mail/{id}/resend`: sends it again now, with a fresh horizon.
 pub async fn resend(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
     signed.require(Role::CreditOffice)?;
-    let (actor, now) = (signed.actor(), state.clock.now());
-    state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                if !queue::retry_now(c, id, SEND_EMAIL, MAIL_RETRY_HORIZON, now)? {
-                    return Err(AppError::NotFound);
-                }
-                audit::record(c, &actor, "mail_resent", Some(&format!("job:{id}")), "ok", now)?;
-                Ok(())
-            })
-        })
-        .await?;
+    let ctx = signed.change(&state);
+    state.db.query(move |c| actions::mail::resend(c, &ctx, id)).await?.map_err(|_| AppError::NotFound)?;
     Ok(Redirect::to("/credit-office/mail?notice=mail_resent").into_response())
 }

@@ -1,15 +1,14 @@
-//! One module per resource; each handler authorises, loads, calls the domain,
-//! writes in one transaction and responds.
+//! One module per resource; each handler authorises, parses, calls one action
+//! (`crate::actions`) or loads a page, and responds.
 
 pub mod account;
-pub mod account_email;
 pub mod auth;
+pub mod authorizations;
 pub mod bank_admin;
 pub mod catalogue;
 pub mod choice;
 pub mod claim;
 pub mod claims;
-pub mod consents;
 pub mod credit_office;
 pub mod dashboard;
 pub mod disputes;

@@ -8,16 +8,16 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::actions::portrait::ViewRequest;
+use crate::actions::{self, Refusal};
 use crate::auth::SignedIn;
 use crate::credit::{Records, StoredEvaluation};
-use crate::db::{DbConn, write_tx};
+use crate::db::DbConn;
+use crate::domain::records::RecordKind;
 use crate::domain::{Money, Role, industry};
 use crate::error::{AppError, AppResult};
-use crate::models::audit;
-use crate::models::authorization::Authorization;
 use crate::models::dispute::{Dispute, utility_label};
 use crate::models::enterprise::Enterprise;
-use crate::models::portrait_view::{NewView, PortraitView};
 use crate::models::region::Region;
 use crate::state::AppState;
 use crate::web::{Layout, NoticeQuery, notice};
@@ -34,7 +34,7 @@ pub struct Portrait {
 }
 
 impl Portrait {
-    pub fn load(conn: &mut DbConn, enterprise_id: i64) -> AppResult<Portrait> {
+    pub fn load(conn: &mut DbConn, enterprise_id: i64) -> diesel::QueryResult<Portrait> {
         let enterprise = Enterprise::find(conn, enterprise_id)?;
         let regions = Region::all(conn)?;
         let evaluation = StoredEvaluation::load(conn, &enterprise.uscc)?;
@@ -52,8 +52,8 @@ impl Portrait {
     }
 
     /// Whether an item has a dispute still being handled.
-    pub fn disputed(&self, kind: &str, id: &i64) -> bool {
-        self.disputes.iter().any(|d| d.record_kind == kind && d.record_id == *id && d.status == "open")
+    pub fn disputed(&self, kind: RecordKind, id: &i64) -> bool {
+        self.disputes.iter().any(|d| d.record_kind == kind && d.record_id == *id && d.is_open())
     }
 
     pub fn yuan(&self, fen: &i64) -> String {
@@ -133,11 +133,11 @@ impl Portrait {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "portrait/show.html")]
+#[template(path = "portraits/show.html")]
 pub struct PortraitPage {
     layout: Layout,
     portrait: Portrait,
-    /// The enterprise itself: dispute links and the consent centre are shown.
+    /// The enterprise itself: dispute links and its authorizations are shown.
     own: bool,
     /// Why a bank sees it, shown at the top of a bank's view.
     purpose: Option<String>,
@@ -151,7 +151,7 @@ pub async fn own_portrait(
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<PortraitPage> {
     let id = signed.enterprise()?;
-    let portrait = state.db.run(move |c| Portrait::load(c, id)).await?;
+    let portrait = state.db.query(move |c| Portrait::load(c, id)).await?;
     let notice = notice(query.notice.as_deref());
     Ok(PortraitPage { layout: signed.layout(), portrait, own: true, purpose: None, notice })
 }
@@ -166,50 +166,14 @@ pub async fn portrait(State(state): State<AppState>, signed: SignedIn, Path(id):
             Err(AppError::Forbidden)
         };
     }
-    let (now, actor, user_id, institution_id, ip) =
-        (state.clock.now(), signed.actor(), signed.user.id, signed.user.institution_id, signed.ip.clone());
-    let purpose = state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                Enterprise::find(c, id)?;
-                let (authorization, purpose) = match (role, institution_id) {
-                    (Role::CreditOffice, _) => (None, "信用办监督核查".to_string()),
-                    (Role::Officer | Role::BankAdmin, Some(institution)) => {
-                        match Authorization::active(c, id, institution, now)? {
-                            Some(a) => (Some(a.id), a.purpose),
-                            None => {
-                                audit::record(
-                                    c,
-                                    &actor,
-                                    "portrait_view",
-                                    Some(&format!("enterprise:{id}")),
-                                    "denied",
-                                    now,
-                                )?;
-                                return Ok(None);
-                            }
-                        }
-                    }
-                    _ => return Ok(None),
-                };
-                let view = NewView {
-                    enterprise_id: id,
-                    viewer_id: user_id,
-                    viewer_role: role.as_str(),
-                    institution_id,
-                    authorization_id: authorization,
-                    purpose: &purpose,
-                    ip: ip.as_deref(),
-                };
-                PortraitView::record(c, &view, now)?;
-                audit::record(c, &actor, "portrait_view", Some(&format!("enterprise:{id}")), "ok", now)?;
-                Ok::<_, AppError>(Some(purpose))
-            })
-        })
-        .await?;
-    let Some(purpose) = purpose else { return Err(AppError::Forbidden) };
-    let portrait = state.db.run(move |c| Portrait::load(c, id)).await?;
+    let (ctx, request) =
+        (signed.change(&state), ViewRequest { enterprise_id: id, role, institution_id: signed.user.institution_id });
+    let purpose = match state.db.query(move |c| actions::portrait::view(c, &ctx, request)).await? {
+        Ok(purpose) => purpose,
+        Err(Refusal::NotFound(_)) => return Err(AppError::NotFound),
+        Err(_) => return Err(AppError::Forbidden),
+    };
+    let portrait = state.db.query(move |c| Portrait::load(c, id)).await?;
     Ok(PortraitPage { layout: signed.layout(), portrait, own: false, purpose: Some(purpose), notice: None }
         .into_response())
 }

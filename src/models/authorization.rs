@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::authorization::AuthorizationStatus;
 use crate::schema::{authorizations, institutions};
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -127,17 +128,12 @@ impl Authorization {
         Ok((rows, pager))
     }
 
-    pub fn state(&self, now: &NaiveDateTime) -> &'static str {
-        if self.revoked_at.is_some() {
-            "已撤回"
-        } else if self.expires_at <= *now {
-            "已过期"
-        } else {
-            "有效"
-        }
+    /// Where it stands at `now`: active, expired or revoked.
+    pub fn status(&self, now: &NaiveDateTime) -> AuthorizationStatus {
+        AuthorizationStatus::at(self.expires_at, self.revoked_at, *now)
     }
 
     pub fn is_active(&self, now: &NaiveDateTime) -> bool {
-        self.revoked_at.is_none() && self.expires_at > *now
+        self.status(now).is_active()
     }
 }

@@ -7,6 +7,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::claim::LetterStatus;
 use crate::schema::{claim_codes, claim_letters, enterprises, users};
 
 pub const CODE_VALIDITY: Duration = Duration::minutes(15);
@@ -93,7 +94,8 @@ pub struct Letter {
     pub enterprise_id: i64,
     pub file_name: String,
     pub content_type: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: LetterStatus,
     pub uploaded_at: NaiveDateTime,
     pub decided_by: Option<i64>,
     pub decided_at: Option<NaiveDateTime>,
@@ -136,7 +138,7 @@ impl Letter {
                 claim_letters::file_name.eq(file_name),
                 claim_letters::content_type.eq(content_type),
                 claim_letters::data.eq(data),
-                claim_letters::status.eq("pending"),
+                claim_letters::status.eq(LetterStatus::Pending.as_str()),
                 claim_letters::uploaded_at.eq(now),
             ))
             .returning(claim_letters::id)
@@ -164,7 +166,7 @@ impl Letter {
 
     /// Pending letters, oldest first (at most `limit`), and how many are pending in all.
     pub fn queue(conn: &mut DbConn, limit: i64) -> QueryResult<(Vec<QueuedLetter>, i64)> {
-        let pending = claim_letters::table.filter(claim_letters::status.eq("pending"));
+        let pending = claim_letters::table.filter(claim_letters::status.eq(LetterStatus::Pending.as_str()));
         let total = pending.count().get_result(conn)?;
         let rows: Vec<(Letter, String, String, String, i64)> = pending
             .inner_join(enterprises::table)
@@ -201,14 +203,17 @@ impl Letter {
         reason: Option<&str>,
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
-        let changed = diesel::update(claim_letters::table.find(id).filter(claim_letters::status.eq("pending")))
-            .set((
-                claim_letters::status.eq(if approve { "approved" } else { "rejected" }),
-                claim_letters::decided_by.eq(by),
-                claim_letters::decided_at.eq(now),
-                claim_letters::reason.eq(reason),
-            ))
-            .execute(conn)?;
+        let decided = if approve { LetterStatus::Approved } else { LetterStatus::Rejected };
+        let changed = diesel::update(
+            claim_letters::table.find(id).filter(claim_letters::status.eq(LetterStatus::Pending.as_str())),
+        )
+        .set((
+            claim_letters::status.eq(decided.as_str()),
+            claim_letters::decided_by.eq(by),
+            claim_letters::decided_at.eq(now),
+            claim_letters::reason.eq(reason),
+        ))
+        .execute(conn)?;
         Ok(changed == 1)
     }
 }
@@ -216,10 +221,12 @@ impl Letter {
 /// Closes the pending letters of an account that was unbound.
 pub fn reject_pending_of(conn: &mut DbConn, user_id: i64, by: i64, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
-        claim_letters::table.filter(claim_letters::user_id.eq(user_id)).filter(claim_letters::status.eq("pending")),
+        claim_letters::table
+            .filter(claim_letters::user_id.eq(user_id))
+            .filter(claim_letters::status.eq(LetterStatus::Pending.as_str())),
     )
     .set((
-        claim_letters::status.eq("rejected"),
+        claim_letters::status.eq(LetterStatus::Rejected.as_str()),
         claim_letters::decided_by.eq(by),
         claim_letters::decided_at.eq(now),
         claim_letters::reason.eq("账号已被信用办解绑"),

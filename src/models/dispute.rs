@@ -2,29 +2,30 @@
 //! answers within 20 days: corrected (the record is withdrawn), upheld, or, for
 //! a penalty, marked repaired. The dispute keeps what the record said.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::domain::Money;
+use crate::domain::dispute::{ANSWER_WITHIN, DisputeOutcome, DisputeStatus};
 use crate::domain::records::RecordKind;
 use crate::schema::{
     disputes, enterprises, honour_records, penalty_records, property_records, social_security_records, tax_records,
     utility_records,
 };
 
-pub const ANSWER_WITHIN: Duration = Duration::days(20);
-
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = disputes)]
 pub struct Dispute {
     pub id: i64,
     pub enterprise_id: i64,
-    pub record_kind: String,
+    #[diesel(deserialize_as = String)]
+    pub record_kind: RecordKind,
     pub record_id: i64,
     pub record_summary: String,
     pub reason: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: DisputeStatus,
     pub answer: Option<String>,
     pub created_by: i64,
     pub created_at: NaiveDateTime,
@@ -43,50 +44,15 @@ pub struct NewDispute<'a> {
     pub user_id: i64,
 }
 
-/// How the credit office closes a dispute.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Corrected,
-    Upheld,
-    Repaired,
-}
-
-impl Outcome {
-    pub fn parse(text: &str) -> Option<Outcome> {
-        match text {
-            "corrected" => Some(Outcome::Corrected),
-            "upheld" => Some(Outcome::Upheld),
-            "repaired" => Some(Outcome::Repaired),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Corrected => "corrected",
-            Outcome::Upheld => "upheld",
-            Outcome::Repaired => "repaired",
-        }
-    }
-}
-
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "open" => "处理中",
-        "corrected" => "已更正",
-        "upheld" => "维持原记录",
-        "repaired" => "已信用修复",
-        _ => "未知",
-    }
-}
-
 impl Dispute {
-    pub fn status_label(&self) -> &'static str {
-        status_label(&self.status)
+    /// Whether the credit office may still answer it.
+    pub fn is_open(&self) -> bool {
+        self.status.is_open()
     }
 
-    pub fn kind(&self) -> Option<RecordKind> {
-        RecordKind::parse(&self.record_kind)
+    /// Whether it contests a penalty (the only kind that may be repaired).
+    pub fn is_about_penalty(&self) -> bool {
+        self.record_kind == RecordKind::Penalties
     }
 
     /// Opens a dispute of the record, or returns the open one it already has
@@ -115,7 +81,7 @@ impl Dispute {
                 disputes::record_id.eq(new.record_id),
                 disputes::record_summary.eq(new.summary),
                 disputes::reason.eq(new.reason),
-                disputes::status.eq("open"),
+                disputes::status.eq(DisputeStatus::Open.as_str()),
                 disputes::created_by.eq(new.user_id),
                 disputes::created_at.eq(now),
                 disputes::due_at.eq(now + ANSWER_WITHIN),
@@ -141,7 +107,7 @@ impl Dispute {
         disputes::table
             .filter(disputes::record_kind.eq(kind.as_str()))
             .filter(disputes::record_id.eq(record_id))
-            .filter(disputes::status.eq("open"))
+            .filter(disputes::status.eq(DisputeStatus::Open.as_str()))
             .select(disputes::id)
             .first(conn)
             .optional()
@@ -156,7 +122,7 @@ impl Dispute {
         let pager = crate::web::Pager::new(page, per_page, disputes::table.count().get_result(conn)?);
         let rows = disputes::table
             .inner_join(enterprises::table)
-            .order(((disputes::status.ne("open")), disputes::due_at, disputes::id))
+            .order((disputes::status.ne(DisputeStatus::Open.as_str()), disputes::due_at, disputes::id))
             .offset(pager.offset())
             .limit(pager.per_page)
             .select((Dispute::as_select(), enterprises::name))
@@ -168,19 +134,20 @@ impl Dispute {
     pub fn answer(
         conn: &mut DbConn,
         id: i64,
-        outcome: Outcome,
+        outcome: DisputeOutcome,
         answer: &str,
         user_id: i64,
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
-        let changed = diesel::update(disputes::table.find(id).filter(disputes::status.eq("open")))
-            .set((
-                disputes::status.eq(outcome.as_str()),
-                disputes::answer.eq(answer),
-                disputes::answered_by.eq(user_id),
-                disputes::answered_at.eq(now),
-            ))
-            .execute(conn)?;
+        let changed =
+            diesel::update(disputes::table.find(id).filter(disputes::status.eq(DisputeStatus::Open.as_str())))
+                .set((
+                    disputes::status.eq(outcome.as_str()),
+                    disputes::answer.eq(answer),
+                    disputes::answered_by.eq(user_id),
+                    disputes::answered_at.eq(now),
+                ))
+                .execute(conn)?;
         Ok(changed == 1)
     }
 }
@@ -250,28 +217,30 @@ pub fn apply_outcome(
     conn: &mut DbConn,
     kind: RecordKind,
     id: i64,
-    outcome: Outcome,
+    outcome: DisputeOutcome,
     today: NaiveDate,
 ) -> QueryResult<()> {
     match (outcome, kind) {
-        (Outcome::Repaired, RecordKind::Penalties) => diesel::update(penalty_records::table.find(id))
+        (DisputeOutcome::Repaired, RecordKind::Penalties) => diesel::update(penalty_records::table.find(id))
             .set((penalty_records::status.eq("repaired"), penalty_records::ended_on.eq(today)))
             .execute(conn)
             .map(drop),
-        (Outcome::Corrected, RecordKind::Tax) => diesel::delete(tax_records::table.find(id)).execute(conn).map(drop),
-        (Outcome::Corrected, RecordKind::Utilities) => {
+        (DisputeOutcome::Corrected, RecordKind::Tax) => {
+            diesel::delete(tax_records::table.find(id)).execute(conn).map(drop)
+        }
+        (DisputeOutcome::Corrected, RecordKind::Utilities) => {
             diesel::delete(utility_records::table.find(id)).execute(conn).map(drop)
         }
-        (Outcome::Corrected, RecordKind::Property) => {
+        (DisputeOutcome::Corrected, RecordKind::Property) => {
             diesel::delete(property_records::table.find(id)).execute(conn).map(drop)
         }
-        (Outcome::Corrected, RecordKind::SocialSecurity) => {
+        (DisputeOutcome::Corrected, RecordKind::SocialSecurity) => {
             diesel::delete(social_security_records::table.find(id)).execute(conn).map(drop)
         }
-        (Outcome::Corrected, RecordKind::Penalties) => {
+        (DisputeOutcome::Corrected, RecordKind::Penalties) => {
             diesel::delete(penalty_records::table.find(id)).execute(conn).map(drop)
         }
-        (Outcome::Corrected, RecordKind::Honours) => {
+        (DisputeOutcome::Corrected, RecordKind::Honours) => {
             diesel::delete(honour_records::table.find(id)).execute(conn).map(drop)
         }
         _ => Ok(()),

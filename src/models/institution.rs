@@ -4,21 +4,16 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::institution::InstitutionKind;
 use crate::schema::{branches, institutions};
-
-pub const KINDS: [(&str, &str); 4] =
-    [("bank", "银行"), ("rural_credit", "农村信用社"), ("microlender", "小额贷款公司"), ("guarantor", "融资担保公司")];
-
-pub fn kind_label(kind: &str) -> &'static str {
-    KINDS.iter().find(|(k, _)| *k == kind).map_or("其他", |(_, label)| *label)
-}
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = institutions)]
 pub struct Institution {
     pub id: i64,
     pub name: String,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: InstitutionKind,
     pub uscc: String,
     pub created_at: NaiveDateTime,
 }

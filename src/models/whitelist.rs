@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::domain::credit::Grade;
+use crate::domain::whitelist::WhitelistAction;
 use crate::schema::{credit_evaluations, enterprises, penalty_records, users, whitelist_changes, whitelist_rule};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -28,7 +29,8 @@ impl Default for Rule {
 pub struct Change {
     pub id: i64,
     pub uscc: String,
-    pub action: String,
+    #[diesel(deserialize_as = String)]
+    pub action: WhitelistAction,
     pub reason: String,
     pub changed_by: i64,
     pub changed_at: NaiveDateTime,
@@ -58,38 +60,33 @@ pub fn set_rule(conn: &mut DbConn, rule: &Rule, user_id: i64, now: NaiveDateTime
     refresh_all(conn)
 }
 
-/// Why a dishonest debtor cannot be added by hand, shown beside the code.
-pub const DISHONEST: &str =
-    "该企业在严重失信主体名单上（存在未履行的失信被执行人记录），不能加入白名单；法院将其移出名单后方可加入";
+/// Whether the enterprise is on the dishonest list (its evaluation says so).
+pub fn is_dishonest(conn: &mut DbConn, uscc: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        credit_evaluations::table.find(uscc).filter(credit_evaluations::dishonest.eq(true)),
+    ))
+    .get_result(conn)
+}
 
-/// Records a manual addition or removal and applies it; refuses, changing
-/// nothing, to add an enterprise on the dishonest list, which the list could
-/// never show (the reason is returned for the form).
-pub fn change(
+/// Records a manual addition or removal and applies it to the enterprise's evaluation.
+pub fn record_change(
     conn: &mut DbConn,
     uscc: &str,
-    add: bool,
+    action: WhitelistAction,
     reason: &str,
     user_id: i64,
     now: NaiveDateTime,
-) -> QueryResult<Result<(), &'static str>> {
-    let dishonest: bool = diesel::select(diesel::dsl::exists(
-        credit_evaluations::table.find(uscc).filter(credit_evaluations::dishonest.eq(true)),
-    ))
-    .get_result(conn)?;
-    if add && dishonest {
-        return Ok(Err(DISHONEST));
-    }
+) -> QueryResult<()> {
     diesel::insert_into(whitelist_changes::table)
         .values((
             whitelist_changes::uscc.eq(uscc),
-            whitelist_changes::action.eq(if add { "add" } else { "remove" }),
+            whitelist_changes::action.eq(action.as_str()),
             whitelist_changes::reason.eq(reason),
             whitelist_changes::changed_by.eq(user_id),
             whitelist_changes::changed_at.eq(now),
         ))
         .execute(conn)?;
-    refresh_one(conn, uscc).map(Ok)
+    refresh_one(conn, uscc)
 }
 
 /// The latest manual decision about one enterprise, if any.
@@ -100,7 +97,7 @@ fn manual(conn: &mut DbConn, uscc: &str) -> QueryResult<Option<bool>> {
         .select(whitelist_changes::action)
         .first(conn)
         .optional()?;
-    Ok(action.map(|a| a == "add"))
+    Ok(action.map(|a| a == WhitelistAction::Add.as_str()))
 }
 
 fn grades_at_least(min: Grade) -> Vec<&'static str> {

@@ -83,9 +83,13 @@ fn holder(app: &TestApp, enterprise_id: i64) -> Option<i64> {
 async fn the_portrait_and_publishing_stay_closed_until_control_is_proven() {
     let app = TestApp::new();
     let (browser, enterprise_id) = claimant(&app, Some(CONTACT), None).await;
-    for path in
-        ["/enterprise", "/enterprise/portrait", "/enterprise/needs", "/enterprise/needs/new", "/enterprise/consents"]
-    {
+    for path in [
+        "/enterprise",
+        "/enterprise/portrait",
+        "/enterprise/needs",
+        "/enterprise/needs/new",
+        "/enterprise/authorizations",
+    ] {
         assert_eq!(browser.get(path).await.location(), Some("/enterprise/claim"), "{path}");
     }
     let token = browser.get("/enterprise/claim").await.csrf();

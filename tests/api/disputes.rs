@@ -92,8 +92,15 @@ async fn the_database_keeps_one_open_dispute_per_record_and_a_new_one_once_it_is
     assert!(twin.is_err(), "a second open dispute of one record is refused by the database");
     let first = open_disputes(&app)[0];
     assert!(
-        Dispute::answer(&mut app.conn(), first, xinyidai::models::dispute::Outcome::Upheld, "维持", user, start())
-            .unwrap()
+        Dispute::answer(
+            &mut app.conn(),
+            first,
+            xinyidai::domain::dispute::DisputeOutcome::Upheld,
+            "维持",
+            user,
+            start()
+        )
+        .unwrap()
     );
     diesel::insert_into(disputes::table).values(row("答复后再次提出")).execute(&mut *app.conn()).unwrap();
     assert_eq!(open_disputes(&app).len(), 1, "an answered dispute does not block a new one");
@@ -130,7 +137,7 @@ async fn concurrent_submits_of_one_dispute_open_one_and_each_is_told_which() {
         assert_eq!(open.len(), 1, "round {round}: one open dispute");
         assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "round {round}: one submit opened it");
         assert!(outcomes.iter().all(|o| *o == Ok(open[0]) || *o == Err(open[0])), "round {round}: {outcomes:?}");
-        let outcome = xinyidai::models::dispute::Outcome::Upheld;
+        let outcome = xinyidai::domain::dispute::DisputeOutcome::Upheld;
         assert!(Dispute::answer(&mut app.conn(), open[0], outcome, "维持原记录", user, start()).unwrap());
     }
     assert_eq!(disputes::table.count().get_result::<i64>(&mut *app.conn()).unwrap(), 10);

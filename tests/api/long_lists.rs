@@ -56,12 +56,15 @@ async fn an_enterprises_authorizations_come_twenty_to_a_page() {
     }
     let browser = app.client();
     browser.login("ent", PASSWORD).await;
-    let first = browser.get("/enterprise/consents").await;
+    let first = browser.get("/enterprise/authorizations").await;
     assert!(first.body.contains("我的授权（25）"));
     let purposes = |body: &str| (0..25).filter(|i| body.contains(&format!("用途{i:02}"))).collect::<Vec<_>>();
     assert_eq!(purposes(&first.body), (5..25).collect::<Vec<_>>(), "the newest twenty");
-    assert!(first.body.contains("href=\"/enterprise/consents?page=1&#38;grants_page=2\""), "keeps the views page");
-    let second = browser.get("/enterprise/consents?page=1&grants_page=2").await;
+    assert!(
+        first.body.contains("href=\"/enterprise/authorizations?page=1&#38;grants_page=2\""),
+        "keeps the views page"
+    );
+    let second = browser.get("/enterprise/authorizations?page=1&grants_page=2").await;
     assert_eq!(purposes(&second.body), (0..5).collect::<Vec<_>>());
     assert!(second.body.contains("第 2 / 2 页，共 25 条"));
 }

@@ -118,12 +118,12 @@ async fn a_bank_sees_the_portrait_only_under_an_active_authorization_and_every_v
     enterprise.login("ent", PASSWORD).await;
     let granted = enterprise
         .submit(
-            "/enterprise/consents",
-            "/enterprise/consents",
+            "/enterprise/authorizations",
+            "/enterprise/authorizations",
             &[("institution_id", &institution.to_string()), ("purpose", "贷款申请审查"), ("days", "90")],
         )
         .await;
-    assert_eq!(granted.location(), Some("/enterprise/consents?notice=authorized"));
+    assert_eq!(granted.location(), Some("/enterprise/authorizations?notice=authorized"));
 
     for _ in 0..3 {
         let page = officer.get(&path).await;
@@ -132,18 +132,19 @@ async fn a_bank_sees_the_portrait_only_under_an_active_authorization_and_every_v
         assert!(!page.body.contains("/enterprise/disputes/new"), "a bank gets no dispute links");
     }
     assert_eq!(views(&app, enterprise_id), 3);
-    let log = enterprise.get("/enterprise/consents").await;
+    let log = enterprise.get("/enterprise/authorizations").await;
     assert!(log.body.contains("查询记录（3）"));
     assert!(log.body.contains("officer银行"));
 
     // Revoking takes effect at once.
-    let consents = enterprise.get("/enterprise/consents").await;
-    let revoke = consents.body.split("href=\"/enterprise/consents/").nth(1).unwrap().split('"').next().unwrap();
-    let confirm_path = format!("/enterprise/consents/{revoke}");
+    let authorizations = enterprise.get("/enterprise/authorizations").await;
+    let revoke =
+        authorizations.body.split("href=\"/enterprise/authorizations/").nth(1).unwrap().split('"').next().unwrap();
+    let confirm_path = format!("/enterprise/authorizations/{revoke}");
     let confirm = enterprise.get(&confirm_path).await;
     assert!(confirm.body.contains("确认撤回授权"));
     let done = enterprise.post(&confirm_path, &[("csrf", &confirm.csrf())]).await;
-    assert_eq!(done.location(), Some("/enterprise/consents?notice=revoked"));
+    assert_eq!(done.location(), Some("/enterprise/authorizations?notice=revoked"));
     assert_eq!(officer.get(&path).await.status, StatusCode::FORBIDDEN);
     assert_eq!(views(&app, enterprise_id), 3, "a refused view is not a view");
 }
@@ -289,8 +290,8 @@ async fn revoking_one_of_two_authorizations_to_a_bank_ends_its_access_at_once() 
     for (purpose, days) in [("贷款申请审查", "90"), ("贷后管理", "180")] {
         let fields = [("institution_id", institution.to_string()), ("purpose", purpose.into()), ("days", days.into())];
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let granted = enterprise.submit("/enterprise/consents", "/enterprise/consents", &fields).await;
-        assert_eq!(granted.location(), Some("/enterprise/consents?notice=authorized"));
+        let granted = enterprise.submit("/enterprise/authorizations", "/enterprise/authorizations", &fields).await;
+        assert_eq!(granted.location(), Some("/enterprise/authorizations?notice=authorized"));
     }
     let officer = app.client();
     officer.login("officer", PASSWORD).await;
@@ -303,7 +304,7 @@ async fn revoking_one_of_two_authorizations_to_a_bank_ends_its_access_at_once() 
         .select(xinyidai::schema::authorizations::id)
         .first(&mut *app.conn())
         .unwrap();
-    let confirm_path = format!("/enterprise/consents/{first}/revoke");
+    let confirm_path = format!("/enterprise/authorizations/{first}/revoke");
     let confirm = enterprise.get(&confirm_path).await;
     assert!(
         confirm.body.contains("officer银行将立即无法查看您的信用画像（您给该机构的全部 2 项有效授权将一并撤回"),
@@ -311,7 +312,7 @@ async fn revoking_one_of_two_authorizations_to_a_bank_ends_its_access_at_once() 
         confirm.body
     );
     let done = enterprise.post(&confirm_path, &[("csrf", &confirm.csrf())]).await;
-    assert_eq!(done.location(), Some("/enterprise/consents?notice=revoked"));
+    assert_eq!(done.location(), Some("/enterprise/authorizations?notice=revoked"));
     assert!(enterprise.get(done.location().unwrap()).await.body.contains("该机构已无法查看您的信用画像"));
     assert_eq!(officer.get(&path).await.status, StatusCode::FORBIDDEN, "the bank's access ended at once");
     let running: i64 = xinyidai::schema::authorizations::table
@@ -326,4 +327,53 @@ async fn revoking_one_of_two_authorizations_to_a_bank_ends_its_access_at_once() 
         .get_result(&mut *app.conn())
         .unwrap();
     assert_eq!(audited, 2, "each revoked authorization is audited");
+}
+
+/// The actions are the faces' common ground (the bank API will call them as
+/// the pages do): granting, viewing and revoking through them directly keeps
+/// the same rules, and a refused view stays in the audit log.
+#[tokio::test]
+async fn authorizations_hold_the_same_rules_when_called_without_the_web() {
+    use xinyidai::actions::authorization::{Grant, grant, revoke};
+    use xinyidai::actions::portrait::{ViewRequest, view};
+    use xinyidai::actions::{Ctx, Refusal};
+    use xinyidai::domain::authorization::Term;
+    use xinyidai::models::audit::Actor;
+    use xinyidai::schema::audit_log;
+
+    let app = TestApp::new();
+    let (enterprise_id, _) = enterprise_with_records(&app, "ent");
+    let (other_enterprise, _) = enterprise_with_records(&app, "ent-other");
+    let admin = app.user(Role::BankAdmin, "admin");
+    let institution: Option<i64> =
+        users::table.find(admin).select(users::institution_id).first(&mut *app.conn()).unwrap();
+    let as_user = |user_id, role: Role, institution_id| Ctx {
+        actor: Actor { user_id: Some(user_id), role: Some(role.as_str().into()), institution_id, ip: None },
+        now: start(),
+        base_url: "http://localhost".into(),
+    };
+    let owner: i64 = users::table.filter(users::username.eq("ent")).select(users::id).first(&mut *app.conn()).unwrap();
+    let enterprise = as_user(owner, Role::Enterprise, None);
+    let bank = as_user(admin, Role::BankAdmin, institution);
+    let request = || ViewRequest { enterprise_id, role: Role::BankAdmin, institution_id: institution };
+    let conn = &mut *app.conn();
+
+    let input =
+        Grant {
+            enterprise_id, institution_id: institution.unwrap(), purpose: "授信审查".into(), term: Term::Days30
+        };
+    let granted = grant(conn, &enterprise, input).unwrap().expect("granted");
+    assert_eq!(view(conn, &bank, request()).unwrap(), Ok("授信审查".to_string()));
+    assert_eq!(revoke(conn, &enterprise, other_enterprise, granted).unwrap(), Err(Refusal::NotFound("授权")));
+    assert_eq!(view(conn, &bank, request()).unwrap(), Ok("授信审查".to_string()), "still authorized");
+    assert_eq!(revoke(conn, &enterprise, enterprise_id, granted).unwrap(), Ok(vec![granted]));
+    let refused = view(conn, &bank, request()).unwrap().expect_err("revoked");
+    assert_eq!(refused.code(), "not_authorized");
+    let denied: i64 = audit_log::table
+        .filter(audit_log::event.eq("portrait_view"))
+        .filter(audit_log::outcome.eq("denied"))
+        .count()
+        .get_result(conn)
+        .unwrap();
+    assert_eq!(denied, 1, "the refused view is audited");
 }

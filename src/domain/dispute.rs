@@ -1,0 +1,140 @@
+//! Disputes (异议): where a dispute is, how the credit office may close it,
+//! and which outcome fits which kind of record.
+
+use chrono::Duration;
+
+use super::Tone;
+use super::records::RecordKind;
+
+/// The credit office answers a dispute within this long.
+pub const ANSWER_WITHIN: Duration = Duration::days(20);
+
+/// Where a dispute is. The strings are stored in `disputes.status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DisputeStatus {
+    Open,
+    Corrected,
+    Upheld,
+    Repaired,
+}
+
+crate::stored_as_text!(DisputeStatus);
+
+impl DisputeStatus {
+    pub const ALL: [DisputeStatus; 4] =
+        [DisputeStatus::Open, DisputeStatus::Corrected, DisputeStatus::Upheld, DisputeStatus::Repaired];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisputeStatus::Open => "open",
+            DisputeStatus::Corrected => "corrected",
+            DisputeStatus::Upheld => "upheld",
+            DisputeStatus::Repaired => "repaired",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DisputeStatus> {
+        DisputeStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DisputeStatus::Open => "处理中",
+            DisputeStatus::Corrected => "已更正",
+            DisputeStatus::Upheld => "维持原记录",
+            DisputeStatus::Repaired => "已信用修复",
+        }
+    }
+
+    /// An open dispute waits; an answered one is closed, whatever it decided.
+    pub fn tone(self) -> Tone {
+        match self {
+            DisputeStatus::Open => Tone::Neutral,
+            _ => Tone::Good,
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        self == DisputeStatus::Open
+    }
+}
+
+/// How the credit office closes a dispute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DisputeOutcome {
+    /// The record was wrong: it is withdrawn.
+    Corrected,
+    /// The record stands.
+    Upheld,
+    /// A penalty the enterprise has put right: marked repaired.
+    Repaired,
+}
+
+impl DisputeOutcome {
+    pub const ALL: [DisputeOutcome; 3] = [DisputeOutcome::Corrected, DisputeOutcome::Upheld, DisputeOutcome::Repaired];
+
+    pub fn as_str(self) -> &'static str {
+        self.status().as_str()
+    }
+
+    pub fn parse(text: &str) -> Option<DisputeOutcome> {
+        DisputeOutcome::ALL.into_iter().find(|o| o.as_str() == text)
+    }
+
+    /// The status a dispute closed this way has.
+    pub fn status(self) -> DisputeStatus {
+        match self {
+            DisputeOutcome::Corrected => DisputeStatus::Corrected,
+            DisputeOutcome::Upheld => DisputeStatus::Upheld,
+            DisputeOutcome::Repaired => DisputeStatus::Repaired,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        self.status().label()
+    }
+
+    /// Only a penalty (administrative or judicial) can be repaired.
+    pub fn fits(self, kind: RecordKind) -> bool {
+        self != DisputeOutcome::Repaired || kind == RecordKind::Penalties
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_penalty_can_be_repaired() {
+        for kind in RecordKind::ALL {
+            assert_eq!(DisputeOutcome::Repaired.fits(kind), kind == RecordKind::Penalties);
+            assert!(DisputeOutcome::Corrected.fits(kind) && DisputeOutcome::Upheld.fits(kind));
+        }
+    }
+
+    #[test]
+    fn an_outcome_is_stored_as_the_status_it_leads_to() {
+        for outcome in DisputeOutcome::ALL {
+            assert_eq!(DisputeStatus::parse(outcome.as_str()), Some(outcome.status()));
+            assert!(!outcome.status().is_open());
+        }
+    }
+
+    /// The codes the people pages store read back into their enums, and an unknown one is an error.
+    #[test]
+    fn the_people_codes_read_back() {
+        use crate::domain::claim::LetterStatus;
+        use crate::domain::institution::InstitutionKind;
+        use crate::domain::whitelist::WhitelistAction;
+        fn round_trip<T: TryFrom<String> + Into<String> + Copy + PartialEq + std::fmt::Debug>(all: &[T]) {
+            for code in all {
+                assert_eq!(T::try_from((*code).into()).ok(), Some(*code));
+            }
+            assert!(T::try_from("unknown".to_string()).is_err());
+        }
+        round_trip(&LetterStatus::ALL);
+        round_trip(&DisputeStatus::ALL);
+        round_trip(&InstitutionKind::ALL);
+        round_trip(&WhitelistAction::ALL);
+    }
+}
