@@ -133,7 +133,7 @@ fn concrete(route: &Route, world: &World) -> String {
 fn verdict(page: &Page) -> &'static str {
     match (page.status, page.location()) {
         (StatusCode::SEE_OTHER, Some(to)) if to.starts_with("/login?next=") => "login",
-        (StatusCode::SEE_OTHER, Some(xinyidai::handlers::claim::CLAIM_PAGE)) => "claim",
+        (StatusCode::SEE_OTHER, Some("/enterprise/claim")) => "claim",
         (StatusCode::FORBIDDEN, _) if page.body.contains("无权访问") => "403",
         (StatusCode::FORBIDDEN, _) => "403 of another kind (a failed CSRF check?)",
         (StatusCode::NOT_FOUND, _) => "404",
