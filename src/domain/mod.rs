@@ -3,7 +3,9 @@
 pub mod calendar;
 pub mod claim;
 pub mod code;
+pub mod code_list;
 pub mod credit;
+pub mod import;
 pub mod industry;
 pub mod money;
 pub mod need;

@@ -19,6 +19,8 @@ pub enum RecordKind {
     Honours,
 }
 
+crate::stored_as_text!(RecordKind);
+
 impl RecordKind {
     pub const ALL: [RecordKind; 7] = [
         RecordKind::Registry,

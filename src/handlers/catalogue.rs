@@ -26,7 +26,7 @@ pub struct Listing {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "catalogue/index.html")]
+#[template(path = "products/index.html")]
 pub struct CataloguePage {
     layout: Layout,
     filter: CatalogueFilter,
@@ -74,7 +74,7 @@ async fn viewer_applicant(state: &AppState, visitor: &Visitor) -> AppResult<Opti
     let Some(enterprise_id) = visitor.user().and_then(User::controlled_enterprise) else {
         return Ok(None);
     };
-    Ok(Some(state.db.run(move |c| Ok(applicant(c, enterprise_id)?)).await?))
+    Ok(Some(state.db.query(move |c| applicant(c, enterprise_id)).await?))
 }
 
 fn today(state: &AppState) -> chrono::NaiveDate {
@@ -87,8 +87,10 @@ pub async fn catalogue(
     Query(filter): Query<CatalogueFilter>,
 ) -> AppResult<CataloguePage> {
     let query = filter.clone();
-    let ((rows, pager), institutions, regions) =
-        state.db.run(move |c| Ok((Product::catalogue(c, &query, 12)?, Institution::all(c)?, Region::all(c)?))).await?;
+    let ((rows, pager), institutions, regions) = state
+        .db
+        .query(move |c| Ok((Product::catalogue(c, &query, 12)?, Institution::all(c)?, Region::all(c)?)))
+        .await?;
     let applicant = viewer_applicant(&state, &visitor).await?;
     let today = today(&state);
     let listings = rows
@@ -103,7 +105,7 @@ pub async fn catalogue(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "catalogue/show.html")]
+#[template(path = "products/show.html")]
 pub struct ProductPage {
     layout: Layout,
     listing: Listing,
@@ -127,7 +129,7 @@ pub async fn product(State(state): State<AppState>, visitor: Visitor, Path(id): 
     let estimate = applicant
         .as_ref()
         .filter(|_| reasons.as_ref().is_some_and(Vec::is_empty))
-        .and_then(|a| estimate(Money::from_fen(product.amount_min_fen), &criteria, a));
+        .and_then(|a| estimate(product.amount_min, &criteria, a));
     let regions = criteria.regions.iter().map(|code| Region::name_of(&all_regions, code)).collect();
     let industries = criteria.industries.iter().filter_map(|code| crate::domain::industry::name(code)).collect();
     let csrf = visitor.session.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default();
@@ -150,7 +152,7 @@ pub struct Estimate {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "catalogue/estimate.html")]
+#[template(path = "enterprise/estimate.html")]
 pub struct EstimatePage {
     layout: Layout,
     estimates: Vec<Estimate>,
@@ -163,13 +165,13 @@ pub struct EstimatePage {
 pub async fn estimates(State(state): State<AppState>, signed: SignedIn) -> AppResult<EstimatePage> {
     let enterprise_id = signed.enterprise()?;
     let (products, applicant) =
-        state.db.run(move |c| Ok((Product::all_published(c)?, applicant(c, enterprise_id)?))).await?;
+        state.db.query(move |c| Ok((Product::all_published(c)?, applicant(c, enterprise_id)?))).await?;
     let today = today(&state);
     let (mut estimates, mut others) = (Vec::new(), Vec::new());
     for (product, institution) in products {
         let criteria = product.criteria();
         let reasons = ineligibility(&criteria, &applicant, today);
-        match (reasons.first(), estimate(Money::from_fen(product.amount_min_fen), &criteria, &applicant)) {
+        match (reasons.first(), estimate(product.amount_min, &criteria, &applicant)) {
             (None, Some((low, high))) => estimates.push(Estimate { product, institution, low, high }),
             (None, None) => {
                 others.push((product, institution, "按您的经营规模，可申请额度低于产品最低额度".to_string()))

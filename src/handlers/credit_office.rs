@@ -8,11 +8,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::actions::invitation::send_invitation;
 use crate::auth::SignedIn;
 use crate::db::write_tx;
 use crate::domain::{Role, Uscc};
 use crate::error::{AppError, AppResult};
-use crate::handlers::invitations::send_invitation;
 use crate::models::enterprise::Enterprise;
 use crate::models::institution::{Institution, KINDS, kind_label};
 use crate::models::region::Region;
@@ -155,7 +155,8 @@ pub async fn create_institution(
         let page = NewInstitutionPage { layout: signed.layout(), form, errors, kinds: &KINDS, regions };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let (now, actor, base_url) = (state.clock.now(), signed.actor(), state.config.base_url.clone());
+    let ctx = signed.change(&state);
+    let (now, actor) = (ctx.now, ctx.actor.clone());
     let (kind, region) = (form.kind.clone(), form.region.clone());
     state
         .db
@@ -171,7 +172,7 @@ pub async fn create_institution(
                     now,
                 )?;
                 let institution = Institution::find(c, id)?;
-                send_invitation(c, &actor, &base_url, &admin_email, Role::BankAdmin, &institution, None, now)?;
+                send_invitation(c, &ctx, &admin_email, Role::BankAdmin, &institution, None)?;
                 Ok::<_, AppError>(())
             })
         })

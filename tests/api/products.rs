@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use diesel::prelude::*;
 use xinyidai::actions::Ctx as Change;
 use xinyidai::clock::TestClock;
+use xinyidai::domain::product::ProductStatus;
 use xinyidai::domain::{Money, Rate, Role};
 use xinyidai::models::need::Need;
 use xinyidai::models::offer::{OfferTerms, grab};
@@ -157,8 +158,15 @@ fn known_catalogue(app: &TestApp) -> [i64; 4] {
         };
         let conn = &mut *app.conn();
         let id = Product::create(conn, institution, &terms, None, start()).unwrap();
-        Product::set_status(conn, id, institution, "published", None, start() - chrono::Duration::days(days_ago))
-            .unwrap();
+        Product::set_status(
+            conn,
+            id,
+            institution,
+            ProductStatus::Published,
+            None,
+            start() - chrono::Duration::days(days_ago),
+        )
+        .unwrap();
         id
     };
     let p1 = make(bank_a, "产品一", (10, 100), (6, 12), 40_000, &["credit"], &["税易贷"], &[], 1);
@@ -236,7 +244,7 @@ async fn the_catalogue_pages_through_many_products() {
         };
         let conn = &mut *app.conn();
         let id = Product::create(conn, bank, &terms, None, start()).unwrap();
-        Product::set_status(conn, id, bank, "published", None, start()).unwrap();
+        Product::set_status(conn, id, bank, ProductStatus::Published, None, start()).unwrap();
     }
     let first = app.client().get("/products").await;
     assert_eq!(names(&first.body).len(), 12);
@@ -264,7 +272,7 @@ async fn an_enterprise_sees_whether_it_qualifies_and_why_not() {
             ..terms
         };
         let id = Product::create(conn, bank, &terms, None, start()).unwrap();
-        Product::set_status(conn, id, bank, "published", None, start()).unwrap();
+        Product::set_status(conn, id, bank, ProductStatus::Published, None, start()).unwrap();
         id
     };
     let open = make("人人可贷", ProductTerms::default());
@@ -304,7 +312,7 @@ async fn applying_publishes_a_need_for_the_products_bank_after_a_confirmation() 
         ..ProductTerms::default()
     };
     let product = Product::create(&mut app.conn(), bank, &terms, None, start()).unwrap();
-    Product::set_status(&mut app.conn(), product, bank, "published", None, start()).unwrap();
+    Product::set_status(&mut app.conn(), product, bank, ProductStatus::Published, None, start()).unwrap();
     let browser = app.client();
     browser.login("ent", PASSWORD).await;
     let form_path = format!("/enterprise/needs/new?product={product}");
@@ -479,7 +487,7 @@ async fn a_bank_admin_adds_branches_and_sees_its_figures() {
         let conn = &mut *app.conn();
         let id = Product::create(conn, owner, &terms, None, start()).unwrap();
         if publish {
-            Product::set_status(conn, id, owner, "published", None, start()).unwrap();
+            Product::set_status(conn, id, owner, ProductStatus::Published, None, start()).unwrap();
         }
         diesel::update(products::table.find(id)).set(products::applications.eq(applications)).execute(conn).unwrap();
     }
