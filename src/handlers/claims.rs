@@ -238,7 +238,7 @@ pub async fn unbind_account(
     let account = state.db.run(move |c| Ok(User::find(c, id)?)).await?;
     let enterprise_id =
         account.enterprise_id.filter(|_| account.role() == Role::Enterprise).ok_or(AppError::NotFound)?;
-    let uscc = state.db.run(move |c| Ok(Enterprise::find(c, enterprise_id)?.uscc)).await?;
+    let uscc = state.db.run(move |c| Ok(Enterprise::find(c, enterprise_id)?.row.uscc)).await?;
     let reason = form.reason.trim().to_string();
     let mut errors = FormErrors::default();
     if reason.is_empty() || reason.chars().count() > 200 {
