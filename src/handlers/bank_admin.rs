@@ -50,6 +50,12 @@ impl BankAdminHomePage {
         *officer == Some(*branch)
     }
 
+    /// The invitation's branch select: 请选择, then each branch.
+    fn branch_options(&self) -> Vec<(String, String)> {
+        let branches = self.branches.iter().map(|b| (b.id.to_string(), b.name.clone()));
+        std::iter::once((String::new(), "请选择".to_string())).chain(branches).collect()
+    }
+
     fn branch_name(&self, id: &Option<i64>) -> String {
         self.branches.iter().find(|b| Some(b.id) == *id).map_or_else(|| "—".into(), |b| b.name.clone())
     }

@@ -15,7 +15,7 @@ use crate::models::product::{CatalogueFilter, Product, applicant};
 use crate::models::region::Region;
 use crate::models::user::User;
 use crate::state::AppState;
-use crate::web::{Layout, Pager, url_encode};
+use crate::web::{FormErrors, Layout, Pager, url_encode};
 
 /// A product as the catalogue lists it, with this visitor's eligibility when known.
 pub struct Listing {
@@ -34,15 +34,34 @@ pub struct CataloguePage {
     pager: Pager,
     institutions: Vec<Institution>,
     regions: Vec<Region>,
+    /// The filters have no wrong values: none to show.
+    errors: FormErrors,
+}
+
+/// A filter's options: 不限 (no filter), then `options`.
+fn any_or(options: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    std::iter::once((String::new(), "不限".to_string())).chain(options).collect()
 }
 
 impl CataloguePage {
-    fn guarantees(&self) -> &'static [(&'static str, &'static str)] {
-        &GUARANTEES
+    fn guarantee_options(&self) -> Vec<(String, String)> {
+        any_or(GUARANTEES.iter().map(|(code, label)| (code.to_string(), label.to_string())))
     }
 
-    fn programmes(&self) -> &'static [&'static str] {
-        &PROGRAMMES
+    fn institution_options(&self) -> Vec<(String, String)> {
+        any_or(self.institutions.iter().map(|i| (i.id.to_string(), i.name.clone())))
+    }
+
+    fn institution_value(&self) -> String {
+        self.filter.institution.map_or(String::new(), |i| i.to_string())
+    }
+
+    fn programme_options(&self) -> Vec<(String, String)> {
+        any_or(PROGRAMMES.iter().map(|p| (p.to_string(), p.to_string())))
+    }
+
+    fn region_options(&self) -> Vec<(String, String)> {
+        any_or(self.regions.iter().map(|r| (r.code.clone(), r.name.clone())))
     }
 
     /// The filters as a query string, for paging and the sort links.
@@ -58,10 +77,6 @@ impl CataloguePage {
             url_encode(&f.region),
             url_encode(sort)
         )
-    }
-
-    fn is_institution(&self, id: &i64) -> bool {
-        self.filter.institution == Some(*id)
     }
 
     fn current_sort(&self) -> &str {
@@ -101,7 +116,8 @@ pub async fn catalogue(
         })
         .collect();
     let csrf = visitor.session.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default();
-    Ok(CataloguePage { layout: visitor.layout(&csrf), filter, listings, pager, institutions, regions })
+    let errors = FormErrors::default();
+    Ok(CataloguePage { layout: visitor.layout(&csrf), filter, listings, pager, institutions, regions, errors })
 }
 
 #[derive(Template, WebTemplate)]
