@@ -78,3 +78,21 @@ impl BatchStage {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::product::ProductStatus;
+
+    #[test]
+    fn stored_statuses_read_back_and_unknown_ones_are_errors() {
+        for status in ImportStatus::ALL {
+            assert_eq!(ImportStatus::try_from(String::from(status)), Ok(status));
+        }
+        for status in ProductStatus::ALL {
+            assert_eq!(ProductStatus::try_from(String::from(status)), Ok(status));
+        }
+        assert!(ImportStatus::try_from("finished".to_string()).is_err());
+        assert!(ProductStatus::try_from("hidden".to_string()).is_err());
+    }
+}

@@ -1,7 +1,7 @@
 //! Department imports end to end: upload through the form, the job runs,
 //! rejected rows are reported, valid rows stored once, evaluations recomputed.
 //! Encodings and codes (`encodings`), refused forms and uploads (`uploads`),
-//! recomputed evaluations (`recompute`) beside this file.
+//! recomputed evaluations (`recompute`), registry rows as enterprises (`registry`).
 
 use axum::http::StatusCode;
 use chrono::NaiveDate;
@@ -25,6 +25,7 @@ macro_rules! count {
 // After `count!`, which they use.
 mod encodings;
 mod recompute;
+mod registry;
 mod uploads;
 
 pub(super) async fn office(app: &TestApp) -> crate::helpers::Client<'_> {
