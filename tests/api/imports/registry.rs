@@ -38,6 +38,8 @@ async fn a_registry_row_seen_again_updates_its_enterprise_and_keeps_its_first_re
     assert_eq!(stored.contact_email.as_deref(), Some("finance@old.example"));
     assert_eq!((stored.department.as_deref(), stored.batch_id), (Some("市场监督管理局"), Some(1)));
 
+    // Without the contact the file does not carry, the stored row is the file's row.
+    Enterprise::set_registry_contact(conn, id, None, None).unwrap();
     let again = Provenance { batch_id: 2, ..from };
     assert_eq!(store(conn, &record, &again, later + Duration::days(1)).unwrap(), Change::Unchanged);
     let kept = Enterprise::find(conn, id).unwrap();
