@@ -115,7 +115,7 @@ fn import(bench: &BenchDb, clock: &TestClock, kind: RecordKind, path: &Path, ste
     let peak_mb = peak_rss_mb();
     let (anon_mb, file_mb) = rss_split_mb();
     let batch = ImportBatch::find(&mut *bench.db.get()?, id)?;
-    anyhow::ensure!(batch.status == "done", "import of {step} ended {}: {:?}", batch.status, batch.error);
+    anyhow::ensure!(batch.is_written(), "import of {step} ended {}: {:?}", batch.status, batch.error);
     println!(
         "{step}: {} rows, {} changed, {} unchanged, {} rejected in {seconds:.1} s \
          (validate {:.1} s, write {:.1} s, recompute {:.1} s), \

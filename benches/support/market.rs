@@ -247,6 +247,7 @@ fn enterprise(n: usize, now: NaiveDateTime) -> NewEnterprise {
         address: format!("云海市 {n} 号"),
         created_at: now - Duration::days(400),
         updated_at: now - Duration::days(400),
+        ..NewEnterprise::default()
     }
 }
 

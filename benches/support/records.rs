@@ -5,7 +5,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use xinyidai::db::{Db, write_tx};
-use xinyidai::models::credit_record::{PenaltyRow, RegistryRow, SocialSecurityRow, TaxRow, UtilityRow};
+use xinyidai::models::credit_record::{PenaltyRow, SocialSecurityRow, TaxRow, UtilityRow};
+use xinyidai::models::enterprise::NewEnterprise;
 use xinyidai::schema::{enterprises, penalty_records, regions, social_security_records, tax_records, utility_records};
 
 use super::ROWS_PER_INSERT;
@@ -26,24 +27,23 @@ pub fn seed(db: &Db, count: usize, last_month: NaiveDate, now: NaiveDateTime) ->
             let range = start..(start + ROWS_PER_INSERT).min(count);
             let registry: Vec<_> = range
                 .clone()
-                .map(|n| {
-                    let row = RegistryRow {
-                        uscc: uscc(n),
-                        name: format!("云海基准{n}号有限公司"),
-                        legal_representative: format!("张{n}"),
-                        registered_capital_fen: 100_000_000,
-                        established_on: NaiveDate::from_ymd_opt(2005 + (n % 18) as i32, 3, 1).unwrap(),
-                        region: "990101".into(),
-                        industry: "C".into(),
-                        size_class: ["micro", "small", "medium"][n % 3].into(),
-                        address: format!("云海市高新区 {n} 号"),
-                        contact_email: None,
-                        contact_mobile: None,
-                        department: Some(department.into()),
-                        as_of: Some(as_of),
-                        batch_id,
-                    };
-                    (row, enterprises::created_at.eq(now), enterprises::updated_at.eq(now))
+                .map(|n| NewEnterprise {
+                    uscc: uscc(n),
+                    name: format!("云海基准{n}号有限公司"),
+                    legal_representative: format!("张{n}"),
+                    registered_capital_fen: 100_000_000,
+                    established_on: NaiveDate::from_ymd_opt(2005 + (n % 18) as i32, 3, 1).unwrap(),
+                    region: "990101".into(),
+                    industry: "C".into(),
+                    size_class: ["micro", "small", "medium"][n % 3].into(),
+                    address: format!("云海市高新区 {n} 号"),
+                    contact_email: None,
+                    contact_mobile: None,
+                    department: Some(department.into()),
+                    as_of: Some(as_of),
+                    batch_id,
+                    created_at: now,
+                    updated_at: now,
                 })
                 .collect();
             stored += insert_many!(c, enterprises::table, &registry)?;

@@ -26,6 +26,11 @@ use crate::db::{DbConn, write_tx};
 use crate::domain::need::TransitionError;
 use crate::models::audit::{self, Actor};
 
+pub mod bank_admin;
+pub mod import;
+pub mod invitation;
+pub mod product;
+
 /// Who acts, when, and the site's address for the links in emails.
 #[derive(Clone, Debug)]
 pub struct Ctx {

@@ -65,6 +65,19 @@ fn group_thousands(number: &str) -> String {
     if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{frac}") }
 }
 
+/// Fen as stored, for rows read with `#[diesel(deserialize_as = i64)]`.
+impl From<i64> for Money {
+    fn from(fen: i64) -> Money {
+        Money(fen)
+    }
+}
+
+impl From<Money> for i64 {
+    fn from(money: Money) -> i64 {
+        money.0
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.yuan_text())

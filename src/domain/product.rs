@@ -45,6 +45,52 @@ impl Guarantee {
     }
 }
 
+/// 产品状态: a draft is the bank's alone; a published product is in the
+/// catalogue and the hall's fit; a withdrawn one is neither, and may be published again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProductStatus {
+    Draft,
+    Published,
+    Withdrawn,
+}
+
+crate::stored_as_text!(ProductStatus);
+
+impl ProductStatus {
+    pub const ALL: [ProductStatus; 3] = [ProductStatus::Draft, ProductStatus::Published, ProductStatus::Withdrawn];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductStatus::Draft => "draft",
+            ProductStatus::Published => "published",
+            ProductStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ProductStatus> {
+        ProductStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProductStatus::Draft => "草稿",
+            ProductStatus::Published => "已发布",
+            ProductStatus::Withdrawn => "已下架",
+        }
+    }
+
+    pub fn tone(self) -> super::Tone {
+        match self {
+            ProductStatus::Published => super::Tone::Good,
+            ProductStatus::Draft | ProductStatus::Withdrawn => super::Tone::Neutral,
+        }
+    }
+
+    pub fn is_published(self) -> bool {
+        self == ProductStatus::Published
+    }
+}
+
 /// 担保方式 as (code, label) pairs, for selects.
 pub const GUARANTEES: [(&str, &str); 4] =
     [("credit", "信用"), ("mortgage", "抵押"), ("guarantee", "保证"), ("pledge", "质押")];

@@ -55,6 +55,19 @@ impl Rate {
     }
 }
 
+/// Units as stored, for rows read with `#[diesel(deserialize_as = i64)]`.
+impl From<i64> for Rate {
+    fn from(units: i64) -> Rate {
+        Rate(units)
+    }
+}
+
+impl From<Rate> for i64 {
+    fn from(rate: Rate) -> i64 {
+        rate.0
+    }
+}
+
 impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.percent_text())

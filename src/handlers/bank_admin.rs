@@ -8,11 +8,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::actions::Refusal;
+use crate::actions::bank_admin::{
+    self, BRANCH_EXISTS, ChangeOfficer, EMAIL_TAKEN, InviteOfficer, NewBranch, OfficerChange, UNKNOWN_BRANCH,
+};
 use crate::auth::SignedIn;
-use crate::db::write_tx;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::handlers::invitations::send_invitation;
 use crate::models::institution::{Branch, Institution};
 use crate::models::invitation::Invitation;
 use crate::models::user::User;
@@ -48,6 +50,12 @@ impl BankAdminHomePage {
         *officer == Some(*branch)
     }
 
+    /// The invitation's branch select: 请选择, then each branch.
+    fn branch_options(&self) -> Vec<(String, String)> {
+        let branches = self.branches.iter().map(|b| (b.id.to_string(), b.name.clone()));
+        std::iter::once((String::new(), "请选择".to_string())).chain(branches).collect()
+    }
+
     fn branch_name(&self, id: &Option<i64>) -> String {
         self.branches.iter().find(|b| Some(b.id) == *id).map_or_else(|| "—".into(), |b| b.name.clone())
     }
@@ -64,7 +72,7 @@ async fn page(
     let now = state.clock.now();
     let (institution, branches, people, invitations, regions, figures) = state
         .db
-        .run(move |c| {
+        .query(move |c| {
             Ok((
                 Institution::find(c, institution_id)?,
                 Branch::of_institution(c, institution_id)?,
@@ -114,7 +122,7 @@ pub async fn invite_officer(
     let check_email = email.clone();
     let (branches, taken) = state
         .db
-        .run(move |c| Ok((Branch::of_institution(c, institution_id)?, User::email_taken(c, &check_email)?)))
+        .query(move |c| Ok((Branch::of_institution(c, institution_id)?, User::email_taken(c, &check_email)?)))
         .await?;
     // Only a branch of the admin's own institution, whatever id the form carries.
     let branch = branches.into_iter().find(|b| Some(b.id) == branch_id);
@@ -128,16 +136,15 @@ pub async fn invite_officer(
         let page = page(&state, &signed, form, errors, None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let (now, actor, base_url) = (state.clock.now(), signed.actor(), state.config.base_url.clone());
-    state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                let institution = Institution::find(c, institution_id)?;
-                send_invitation(c, &actor, &base_url, &email, Role::Officer, &institution, Some(branch.id), now)
-            })
-        })
-        .await?;
+    let (ctx, input) = (signed.change(&state), InviteOfficer { institution_id, email, branch_id: branch.id });
+    if let Err(refusal) = state.db.query(move |c| bank_admin::invite_officer(c, &ctx, input)).await? {
+        // Someone else took the email or removed the branch since the form was checked.
+        let field = if refusal.code() == UNKNOWN_BRANCH { "branch_id" } else { "email" };
+        debug_assert!(matches!(refusal.code(), UNKNOWN_BRANCH | EMAIL_TAKEN));
+        errors.add(field, refusal.to_string());
+        let page = page(&state, &signed, form, errors, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
     Ok(Redirect::to("/bank-admin?notice=invited").into_response())
 }
 
@@ -149,6 +156,18 @@ pub struct OfficerForm {
     branch_id: String,
 }
 
+impl OfficerForm {
+    /// The change the form asks for; None for an action the page does not offer.
+    fn change(&self) -> Option<OfficerChange> {
+        match self.action.as_str() {
+            "disable" => Some(OfficerChange::Disable),
+            "enable" => Some(OfficerChange::Enable),
+            "move" => self.branch_id.parse().ok().map(OfficerChange::Move),
+            _ => None,
+        }
+    }
+}
+
 /// Disables, re-enables or moves one of the institution's officers.
 pub async fn change_officer(
     State(state): State<AppState>,
@@ -158,35 +177,15 @@ pub async fn change_officer(
 ) -> AppResult<Response> {
     signed.require(Role::BankAdmin)?;
     let institution_id = signed.user.institution_id.ok_or(AppError::Forbidden)?;
-    let (now, actor) = (state.clock.now(), signed.actor());
-    let branch: Option<i64> = form.branch_id.parse().ok();
-    let done = state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                let (done, event) = match form.action.as_str() {
-                    "disable" => (User::set_disabled(c, id, institution_id, true)?, "officer_disabled"),
-                    "enable" => (User::set_disabled(c, id, institution_id, false)?, "officer_enabled"),
-                    "move" => {
-                        let own = Branch::of_institution(c, institution_id)?.into_iter().any(|b| Some(b.id) == branch);
-                        match branch.filter(|_| own) {
-                            Some(branch) => (User::move_to_branch(c, id, institution_id, branch)?, "officer_moved"),
-                            None => (false, "officer_moved"),
-                        }
-                    }
-                    _ => (false, "officer_changed"),
-                };
-                if done {
-                    crate::models::audit::record(c, &actor, event, Some(&format!("user:{id}")), "ok", now)?;
-                }
-                Ok::<_, AppError>(done)
-            })
-        })
-        .await?;
-    if !done {
-        return Err(AppError::NotFound);
-    }
+    let change = form.change().ok_or(AppError::NotFound)?;
+    let (ctx, input) = (signed.change(&state), ChangeOfficer { institution_id, officer_id: id, change });
+    state.db.query(move |c| bank_admin::change_officer(c, &ctx, input)).await?.map_err(not_found)?;
     Ok(Redirect::to("/bank-admin?notice=officer_changed").into_response())
+}
+
+fn not_found(refusal: Refusal) -> AppError {
+    tracing::debug!(code = refusal.code(), "bank admin change refused");
+    AppError::NotFound
 }
 
 #[derive(Deserialize, Default)]
@@ -208,7 +207,7 @@ pub async fn add_branch(
     let name = form.name.trim().to_string();
     let (regions, branches) = state
         .db
-        .run(move |c| Ok((crate::models::region::Region::all(c)?, Branch::of_institution(c, institution_id)?)))
+        .query(move |c| Ok((crate::models::region::Region::all(c)?, Branch::of_institution(c, institution_id)?)))
         .await?;
     let mut errors = FormErrors::default();
     if name.chars().count() < 2 || name.chars().count() > 30 {
@@ -219,20 +218,16 @@ pub async fn add_branch(
     if !regions.iter().any(|r| r.code == form.region) {
         errors.add("branch_region", "请选择支行所在区域");
     }
-    if !errors.is_empty() {
-        let page = page(&state, &signed, InviteForm::default(), errors, None).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    if errors.is_empty() {
+        let (ctx, input) = (signed.change(&state), NewBranch { institution_id, name, region: form.region });
+        match state.db.query(move |c| bank_admin::add_branch(c, &ctx, input)).await? {
+            Ok(_) => return Ok(Redirect::to("/bank-admin?notice=branch_added").into_response()),
+            Err(refusal) => {
+                debug_assert_eq!(refusal.code(), BRANCH_EXISTS);
+                errors.add("branch_name", refusal.to_string());
+            }
+        }
     }
-    let (now, actor, region) = (state.clock.now(), signed.actor(), form.region.clone());
-    state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                let id = Branch::create(c, institution_id, &name, &region, now)?;
-                crate::models::audit::record(c, &actor, "branch_created", Some(&format!("branch:{id}")), "ok", now)?;
-                Ok::<_, AppError>(())
-            })
-        })
-        .await?;
-    Ok(Redirect::to("/bank-admin?notice=branch_added").into_response())
+    let page = page(&state, &signed, InviteForm::default(), errors, None).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

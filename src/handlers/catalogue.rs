@@ -15,7 +15,7 @@ use crate::models::product::{CatalogueFilter, Product, applicant};
 use crate::models::region::Region;
 use crate::models::user::User;
 use crate::state::AppState;
-use crate::web::{Layout, Pager, url_encode};
+use crate::web::{FormErrors, Layout, Pager, url_encode};
 
 /// A product as the catalogue lists it, with this visitor's eligibility when known.
 pub struct Listing {
@@ -26,7 +26,7 @@ pub struct Listing {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "catalogue/index.html")]
+#[template(path = "products/index.html")]
 pub struct CataloguePage {
     layout: Layout,
     filter: CatalogueFilter,
@@ -34,15 +34,34 @@ pub struct CataloguePage {
     pager: Pager,
     institutions: Vec<Institution>,
     regions: Vec<Region>,
+    /// The filters have no wrong values: none to show.
+    errors: FormErrors,
+}
+
+/// A filter's options: 不限 (no filter), then `options`.
+fn any_or(options: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    std::iter::once((String::new(), "不限".to_string())).chain(options).collect()
 }
 
 impl CataloguePage {
-    fn guarantees(&self) -> &'static [(&'static str, &'static str)] {
-        &GUARANTEES
+    fn guarantee_options(&self) -> Vec<(String, String)> {
+        any_or(GUARANTEES.iter().map(|(code, label)| (code.to_string(), label.to_string())))
     }
 
-    fn programmes(&self) -> &'static [&'static str] {
-        &PROGRAMMES
+    fn institution_options(&self) -> Vec<(String, String)> {
+        any_or(self.institutions.iter().map(|i| (i.id.to_string(), i.name.clone())))
+    }
+
+    fn institution_value(&self) -> String {
+        self.filter.institution.map_or(String::new(), |i| i.to_string())
+    }
+
+    fn programme_options(&self) -> Vec<(String, String)> {
+        any_or(PROGRAMMES.iter().map(|p| (p.to_string(), p.to_string())))
+    }
+
+    fn region_options(&self) -> Vec<(String, String)> {
+        any_or(self.regions.iter().map(|r| (r.code.clone(), r.name.clone())))
     }
 
     /// The filters as a query string, for paging and the sort links.
@@ -60,10 +79,6 @@ impl CataloguePage {
         )
     }
 
-    fn is_institution(&self, id: &i64) -> bool {
-        self.filter.institution == Some(*id)
-    }
-
     fn current_sort(&self) -> &str {
         if self.filter.sort.is_empty() { "rate" } else { &self.filter.sort }
     }
@@ -74,7 +89,7 @@ async fn viewer_applicant(state: &AppState, visitor: &Visitor) -> AppResult<Opti
     let Some(enterprise_id) = visitor.user().and_then(User::controlled_enterprise) else {
         return Ok(None);
     };
-    Ok(Some(state.db.run(move |c| Ok(applicant(c, enterprise_id)?)).await?))
+    Ok(Some(state.db.query(move |c| applicant(c, enterprise_id)).await?))
 }
 
 fn today(state: &AppState) -> chrono::NaiveDate {
@@ -87,8 +102,10 @@ pub async fn catalogue(
     Query(filter): Query<CatalogueFilter>,
 ) -> AppResult<CataloguePage> {
     let query = filter.clone();
-    let ((rows, pager), institutions, regions) =
-        state.db.run(move |c| Ok((Product::catalogue(c, &query, 12)?, Institution::all(c)?, Region::all(c)?))).await?;
+    let ((rows, pager), institutions, regions) = state
+        .db
+        .query(move |c| Ok((Product::catalogue(c, &query, 12)?, Institution::all(c)?, Region::all(c)?)))
+        .await?;
     let applicant = viewer_applicant(&state, &visitor).await?;
     let today = today(&state);
     let listings = rows
@@ -99,11 +116,12 @@ pub async fn catalogue(
         })
         .collect();
     let csrf = visitor.session.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default();
-    Ok(CataloguePage { layout: visitor.layout(&csrf), filter, listings, pager, institutions, regions })
+    let errors = FormErrors::default();
+    Ok(CataloguePage { layout: visitor.layout(&csrf), filter, listings, pager, institutions, regions, errors })
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "catalogue/show.html")]
+#[template(path = "products/show.html")]
 pub struct ProductPage {
     layout: Layout,
     listing: Listing,
@@ -127,7 +145,7 @@ pub async fn product(State(state): State<AppState>, visitor: Visitor, Path(id): 
     let estimate = applicant
         .as_ref()
         .filter(|_| reasons.as_ref().is_some_and(Vec::is_empty))
-        .and_then(|a| estimate(Money::from_fen(product.amount_min_fen), &criteria, a));
+        .and_then(|a| estimate(product.amount_min, &criteria, a));
     let regions = criteria.regions.iter().map(|code| Region::name_of(&all_regions, code)).collect();
     let industries = criteria.industries.iter().filter_map(|code| crate::domain::industry::name(code)).collect();
     let csrf = visitor.session.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default();
@@ -150,7 +168,7 @@ pub struct Estimate {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "catalogue/estimate.html")]
+#[template(path = "enterprise/estimate.html")]
 pub struct EstimatePage {
     layout: Layout,
     estimates: Vec<Estimate>,
@@ -163,13 +181,13 @@ pub struct EstimatePage {
 pub async fn estimates(State(state): State<AppState>, signed: SignedIn) -> AppResult<EstimatePage> {
     let enterprise_id = signed.enterprise()?;
     let (products, applicant) =
-        state.db.run(move |c| Ok((Product::all_published(c)?, applicant(c, enterprise_id)?))).await?;
+        state.db.query(move |c| Ok((Product::all_published(c)?, applicant(c, enterprise_id)?))).await?;
     let today = today(&state);
     let (mut estimates, mut others) = (Vec::new(), Vec::new());
     for (product, institution) in products {
         let criteria = product.criteria();
         let reasons = ineligibility(&criteria, &applicant, today);
-        match (reasons.first(), estimate(Money::from_fen(product.amount_min_fen), &criteria, &applicant)) {
+        match (reasons.first(), estimate(product.amount_min, &criteria, &applicant)) {
             (None, Some((low, high))) => estimates.push(Estimate { product, institution, low, high }),
             (None, None) => {
                 others.push((product, institution, "按您的经营规模，可申请额度低于产品最低额度".to_string()))

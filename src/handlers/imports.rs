@@ -9,13 +9,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 
+use crate::actions::import::{self, StartUpload};
 use crate::auth::SignedIn;
-use crate::db::write_tx;
 use crate::domain::Role;
 use crate::domain::records::RecordKind;
 use crate::error::{AppError, AppResult};
-use crate::models::audit;
-use crate::models::import_batch::{CHUNK_BYTES, ImportBatch, ImportError, NewBatch};
+use crate::models::import_batch::{CHUNK_BYTES, ImportBatch, ImportError};
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout, PageQuery, Pager, csv_response};
 
@@ -30,7 +29,7 @@ pub struct UploadForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "credit_office/imports.html")]
+#[template(path = "credit_office/imports/index.html")]
 pub struct ImportsPage {
     layout: Layout,
     batches: Vec<ImportBatch>,
@@ -41,8 +40,9 @@ pub struct ImportsPage {
 }
 
 impl ImportsPage {
-    fn kind_label(&self, kind: &str) -> &'static str {
-        RecordKind::parse(kind).map_or("未知", RecordKind::label)
+    /// The kinds as the select's (value, label) options.
+    fn kind_options(&self) -> Vec<(&'static str, &'static str)> {
+        self.kinds.iter().map(|(value, label, _)| (*value, *label)).collect()
     }
 }
 
@@ -57,7 +57,7 @@ async fn list_page(
     form: UploadForm,
     errors: FormErrors,
 ) -> AppResult<ImportsPage> {
-    let (batches, pager) = state.db.run(move |c| Ok(ImportBatch::page(c, page, 20)?)).await?;
+    let (batches, pager) = state.db.query(move |c| ImportBatch::page(c, page, 20)).await?;
     Ok(ImportsPage { layout: signed.layout(), batches, pager, kinds: kinds(), form, errors })
 }
 
@@ -147,19 +147,15 @@ pub async fn upload(State(state): State<AppState>, signed: SignedIn, mut multipa
         }
         let file_name = field.file_name().unwrap_or_default().to_string();
         let Some((kind, as_of)) = form.check(&mut errors, &file_name) else { break };
-        let (department, uploaded_by, now) = (form.department.clone(), Some(signed.user.id), state.clock.now());
-        let id = state
-            .db
-            .run(move |c| {
-                let new = NewBatch { kind, department: &department, as_of, file_name: &file_name, uploaded_by };
-                Ok(ImportBatch::begin(c, &new, now)?)
-            })
-            .await?;
-        let stored = store_file(&state, id, &mut field).await;
+        let ctx = signed.change(&state);
+        let input = StartUpload { kind, department: form.department.clone(), as_of, file_name };
+        let id = state.db.query(move |c| import::start_upload(c, &ctx, input)).await?.map_err(refused)?;
+        let stored = store_file(&state, &signed, id, &mut field).await;
         let total = match stored {
             Ok(Ok(total)) if total > 0 => total,
             stopped => {
-                state.db.run(move |c| write_tx(c, |c| Ok::<_, AppError>(ImportBatch::discard(c, id)?))).await?;
+                let ctx = signed.change(&state);
+                state.db.query(move |c| import::discard_upload(c, &ctx, id)).await?.map_err(refused)?;
                 match stopped? {
                     Err(error) => status = unreadable(&mut errors, &error),
                     Ok(_) => errors.add("file", "文件是空的，请检查后重新选择"),
@@ -167,17 +163,8 @@ pub async fn upload(State(state): State<AppState>, signed: SignedIn, mut multipa
                 break;
             }
         };
-        let actor = signed.actor();
-        state
-            .db
-            .run(move |c| {
-                write_tx(c, |c| {
-                    crate::jobs::import::enqueue(c, id, total, now)?;
-                    audit::record(c, &actor, "import_uploaded", Some(&format!("import_batch:{id}")), "ok", now)?;
-                    Ok::<_, AppError>(())
-                })
-            })
-            .await?;
+        let ctx = signed.change(&state);
+        state.db.query(move |c| import::finish_upload(c, &ctx, id, total)).await?.map_err(refused)?;
         return Ok(Redirect::to(&format!("/credit-office/imports/{id}")).into_response());
     }
     if errors.is_empty() {
@@ -189,7 +176,12 @@ pub async fn upload(State(state): State<AppState>, signed: SignedIn, mut multipa
 
 /// Streams the file field into the batch's stored chunks: the bytes stored,
 /// or the error that stopped the upload (the size limit, a broken connection).
-async fn store_file(state: &AppState, id: i64, field: &mut Field<'_>) -> AppResult<Result<i64, MultipartError>> {
+async fn store_file(
+    state: &AppState,
+    signed: &SignedIn,
+    id: i64,
+    field: &mut Field<'_>,
+) -> AppResult<Result<i64, MultipartError>> {
     let (mut seq, mut total, mut buffer) = (0i32, 0i64, Vec::with_capacity(CHUNK_BYTES));
     loop {
         let piece = match field.chunk().await {
@@ -202,9 +194,8 @@ async fn store_file(state: &AppState, id: i64, field: &mut Field<'_>) -> AppResu
             total += bytes.len() as i64;
         }
         if buffer.len() >= CHUNK_BYTES || (finished && !buffer.is_empty()) {
-            let data = std::mem::take(&mut buffer);
-            let now = state.clock.now();
-            state.db.run(move |c| Ok(ImportBatch::append(c, id, seq, &data, now)?)).await?;
+            let (data, ctx) = (std::mem::take(&mut buffer), signed.change(state));
+            state.db.query(move |c| import::store_piece(c, &ctx, id, seq, &data)).await?.map_err(refused)?;
             seq += 1;
         }
         if finished {
@@ -214,11 +205,10 @@ async fn store_file(state: &AppState, id: i64, field: &mut Field<'_>) -> AppResu
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "credit_office/import.html")]
+#[template(path = "credit_office/imports/show.html")]
 pub struct ImportPage {
     layout: Layout,
     batch: ImportBatch,
-    kind: &'static str,
     errors: Vec<ImportError>,
     pager: Pager,
 }
@@ -236,12 +226,11 @@ pub async fn import(
     Query(query): Query<PageQuery>,
 ) -> AppResult<ImportPage> {
     signed.require(Role::CreditOffice)?;
-    let batch = state.db.run(move |c| Ok(ImportBatch::find(c, id)?)).await?;
+    let batch = state.db.query(move |c| ImportBatch::find(c, id)).await?;
     let pager = Pager::new(query.page, 50, batch.rows_rejected);
     let (offset, limit) = (pager.offset(), pager.per_page);
-    let errors = state.db.run(move |c| Ok(ImportBatch::errors(c, id, offset, limit)?)).await?;
-    let kind = batch.kind().map_or("未知", RecordKind::label);
-    Ok(ImportPage { layout: signed.layout(), batch, kind, errors, pager })
+    let errors = state.db.query(move |c| ImportBatch::errors(c, id, offset, limit)).await?;
+    Ok(ImportPage { layout: signed.layout(), batch, errors, pager })
 }
 
 /// Every rejected row of a batch as CSV.
@@ -251,7 +240,7 @@ pub async fn import_errors_csv(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     signed.require(Role::CreditOffice)?;
-    let errors = state.db.run(move |c| Ok(ImportBatch::errors(c, id, 0, i64::MAX)?)).await?;
+    let errors = state.db.query(move |c| ImportBatch::errors(c, id, 0, i64::MAX)).await?;
     let mut rows = vec![vec!["行号".to_string(), "字段".into(), "值".into(), "原因".into()]];
     rows.extend(errors.into_iter().map(|e| vec![e.row_no.to_string(), e.field, e.value, e.reason]));
     Ok(csv_response(&format!("import-{id}-errors.csv"), rows))
@@ -277,18 +266,13 @@ pub async fn import_template(signed: SignedIn, Path(kind): Path<String>) -> AppR
 /// `POST /credit-office/imports/{id}/rerun`: runs a failed batch again from its stored file.
 pub async fn rerun(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
     signed.require(Role::CreditOffice)?;
-    let (actor, now) = (signed.actor(), state.clock.now());
-    state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                if !crate::jobs::import::rerun(c, id, now)? {
-                    return Err(AppError::NotFound);
-                }
-                audit::record(c, &actor, "import_rerun", Some(&format!("import_batch:{id}")), "ok", now)?;
-                Ok(())
-            })
-        })
-        .await?;
+    let ctx = signed.change(&state);
+    state.db.query(move |c| import::rerun_import(c, &ctx, id)).await?.map_err(refused)?;
     Ok(Redirect::to(&format!("/credit-office/imports/{id}")).into_response())
+}
+
+/// A refusal these pages do not show: the batch is not one the action applies to.
+fn refused(refusal: crate::actions::Refusal) -> AppError {
+    tracing::debug!(code = refusal.code(), "import change refused");
+    AppError::NotFound
 }

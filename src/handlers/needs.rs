@@ -134,8 +134,8 @@ pub async fn new_need(
     if let Some((p, _)) = &ctx.product {
         form.product = p.id.to_string();
         form.term = p.term_min_months.max(12).min(p.term_max_months).to_string();
-        form.max_rate = Rate::from_units(p.rate_max).input_text();
-        form.guarantee = crate::models::product::unwrap(&p.guarantees).into_iter().next().unwrap_or_default();
+        form.max_rate = p.rate_max.input_text();
+        form.guarantee = p.guarantees.first().map(|g| g.as_str().to_string()).unwrap_or_default();
     }
     let refusal = ctx.refusal.or_else(|| {
         (!ctx.product_reasons.is_empty())
@@ -170,7 +170,7 @@ fn validate(form: &NeedForm, product: Option<&Product>) -> Result<NewNeed, FormE
     }
     if let Some(p) = product {
         if let Some(a) = amount
-            && (a.fen() < p.amount_min_fen || a.fen() > p.amount_max_fen)
+            && (a < p.amount_min || a > p.amount_max)
         {
             errors.add("amount", format!("该产品额度为 {}", p.amount_text()));
         }
@@ -179,7 +179,7 @@ fn validate(form: &NeedForm, product: Option<&Product>) -> Result<NewNeed, FormE
         {
             errors.add("term", format!("该产品期限为 {}", p.term_text()));
         }
-        if !crate::models::product::unwrap(&p.guarantees).contains(&form.guarantee) {
+        if !p.guarantees.codes().contains(&form.guarantee) {
             errors.add("guarantee", "该产品不接受这种担保方式");
         }
     }

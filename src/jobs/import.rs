@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 
 use crate::clock::Clock;
 use crate::db::{Db, DbConn, write_tx};
+use crate::domain::import::ImportStatus;
 use crate::domain::records::{Record, RecordKind};
 use crate::imports::{FileError, SourceEncoding};
 use crate::jobs::queue;
@@ -73,22 +74,33 @@ pub fn rerun(conn: &mut DbConn, batch_id: i64, now: NaiveDateTime) -> QueryResul
 /// no job left to resume it. Returns how many.
 pub fn reap(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
     let mut reaped = 0;
-    for id in ImportBatch::lapsed(conn, &["uploading"], false, now)? {
-        reaped += usize::from(write_tx(conn, |c| give_up(c, id, &["uploading"], UPLOAD_ABANDONED, now))?);
+    for id in ImportBatch::lapsed(conn, &UPLOADING, false, now)? {
+        reaped += usize::from(write_tx(conn, |c| give_up(c, id, &UPLOADING, UPLOAD_ABANDONED, now))?);
     }
-    for id in ImportBatch::lapsed(conn, &["queued", "running"], true, now)? {
+    for id in ImportBatch::lapsed(conn, &IN_PLAY, true, now)? {
         let payload = serde_json::to_string(&ImportJob { batch_id: id }).expect("a job serialises");
         if queue::unfinished(conn, IMPORT_BATCH, &payload)? {
             continue;
         }
-        reaped += usize::from(write_tx(conn, |c| give_up(c, id, &["queued", "running"], RUN_ABANDONED, now))?);
+        reaped += usize::from(write_tx(conn, |c| give_up(c, id, &IN_PLAY, RUN_ABANDONED, now))?);
     }
     Ok(reaped)
 }
 
+/// A batch whose upload is under way.
+const UPLOADING: [ImportStatus; 1] = [ImportStatus::Uploading];
+/// A batch stored whole and not yet written.
+const IN_PLAY: [ImportStatus; 2] = [ImportStatus::Queued, ImportStatus::Running];
+
 /// Fails batch `id` if it is still in `statuses` with its lease lapsed.
-fn give_up(conn: &mut DbConn, id: i64, statuses: &[&str], reason: &str, now: NaiveDateTime) -> QueryResult<bool> {
-    let still = ImportBatch::lapsed(conn, statuses, statuses != ["uploading"], now)?.contains(&id);
+fn give_up(
+    conn: &mut DbConn,
+    id: i64,
+    statuses: &[ImportStatus],
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let still = ImportBatch::lapsed(conn, statuses, statuses != UPLOADING, now)?.contains(&id);
     if still {
         ImportBatch::fail(conn, id, reason, now)?;
         tracing::warn!(batch = id, reason, "import batch abandoned by its process");
@@ -187,7 +199,7 @@ pub fn write(db: &Db, clock: &dyn Clock, batch: &ImportBatch) -> anyhow::Result<
     let started = Instant::now();
     let batch_id = batch.id;
     let mut conn = db.get_streaming()?;
-    let kind = batch.kind().ok_or_else(|| anyhow::anyhow!("unknown import kind {}", batch.kind))?;
+    let kind = batch.kind;
     if !write_tx(&mut conn, |c| ImportBatch::start(c, batch_id, clock.now()))? {
         anyhow::bail!("import batch {batch_id} is being run by another process");
     }
@@ -253,17 +265,44 @@ pub fn write(db: &Db, clock: &dyn Clock, batch: &ImportBatch) -> anyhow::Result<
         }
         rows.finish().map_err(|e| anyhow::anyhow!("{e}"))?;
         // The batch finished when its rows did, not when the writing began.
-        let finished = clock.now();
-        ImportBatch::finish(c, batch_id, changed, unchanged, finished)?;
-        let outcome = format!("rows={total} changed={changed} unchanged={unchanged} rejected={rejected}");
-        audit::record(c, &actor, "import", Some(&format!("import_batch:{batch_id}")), &outcome, finished)?;
-        // Should this process die before the recompute below is done, a worker does it.
-        queue::enqueue(c, RECOMPUTE_BATCH, &ImportJob { batch_id }, finished + LEASE, finished)?;
+        let counts = Counts { total, changed, unchanged, rejected };
+        record_written(c, &actor, batch_id, counts, clock.now())?;
         Ok(touched)
     })?;
     timings.write = started.elapsed() - timings.validate;
     tracing::info!(batch = batch_id, kind = kind.as_str(), rows = total, rejected, "import written");
     Ok(Written::Rows(touched, timings))
+}
+
+/// A batch's rows as pass two left them.
+#[derive(Clone, Copy, Debug)]
+struct Counts {
+    total: i64,
+    changed: i64,
+    unchanged: i64,
+    rejected: i64,
+}
+
+/// The end of pass two, in its transaction: the batch is done with its counts
+/// and audited, and the recompute of its evaluations is enqueued, so that a
+/// worker does it should this process die before it is done.
+fn record_written(
+    conn: &mut DbConn,
+    actor: &Actor,
+    batch_id: i64,
+    counts: Counts,
+    finished: NaiveDateTime,
+) -> QueryResult<()> {
+    let Counts { total, changed, unchanged, rejected } = counts;
+    ImportBatch::finish(conn, batch_id, changed, unchanged, finished)?;
+    let outcome = format!("rows={total} changed={changed} unchanged={unchanged} rejected={rejected}");
+    audit::record(conn, actor, "import", Some(&format!("import_batch:{batch_id}")), &outcome, finished)?;
+    enqueue_recompute(conn, batch_id, finished + LEASE, finished)
+}
+
+/// Enqueues the job that finishes a written batch's recompute, to start at `at`.
+pub fn enqueue_recompute(conn: &mut DbConn, batch_id: i64, at: NaiveDateTime, now: NaiveDateTime) -> QueryResult<()> {
+    queue::enqueue(conn, RECOMPUTE_BATCH, &ImportJob { batch_id }, at, now).map(drop)
 }
 
 /// Finishes a written batch: recomputes the evaluations of the enterprises it
@@ -278,7 +317,7 @@ pub fn recompute_batch(db: &Db, clock: &dyn Clock, batch_id: i64) -> anyhow::Res
     if !write_tx(&mut conn, |c| ImportBatch::take_recompute(c, batch_id, clock.now()))? {
         anyhow::bail!("the evaluations of import batch {batch_id} are being recomputed by another process");
     }
-    let kind = batch.kind().ok_or_else(|| anyhow::anyhow!("unknown import kind {}", batch.kind))?;
+    let kind = batch.kind;
     let touched = credit_record::touched_by(&mut conn, kind, batch_id)?;
     drop(conn);
     recompute_touched(db, clock, batch_id, touched.iter().map(String::as_str))

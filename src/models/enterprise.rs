@@ -7,30 +7,10 @@ use crate::db::DbConn;
 use crate::domain::Money;
 use crate::schema::enterprises;
 
-#[derive(Queryable, Selectable, Clone, Debug)]
-#[diesel(table_name = enterprises)]
-pub struct Enterprise {
-    pub id: i64,
-    pub uscc: String,
-    pub name: String,
-    pub legal_representative: String,
-    pub registered_capital_fen: i64,
-    pub established_on: NaiveDate,
-    pub region: String,
-    pub industry: String,
-    pub size_class: String,
-    pub address: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub department: Option<String>,
-    pub as_of: Option<NaiveDate>,
-    pub batch_id: Option<i64>,
-    /// The contact the registry holds, where a code proving control is sent.
-    pub contact_email: Option<String>,
-    pub contact_mobile: Option<String>,
-}
-
-#[derive(Insertable)]
+/// An enterprise's row without its id: the one shape of the table, which the
+/// registry import upserts (`models::credit_record`), the demo and the tests
+/// insert, and [`Enterprise`] reads beside its id.
+#[derive(Insertable, AsChangeset, Queryable, Selectable, Clone, Debug, Default, PartialEq)]
 #[diesel(table_name = enterprises)]
 pub struct NewEnterprise {
     pub uscc: String,
@@ -42,8 +22,33 @@ pub struct NewEnterprise {
     pub industry: String,
     pub size_class: String,
     pub address: String,
+    /// The contact the registry holds, where a code proving control is sent.
+    /// A registry row without one keeps the stored one (no NULL in an update).
+    pub contact_email: Option<String>,
+    pub contact_mobile: Option<String>,
+    /// Provenance: the registry file the row came from; None for a row not imported.
+    pub department: Option<String>,
+    pub as_of: Option<NaiveDate>,
+    pub batch_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// An enterprise on record: its id and its row.
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = enterprises)]
+pub struct Enterprise {
+    pub id: i64,
+    #[diesel(embed)]
+    pub row: NewEnterprise,
+}
+
+/// `enterprise.name` reads the row's field: the row is the enterprise less its id.
+impl std::ops::Deref for Enterprise {
+    type Target = NewEnterprise;
+    fn deref(&self) -> &NewEnterprise {
+        &self.row
+    }
 }
 
 impl Enterprise {

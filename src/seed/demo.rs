@@ -223,6 +223,7 @@ fn insert_enterprises(conn: &mut DbConn, rng: &mut StdRng, now: NaiveDateTime) -
         address: "云海市高新区科创大道 88 号".into(),
         created_at: now,
         updated_at: now,
+        ..NewEnterprise::default()
     }];
     names.insert(rows[0].name.clone());
     while rows.len() < 200 {
@@ -265,6 +266,7 @@ fn insert_enterprises(conn: &mut DbConn, rng: &mut StdRng, now: NaiveDateTime) -
             ),
             created_at: now,
             updated_at: now,
+            ..NewEnterprise::default()
         });
     }
     for (i, row) in rows.iter().enumerate() {

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::product::ProductStatus;
 use crate::domain::repayment::RepaymentMethod;
 use crate::models::product::{Product, ProductTerms};
 use crate::schema::institutions;
@@ -218,7 +219,7 @@ pub fn add(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
             let id = Product::create(conn, institution_id, &terms, None, now)?;
             // Publication dates a few days apart, so "newest" has an order.
             let published = now - chrono::Duration::days((products.len() - i) as i64 * 3);
-            Product::set_status(conn, id, institution_id, "published", None, published)?;
+            Product::set_status(conn, id, institution_id, ProductStatus::Published, None, published)?;
         }
     }
     Ok(())

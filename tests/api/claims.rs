@@ -250,7 +250,7 @@ async fn the_credit_office_unbinds_a_wrong_claim_and_the_real_enterprise_registe
     let office = app.client();
     office.login("clerk", PASSWORD).await;
 
-    let uscc = Enterprise::find(&mut app.conn(), enterprise_id).unwrap().uscc;
+    let uscc = Enterprise::find(&mut app.conn(), enterprise_id).unwrap().row.uscc;
     let lookup = format!("/credit-office/claims?uscc={uscc}");
     assert!(office.get(&lookup).await.body.contains("已认证（代表企业）"));
     let action = format!("/credit-office/accounts/{impostor}/unbind");
@@ -286,7 +286,7 @@ async fn the_credit_office_unbinds_a_wrong_claim_and_the_real_enterprise_registe
     );
 
     // The real enterprise now registers as any enterprise would.
-    let name = Enterprise::find(&mut app.conn(), enterprise_id).unwrap().name;
+    let name = Enterprise::find(&mut app.conn(), enterprise_id).unwrap().row.name;
     let form = [
         ("uscc", uscc.as_str()),
         ("name", name.as_str()),

@@ -5,6 +5,7 @@
 use axum::http::StatusCode;
 use diesel::prelude::*;
 use xinyidai::domain::Role;
+use xinyidai::domain::product::ProductStatus;
 use xinyidai::models::need::Need;
 use xinyidai::models::product::{Product, ProductTerms};
 use xinyidai::schema::{audit_log, authorizations, jobs, needs, offers, users};
@@ -36,7 +37,7 @@ fn bank_with_narrow_product(app: &TestApp, officer: &str, min_grade: Option<&str
         ..ProductTerms::default()
     };
     let product = Product::create(conn, institution, &terms, None, start()).unwrap();
-    Product::set_status(conn, product, institution, "published", None, start()).unwrap();
+    Product::set_status(conn, product, institution, ProductStatus::Published, None, start()).unwrap();
     institution
 }
 

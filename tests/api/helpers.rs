@@ -139,6 +139,7 @@ impl TestApp {
                 address: "云海市东湖区测试路 1 号".into(),
                 created_at: start(),
                 updated_at: start(),
+                ..NewEnterprise::default()
             })
             .returning(enterprises::id)
             .get_result(conn)

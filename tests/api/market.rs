@@ -6,6 +6,7 @@ use axum::http::{Request, StatusCode, header};
 use chrono::Duration;
 use diesel::prelude::*;
 use tower::ServiceExt;
+use xinyidai::domain::product::ProductStatus;
 use xinyidai::domain::{Money, Rate, Role};
 use xinyidai::models::need::{Need, NewNeed};
 use xinyidai::models::product::{Product, ProductTerms};
@@ -52,7 +53,7 @@ pub fn bank_with_methods(app: &TestApp, officer: &str, methods: &[&str]) -> i64 
         ..ProductTerms::default()
     };
     let product = Product::create(conn, institution, &terms, None, start()).unwrap();
-    Product::set_status(conn, product, institution, "published", None, start()).unwrap();
+    Product::set_status(conn, product, institution, ProductStatus::Published, None, start()).unwrap();
     institution
 }
 

@@ -163,7 +163,7 @@ async fn a_hung_mail_send_holds_up_neither_the_deadline_sweep_nor_imports() {
     eventually("the import", || batch(&app, id).is_finished()).await;
     worker.abort();
 
-    assert_eq!(batch(&app, id).status, "done");
+    assert_eq!(batch(&app, id).status.as_str(), "done");
     assert!(score(&app, "91990102MA1HX00010").is_some(), "the import's evaluations were computed");
     let finished: Option<NaiveDateTime> =
         job_rows::table.find(mail).select(job_rows::finished_at).first(&mut *app.conn()).unwrap();
