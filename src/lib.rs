@@ -9,6 +9,8 @@
 //! - `domain`: pure rules and values (USCC, money, rates, roles, the password
 //!   policy, claims, the credit model, need states, repayment schedules)
 //! - `models`: table rows and their queries
+//! - `actions`: every state change, one guarded transaction each (rule,
+//!   write, audit, notices), called alike by pages, jobs and the command line
 //! - `credit`: an enterprise's evaluation as a service (load, score, store)
 //! - `auth`: passwords, sessions, CSRF, the `Visitor` / `SignedIn` extractors
 //!   and the audiences that guard the routes
