@@ -9,6 +9,8 @@
 //! page) or a problem document (the API). Actions know no web type: nothing
 //! here names `AppState`, `AppError`, `web`, `handlers` or `auth`.
 
+pub mod subscription;
+
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
 

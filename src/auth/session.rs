@@ -47,12 +47,12 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
     let token = jar.get(COOKIE).map(|c| c.value().to_string());
     if let Some(token) = token.filter(|t| t.len() == 32) {
         let now = state.clock.now();
-        match state.db.run(move |conn| Ok(SessionRow::load(conn, &token, now)?)).await {
+        match state.db.query(move |conn| SessionRow::load(conn, &token, now)).await {
             Ok(Some((row, user))) => {
                 request.extensions_mut().insert(Session { id: row.id, csrf_token: row.csrf_token, user });
             }
             Ok(None) => {}
-            Err(error) => return error.into_response(),
+            Err(error) => return AppError::from(error).into_response(),
         }
     }
     let route = format!("{} {}", request.method(), request.uri().path());
@@ -83,17 +83,8 @@ async fn audit_refusal(state: &AppState, actor: Actor, route: String) {
     let object: String = format!("route:{route}").chars().take(300).collect();
     let written = state
         .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                Ok::<_, AppError>(crate::models::audit::record(
-                    c,
-                    &actor,
-                    "access_denied",
-                    Some(&object),
-                    "denied",
-                    now,
-                )?)
-            })
+        .query(move |c| {
+            write_tx(c, |c| crate::models::audit::record(c, &actor, "access_denied", Some(&object), "denied", now))
         })
         .await;
     if let Err(error) = written {

@@ -44,7 +44,7 @@ impl AccountEmail {
     /// Enqueues it to `to` in the caller's transaction.
     pub fn enqueue(&self, conn: &mut DbConn, to: &str, now: chrono::NaiveDateTime) -> diesel::QueryResult<()> {
         let email = Email::render(to, self).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
-        crate::jobs::enqueue_email(conn, &email, now).map(drop)
+        crate::notify::enqueue_email(conn, &email, now).map(drop)
     }
 }
 

@@ -17,11 +17,11 @@ use crate::domain::Role;
 use crate::domain::records::RecordKind;
 use crate::email::{Email, EmailTemplate};
 use crate::error::{AppError, AppResult};
-use crate::jobs::enqueue_email;
 use crate::models::audit;
 use crate::models::dispute::{Dispute, NewDispute, Outcome, apply_outcome, describe_record};
 use crate::models::enterprise::Enterprise;
 use crate::models::user::User;
+use crate::notify::enqueue_email;
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout, PageQuery, Pager};
 

@@ -19,11 +19,11 @@ use crate::db::{DbConn, write_tx};
 use crate::domain::{Role, password};
 use crate::email::{Email, EmailTemplate};
 use crate::error::{AppError, AppResult};
-use crate::jobs::enqueue_email;
 use crate::models::audit::{self, Actor};
 use crate::models::institution::Institution;
 use crate::models::invitation::Invitation;
 use crate::models::user::{NewUser, User};
+use crate::notify::enqueue_email;
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout};
 

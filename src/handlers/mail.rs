@@ -12,8 +12,9 @@ use crate::db::write_tx;
 use crate::domain::Role;
 use crate::email::Email;
 use crate::error::{AppError, AppResult};
-use crate::jobs::{MAIL_RETRY_HORIZON, SEND_EMAIL, queue};
+use crate::jobs::queue;
 use crate::models::audit;
+use crate::notify::{MAIL_RETRY_HORIZON, SEND_EMAIL};
 use crate::state::AppState;
 use crate::web::{Layout, NoticeQuery, notice};
 

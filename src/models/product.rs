@@ -11,8 +11,8 @@ use crate::domain::product::Criteria;
 use crate::domain::records::TaxGrade;
 use crate::domain::repayment::RepaymentMethod;
 use crate::domain::{Money, Rate};
+use crate::models::page::Pager;
 use crate::schema::{institutions, needs, product_history, products, users};
-use crate::web::Pager;
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = products)]
@@ -434,11 +434,11 @@ pub struct CatalogueFilter {
     /// Amount wanted, in 万元.
     #[serde(default)]
     pub amount: String,
-    #[serde(default, deserialize_with = "crate::web::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::models::page::empty_as_none")]
     pub term: Option<i32>,
     #[serde(default)]
     pub guarantee: String,
-    #[serde(default, deserialize_with = "crate::web::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::models::page::empty_as_none")]
     pub institution: Option<i64>,
     #[serde(default)]
     pub programme: String,
@@ -447,7 +447,7 @@ pub struct CatalogueFilter {
     /// rate (default), popular or newest
     #[serde(default)]
     pub sort: String,
-    #[serde(default, deserialize_with = "crate::web::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::models::page::empty_as_none")]
     pub page: Option<i64>,
 }
 
