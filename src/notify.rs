@@ -92,7 +92,7 @@ pub fn send(conn: &mut DbConn, to: To, notice: &Notice, now: NaiveDateTime) -> Q
         if let Some(institution) = institution {
             addresses = users::table
                 .filter(users::institution_id.eq(institution))
-                .filter(users::role.eq("bank_admin"))
+                .filter(users::role.eq(crate::domain::Role::BankAdmin.as_str()))
                 .filter(users::disabled.eq(false))
                 .select(users::email)
                 .load(conn)?;

@@ -22,12 +22,19 @@ use crate::web::Layout;
 
 pub const COOKIE: &str = "xyd_session";
 
-/// The live session of this request, as the middleware found it.
-#[derive(Clone, Debug)]
+/// The live session of this request, as the middleware found it. Its
+/// `Debug` leaves out the id and the CSRF token.
+#[derive(Clone)]
 pub struct Session {
     pub id: String,
     pub csrf_token: String,
     pub user: Option<User>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("user", &self.user).finish_non_exhaustive()
+    }
 }
 
 /// The client's address (from the socket, or X-Forwarded-For behind a trusted proxy).
