@@ -18,6 +18,7 @@ mod holidays;
 mod imports;
 mod invitations;
 mod jobs;
+mod layers;
 mod lists;
 mod long_lists;
 mod market;
