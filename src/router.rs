@@ -106,13 +106,14 @@ pub fn router(state: AppState) -> Router {
         .route("/credit-office/disputes/{id}", get(disputes::dispute).post(disputes::answer_dispute))
         .route("/credit-office/imports/{id}/errors.csv", get(imports::import_errors_csv))
         .route("/credit-office/imports/templates/{kind}", get(imports::import_template))
+        // Inside the session layer, so that a signed-in user's 404 shows their menu.
+        .fallback(web::not_found)
         .layer(from_fn_with_state(state.clone(), session::layer));
 
     Router::new()
         .merge(pages)
         .route("/healthz", get(health::healthz))
         .route("/static/{name}", get(web::static_file))
-        .fallback(web::not_found)
         .layer(RequestBodyLimitLayer::new(imports::UPLOAD_LIMIT + 64 * 1024))
         .layer(from_fn(crate::error::framework_rejections))
         .layer(from_fn_with_state((state.clone(), web::DemoFlag::default()), web::demo_site))

@@ -64,10 +64,15 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
     }
     let route = format!("{} {}", request.method(), request.uri().path());
     let actor = Actor::of(request.extensions().get::<Session>().and_then(|s| s.user.as_ref()), ip_of(&request));
-    let response = match super::csrf::verify(request, &state).await {
+    let signed_in = request.extensions().get::<Session>().filter(|s| s.user.is_some()).cloned();
+    let mut response = match super::csrf::verify(request, &state).await {
         Ok(request) => next.run(request).await,
         Err(error) => error.into_response(),
     };
+    // An error page shows the signed-in user's menu, as every other page does.
+    if let Some(session) = signed_in {
+        response = crate::error::with_layout(response, || Layout::new(session.user.as_ref(), &session.csrf_token));
+    }
     if response.extensions().get::<Refused>().is_some() {
         audit_refusal(&state, actor, route).await;
     }

@@ -11,6 +11,7 @@ mod claims;
 mod deadlines;
 mod demo;
 mod disputes;
+mod error_pages;
 mod grab_rule;
 mod grabbing;
 mod health;
