@@ -114,13 +114,50 @@ impl ErrorPage {
         ErrorPage::new(status, title, message)
     }
 
+    /// The page as a response, which keeps what it showed (see [`with_layout`]).
     pub fn into_response_with(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        match self.render() {
+        let shown =
+            Shown { status: self.status, title: self.title, message: self.message, reference: self.reference.clone() };
+        let mut response = match self.render() {
             Ok(html) => (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
-            Err(_) => (status, "error").into_response(),
-        }
+            Err(_) => return (status, "error").into_response(),
+        };
+        response.extensions_mut().insert(shown);
+        response
     }
+}
+
+/// What an error page said, kept on its response: the page is rendered where
+/// the error is (which does not know who is signed in), and the session layer,
+/// which does, shows it again with the user's menu.
+#[derive(Clone, Debug)]
+pub struct Shown {
+    status: u16,
+    title: &'static str,
+    message: &'static str,
+    reference: String,
+}
+
+/// An error page again with `layout` (the signed-in user's menu), the same
+/// words, reference id, status and headers; any other response as it is.
+pub fn with_layout(response: Response, layout: impl FnOnce() -> crate::web::Layout) -> Response {
+    let Some(shown) = response.extensions().get::<Shown>().cloned() else {
+        return response;
+    };
+    let page = ErrorPage {
+        layout: layout(),
+        status: shown.status,
+        title: shown.title,
+        message: shown.message,
+        reference: shown.reference,
+    };
+    let Ok(html) = page.render() else {
+        return response;
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(html))
 }
 
 const INTERNAL_MESSAGE: &str =

@@ -1,15 +1,35 @@
-//! Email about a need: every change of a need or offer tells the people
-//! concerned what happened and when the next step is due. The email is
-//! enqueued in the transaction of the change, so it goes out exactly when the
-//! change commits.
+//! The outbox, and email about a need. Every email is a `send_email` job
+//! enqueued in the transaction of the change it reports, so it goes out
+//! exactly when the change commits; the worker (`jobs`) only sends what is
+//! here. Every change of a need or offer tells the people concerned what
+//! happened and when the next step is due.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::email::{Email, EmailTemplate};
-use crate::jobs::{enqueue_deadline_email, enqueue_email};
+use crate::jobs::queue;
 use crate::schema::users;
+
+/// The job kind of an email in the outbox.
+pub const SEND_EMAIL: &str = "send_email";
+
+/// How long an email is retried (every hour at most, once the backoff is
+/// capped) before it is marked failed and listed for the credit office to resend.
+pub const MAIL_RETRY_HORIZON: chrono::Duration = chrono::Duration::days(3);
+
+/// Enqueues an email, retried for [`MAIL_RETRY_HORIZON`]; call inside the
+/// transaction of the change it reports.
+pub fn enqueue_email(conn: &mut DbConn, email: &Email, now: NaiveDateTime) -> QueryResult<i64> {
+    queue::enqueue_with(conn, SEND_EMAIL, email, now, now, queue::Retry::Until(now + MAIL_RETRY_HORIZON))
+}
+
+/// Enqueues an email that a deadline depends on: retried until it is sent,
+/// however long the mail server is away.
+pub fn enqueue_deadline_email(conn: &mut DbConn, email: &Email, now: NaiveDateTime) -> QueryResult<i64> {
+    queue::enqueue_with(conn, SEND_EMAIL, email, now, now, queue::Retry::Forever)
+}
 
 #[derive(askama::Template)]
 #[template(path = "emails/need_notice.txt", blocks = ["subject", "body"])]
@@ -72,7 +92,7 @@ pub fn send(conn: &mut DbConn, to: To, notice: &Notice, now: NaiveDateTime) -> Q
         if let Some(institution) = institution {
             addresses = users::table
                 .filter(users::institution_id.eq(institution))
-                .filter(users::role.eq("bank_admin"))
+                .filter(users::role.eq(crate::domain::Role::BankAdmin.as_str()))
                 .filter(users::disabled.eq(false))
                 .select(users::email)
                 .load(conn)?;

@@ -138,12 +138,13 @@ pub fn router(state: AppState) -> Router {
     let pages = pages()
         .into_iter()
         .fold(Router::new(), |pages, group| pages.merge(group.into_router()))
+        // Inside the session layer, so that a signed-in user's 404 shows their menu.
+        .fallback(web::not_found)
         .layer(from_fn_with_state(state.clone(), session::layer));
 
     Router::new()
         .merge(pages)
         .merge(bare().into_router())
-        .fallback(web::not_found)
         .layer(RequestBodyLimitLayer::new(imports::UPLOAD_LIMIT + 64 * 1024))
         .layer(from_fn(crate::error::framework_rejections))
         .layer(from_fn_with_state((state.clone(), web::DemoFlag::default()), web::demo_site))

@@ -4,6 +4,7 @@
 
 mod request;
 
+pub use crate::models::page::{Pager, empty_as_none};
 pub use request::{client_ip, safe_next};
 
 use std::collections::BTreeMap;
@@ -17,7 +18,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::domain::Role;
-use crate::error::ErrorPage;
+use crate::error::{AppError, ErrorPage};
+use crate::models::rate_limit::{self, Limit};
 use crate::models::user::User;
 use crate::state::AppState;
 
@@ -170,7 +172,7 @@ impl DemoFlag {
             }
             *checked = Some(Instant::now());
         }
-        let demo = state.db.run(|c| Ok(crate::models::setting::is_demo(c)?)).await.unwrap_or(false);
+        let demo = state.db.query(crate::models::setting::is_demo).await.unwrap_or(false);
         known.store(demo, Ordering::Relaxed);
         demo
     }
@@ -185,6 +187,17 @@ pub async fn demo_site(State((state, flag)): State<(AppState, DemoFlag)>, reques
     }
     let demo = flag.get(&state).await;
     DEMO_SITE.scope(demo, next.run(request)).await
+}
+
+/// Counts a hit of `action` from `ip` (`models::rate_limit`); a 429 with
+/// Retry-After once the allowance is spent.
+pub async fn check_rate_limit(state: &AppState, action: &str, ip: Option<&str>, limit: Limit) -> Result<(), AppError> {
+    let (action, ip, now) = (action.to_string(), ip.map(str::to_string), state.clock.now());
+    state
+        .db
+        .query(move |c| rate_limit::count(c, &action, ip.as_deref(), limit, now))
+        .await?
+        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })
 }
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -273,50 +286,6 @@ pub struct NoticeQuery {
     pub notice: Option<String>,
 }
 
-/// Which page of a long list is shown; `?page=N` in the URL, 1-based.
-#[derive(Clone, Copy, Debug)]
-pub struct Pager {
-    pub page: i64,
-    pub per_page: i64,
-    pub total: i64,
-    /// The list was counted only up to `total`; there may be more.
-    pub capped: bool,
-}
-
-impl Pager {
-    pub fn new(page: Option<i64>, per_page: i64, total: i64) -> Pager {
-        let last = ((total + per_page - 1) / per_page).max(1);
-        Pager { page: page.unwrap_or(1).clamp(1, last), per_page, total, capped: false }
-    }
-
-    /// For lists too long to count on every page view: `seen` rows were found
-    /// when looking for at most `cap + 1`; beyond `cap` the total reads "1000+".
-    pub fn capped(page: Option<i64>, per_page: i64, seen: i64, cap: i64) -> Pager {
-        Pager { capped: seen > cap, ..Pager::new(page, per_page, seen.min(cap)) }
-    }
-
-    /// "1,000+" or the exact count.
-    pub fn total_text(&self) -> String {
-        if self.capped { format!("{}+", self.total) } else { self.total.to_string() }
-    }
-
-    pub fn offset(&self) -> i64 {
-        (self.page - 1) * self.per_page
-    }
-
-    pub fn pages(&self) -> i64 {
-        ((self.total + self.per_page - 1) / self.per_page).max(1)
-    }
-
-    pub fn prev(&self) -> Option<i64> {
-        (self.page > 1).then_some(self.page - 1)
-    }
-
-    pub fn next(&self) -> Option<i64> {
-        (self.page < self.pages()).then_some(self.page + 1)
-    }
-}
-
 #[derive(serde::Deserialize, Default)]
 pub struct PageQuery {
     pub page: Option<i64>,
@@ -351,14 +320,4 @@ pub struct ConfirmPage {
     pub button: String,
     pub back: String,
     pub danger: bool,
-}
-
-/// Lets an empty query parameter (`?term=`) mean "not given" instead of a 400.
-pub fn empty_as_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: std::str::FromStr,
-{
-    let text: Option<String> = serde::Deserialize::deserialize(deserializer)?;
-    Ok(text.and_then(|t| t.trim().parse().ok()))
 }

@@ -17,7 +17,7 @@ use crate::models::{claim, email_verification};
 /// Renders `template` to `to` and enqueues it in the caller's transaction.
 pub fn send(conn: &mut DbConn, to: &str, template: &impl EmailTemplate, now: NaiveDateTime) -> QueryResult<()> {
     let email = Email::render(to, template).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
-    crate::jobs::enqueue_email(conn, &email, now).map(drop)
+    crate::notify::enqueue_email(conn, &email, now).map(drop)
 }
 
 /// An email about an enterprise account: one message and at most one link.

@@ -10,7 +10,7 @@ use crate::clock::datetime_text;
 use crate::db::{DbConn, write_tx};
 use crate::domain::Role;
 use crate::email::{Email, EmailTemplate};
-use crate::jobs::enqueue_email;
+use crate::notify::enqueue_email;
 use crate::models::audit::Actor;
 use crate::models::institution::Institution;
 use crate::models::invitation::{INVITATION_VALIDITY, Invitation};

@@ -2,7 +2,8 @@
 
 use super::{Ctx, Outcome, Refusal, guarded, refuse};
 use crate::db::DbConn;
-use crate::jobs::{MAIL_RETRY_HORIZON, SEND_EMAIL, queue};
+use crate::jobs::queue;
+use crate::notify::{MAIL_RETRY_HORIZON, SEND_EMAIL};
 
 /// Sends the email of job `job_id` again now, with a fresh retry horizon;
 /// refused when it is not an email waiting to go out.

@@ -17,6 +17,7 @@ pub mod emails;
 pub mod institution;
 pub mod mail;
 pub mod portrait;
+pub mod subscription;
 pub mod whitelist;
 
 use chrono::NaiveDateTime;

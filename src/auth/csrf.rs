@@ -41,7 +41,7 @@ impl FormCookie {
     /// The token that the forms of a visitor holding this cookie carry.
     pub async fn token(&self, state: &AppState) -> AppResult<String> {
         let now = state.clock.now();
-        let key = state.db.run(move |c| Ok(server_secret::get_or_create(c, FORM_KEY, now)?)).await?;
+        let key = state.db.query(move |c| server_secret::get_or_create(c, FORM_KEY, now)).await?;
         Ok(hex::encode(hmac_sha256(&key, format!("form:{}", self.0).as_bytes())))
     }
 }

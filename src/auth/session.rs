@@ -22,12 +22,19 @@ use crate::web::Layout;
 
 pub const COOKIE: &str = "xyd_session";
 
-/// The live session of this request, as the middleware found it.
-#[derive(Clone, Debug)]
+/// The live session of this request, as the middleware found it. Its
+/// `Debug` leaves out the id and the CSRF token.
+#[derive(Clone)]
 pub struct Session {
     pub id: String,
     pub csrf_token: String,
     pub user: Option<User>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("user", &self.user).finish_non_exhaustive()
+    }
 }
 
 /// The client's address (from the socket, or X-Forwarded-For behind a trusted proxy).
@@ -47,20 +54,25 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
     let token = jar.get(COOKIE).map(|c| c.value().to_string());
     if let Some(token) = token.filter(|t| t.len() == 32) {
         let now = state.clock.now();
-        match state.db.run(move |conn| Ok(SessionRow::load(conn, &token, now)?)).await {
+        match state.db.query(move |conn| SessionRow::load(conn, &token, now)).await {
             Ok(Some((row, user))) => {
                 request.extensions_mut().insert(Session { id: row.id, csrf_token: row.csrf_token, user });
             }
             Ok(None) => {}
-            Err(error) => return error.into_response(),
+            Err(error) => return AppError::from(error).into_response(),
         }
     }
     let route = format!("{} {}", request.method(), request.uri().path());
     let actor = Actor::of(request.extensions().get::<Session>().and_then(|s| s.user.as_ref()), ip_of(&request));
-    let response = match super::csrf::verify(request, &state).await {
+    let signed_in = request.extensions().get::<Session>().filter(|s| s.user.is_some()).cloned();
+    let mut response = match super::csrf::verify(request, &state).await {
         Ok(request) => next.run(request).await,
         Err(error) => error.into_response(),
     };
+    // An error page shows the signed-in user's menu, as every other page does.
+    if let Some(session) = signed_in {
+        response = crate::error::with_layout(response, || Layout::new(session.user.as_ref(), &session.csrf_token));
+    }
     if response.extensions().get::<Refused>().is_some() {
         audit_refusal(&state, actor, route).await;
     }
@@ -83,17 +95,8 @@ async fn audit_refusal(state: &AppState, actor: Actor, route: String) {
     let object: String = format!("route:{route}").chars().take(300).collect();
     let written = state
         .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                Ok::<_, AppError>(crate::models::audit::record(
-                    c,
-                    &actor,
-                    "access_denied",
-                    Some(&object),
-                    "denied",
-                    now,
-                )?)
-            })
+        .query(move |c| {
+            write_tx(c, |c| crate::models::audit::record(c, &actor, "access_denied", Some(&object), "denied", now))
         })
         .await;
     if let Err(error) = written {

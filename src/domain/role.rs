@@ -55,6 +55,8 @@ impl Role {
     }
 }
 
+crate::stored_as_text!(Role);
+
 /// An anonymous session (a visitor holding a form) ends after this long idle.
 pub const ANONYMOUS_IDLE: Duration = Duration::minutes(30);
 /// No session lives longer than this, however active.
@@ -70,5 +72,6 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::parse("root"), None);
+        assert!(Role::try_from("root".to_string()).is_err(), "an unknown stored role is an error, not a default");
     }
 }

@@ -65,7 +65,7 @@ pub async fn login(
 ) -> AppResult<Response> {
     let now = state.clock.now();
     let ip = visitor.ip.clone();
-    rate_limit::check(&state, "login", ip.as_deref(), rate_limit::LOGIN).await?;
+    crate::web::check_rate_limit(&state, "login", ip.as_deref(), rate_limit::LOGIN).await?;
 
     let login = form.login.clone();
     let user = state.db.query(move |c| User::find_by_login(c, &login)).await?;

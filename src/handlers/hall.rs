@@ -246,7 +246,7 @@ pub async fn grab_need(
     Form(form): Form<OfferForm>,
 ) -> AppResult<Response> {
     let institution = signed.officer_institution()?;
-    rate_limit::check(&state, "grab", signed.actor().ip.as_deref(), GRAB).await?;
+    crate::web::check_rate_limit(&state, "grab", signed.actor().ip.as_deref(), GRAB).await?;
     let (need, methods) = need_summary(&state, id, institution).await?;
     let now = state.clock.now();
     let page = |form, errors, refusal: Option<String>, preview, status| {

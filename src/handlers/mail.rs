@@ -12,7 +12,8 @@ use crate::auth::SignedIn;
 use crate::domain::Role;
 use crate::email::Email;
 use crate::error::{AppError, AppResult};
-use crate::jobs::{MAIL_RETRY_HORIZON, SEND_EMAIL, queue};
+use crate::jobs::queue;
+use crate::notify::{MAIL_RETRY_HORIZON, SEND_EMAIL};
 use crate::state::AppState;
 use crate::web::{Layout, NoticeQuery, notice};
 

@@ -64,7 +64,7 @@ pub async fn register(
 ) -> AppResult<Response> {
     let now = state.clock.now();
     let ip = visitor.ip.clone();
-    rate_limit::check(&state, "register", ip.as_deref(), rate_limit::REGISTER).await?;
+    crate::web::check_rate_limit(&state, "register", ip.as_deref(), rate_limit::REGISTER).await?;
 
     let mut errors = FormErrors::default();
     let uscc = Uscc::parse(&form.uscc).map_err(|e| errors.add("uscc", e.to_string())).ok();

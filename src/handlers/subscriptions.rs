@@ -8,13 +8,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::actions::subscription::{self as action, Filter};
 use crate::auth::SignedIn;
-use crate::db::write_tx;
 use crate::domain::credit::Grade;
 use crate::domain::{Money, Role, industry};
 use crate::error::{AppError, AppResult};
 use crate::models::region::Region;
-use crate::models::subscription::{MAX_PER_OFFICER, NewSubscription, Subscription};
+use crate::models::subscription::Subscription;
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout, NoticeQuery, notice};
 
@@ -84,7 +84,7 @@ async fn page(
 ) -> AppResult<SubscriptionsPage> {
     let officer = signed.user.id;
     let (subscriptions, regions) =
-        state.db.run(move |c| Ok((Subscription::of_officer(c, officer)?, Region::all(c)?))).await?;
+        state.db.query(move |c| Ok((Subscription::of_officer(c, officer)?, Region::all(c)?))).await?;
     Ok(SubscriptionsPage { layout: signed.layout(), notice, subscriptions, regions, form, errors })
 }
 
@@ -97,12 +97,13 @@ pub async fn subscriptions(
     page(&state, &signed, SubscriptionForm::default(), FormErrors::default(), notice(query.notice.as_deref())).await
 }
 
-fn wan(text: &str) -> Result<Option<i64>, ()> {
+/// An optional amount in 万元: empty is no bound, anything else must parse.
+fn wan(text: &str) -> Result<Option<Money>, ()> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    crate::domain::Money::parse_wan(text).map(|m| Some(m.fen())).ok_or(())
+    Money::parse_wan(text).map(Some).ok_or(())
 }
 
 pub async fn subscribe(
@@ -125,39 +126,27 @@ pub async fn subscribe(
     {
         errors.add("amount_max", "最高金额不能低于最低金额");
     }
-    let regions = state.db.run(|c| Ok(Region::all(c)?)).await?;
+    let regions = state.db.query(Region::all).await?;
     let region = Some(form.region.clone()).filter(|r| regions.iter().any(|x| &x.code == r));
     let industry = Some(form.industry.clone()).filter(|i| industry::name(i).is_some());
-    let min_grade = Grade::parse(&form.min_grade).map(|g| g.as_str().to_string());
-    if !errors.is_empty() {
-        let page = page(&state, &signed, form, errors, None).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    let min_grade = Grade::parse(&form.min_grade);
+    if errors.is_empty() {
+        let (ctx, filter) =
+            (signed.change(&state), Filter { name, amount_min, amount_max, region, industry, min_grade });
+        match state.db.query(move |c| action::subscribe(c, &ctx, filter)).await? {
+            Ok(_) => return Ok(Redirect::to("/officer/subscriptions?notice=subscribed").into_response()),
+            Err(refusal) => errors.add("name", refusal.to_string()),
+        }
     }
-    let new = NewSubscription {
-        officer_id: signed.user.id,
-        name,
-        amount_min_fen: amount_min,
-        amount_max_fen: amount_max,
-        region,
-        industry,
-        min_grade,
-        created_at: state.clock.now(),
-    };
-    let saved = state.db.run(move |c| write_tx(c, |c| Ok::<_, AppError>(Subscription::create(c, &new)?))).await?;
-    if !saved {
-        let mut errors = FormErrors::default();
-        errors.add("name", format!("最多保存 {MAX_PER_OFFICER} 个订阅，请先删除不再需要的订阅"));
-        let page = page(&state, &signed, form, errors, None).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
-    Ok(Redirect::to("/officer/subscriptions?notice=subscribed").into_response())
+    let page = page(&state, &signed, form, errors, None).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 pub async fn unsubscribe(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
     signed.require(Role::Officer)?;
-    let officer = signed.user.id;
-    if !state.db.run(move |c| Ok(Subscription::delete(c, id, officer)?)).await? {
-        return Err(AppError::NotFound);
+    let ctx = signed.change(&state);
+    match state.db.query(move |c| action::unsubscribe(c, &ctx, id)).await? {
+        Ok(()) => Ok(Redirect::to("/officer/subscriptions?notice=unsubscribed").into_response()),
+        Err(_) => Err(AppError::NotFound),
     }
-    Ok(Redirect::to("/officer/subscriptions?notice=unsubscribed").into_response())
 }

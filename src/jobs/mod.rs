@@ -2,68 +2,43 @@
 //! loop that runs inside `serve` or alone as `xinyidai worker`.
 
 pub mod deadlines;
+pub mod digest;
 pub mod import;
 pub mod queue;
 
 use std::time::Duration;
 
-use crate::db::write_tx;
+use crate::db::{DbError, write_tx};
 use crate::email::Email;
-use crate::error::AppError;
 use crate::models::{rate_limit, session::SessionRow};
+use crate::notify::SEND_EMAIL;
 use crate::state::AppState;
-
-pub const SEND_EMAIL: &str = "send_email";
-
-/// How long an email is retried (every hour at most, once the backoff is
-/// capped) before it is marked failed and listed for the credit office to resend.
-pub const MAIL_RETRY_HORIZON: chrono::Duration = chrono::Duration::days(3);
 
 /// The mail lane: sends only, so that a slow mail server holds up nothing else.
 pub const MAIL_LANE: queue::Lane = queue::Lane::Only(&[SEND_EMAIL]);
 /// Every other kind of job (imports, recomputes).
 pub const WORK_LANE: queue::Lane = queue::Lane::Except(&[SEND_EMAIL]);
 
-/// Enqueues an email, retried for [`MAIL_RETRY_HORIZON`]; call inside the
-/// transaction of the change it reports.
-pub fn enqueue_email(
-    conn: &mut crate::db::DbConn,
-    email: &Email,
-    now: chrono::NaiveDateTime,
-) -> diesel::QueryResult<i64> {
-    queue::enqueue_with(conn, SEND_EMAIL, email, now, now, queue::Retry::Until(now + MAIL_RETRY_HORIZON))
-}
-
-/// Enqueues an email that a deadline depends on: retried until it is sent,
-/// however long the mail server is away.
-pub fn enqueue_deadline_email(
-    conn: &mut crate::db::DbConn,
-    email: &Email,
-    now: chrono::NaiveDateTime,
-) -> diesel::QueryResult<i64> {
-    queue::enqueue_with(conn, SEND_EMAIL, email, now, now, queue::Retry::Forever)
-}
-
 /// Claims and runs one due job of any kind. Returns false when nothing was due.
-pub async fn run_one(state: &AppState, worker: &str) -> Result<bool, AppError> {
+pub async fn run_one(state: &AppState, worker: &str) -> Result<bool, DbError> {
     run_one_in(state, worker, queue::Lane::Any).await
 }
 
 /// Claims and runs one due job of `lane`.
-pub async fn run_one_in(state: &AppState, worker: &str, lane: queue::Lane) -> Result<bool, AppError> {
+pub async fn run_one_in(state: &AppState, worker: &str, lane: queue::Lane) -> Result<bool, DbError> {
     let now = state.clock.now();
     let name = worker.to_string();
-    let Some(job) = state.db.run(move |conn| Ok(queue::claim_in(conn, &name, lane, now)?)).await? else {
+    let Some(job) = state.db.query(move |conn| queue::claim_in(conn, &name, lane, now)).await? else {
         return Ok(false);
     };
     let outcome = execute(state, &job).await;
     let now = state.clock.now();
     match outcome {
-        Ok(()) => state.db.run(move |conn| Ok(queue::complete(conn, job.id, now)?)).await?,
+        Ok(()) => state.db.query(move |conn| queue::complete(conn, job.id, now)).await?,
         Err(error) => {
             tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, error = %error, "job failed");
             let message = error.to_string();
-            state.db.run(move |conn| Ok(queue::fail(conn, &job, &message, now)?)).await?
+            state.db.query(move |conn| queue::fail(conn, &job, &message, now)).await?
         }
     }
     Ok(true)
@@ -90,12 +65,12 @@ async fn execute(state: &AppState, job: &queue::Job) -> anyhow::Result<()> {
 }
 
 /// Runs every due job, then returns how many ran (tests and the command line).
-pub async fn run_due(state: &AppState, worker: &str) -> Result<usize, AppError> {
+pub async fn run_due(state: &AppState, worker: &str) -> Result<usize, DbError> {
     run_due_in(state, worker, queue::Lane::Any).await
 }
 
 /// Runs every due job of `lane`.
-pub async fn run_due_in(state: &AppState, worker: &str, lane: queue::Lane) -> Result<usize, AppError> {
+pub async fn run_due_in(state: &AppState, worker: &str, lane: queue::Lane) -> Result<usize, DbError> {
     let mut ran = 0;
     while run_one_in(state, worker, lane).await? {
         ran += 1;
@@ -105,37 +80,36 @@ pub async fn run_due_in(state: &AppState, worker: &str, lane: queue::Lane) -> Re
 
 /// Deletes what has expired (sessions, old rate-limit windows) and refreshes the
 /// planner's statistics. Safe on every instance at once.
-pub async fn housekeeping(state: &AppState) -> Result<(), AppError> {
+pub async fn housekeeping(state: &AppState) -> Result<(), DbError> {
     let now = state.clock.now();
     state
         .db
-        .run(move |conn| {
+        .query(move |conn| {
             write_tx(conn, |conn| {
                 SessionRow::purge_expired(conn, now)?;
-                rate_limit::purge(conn, now)?;
-                Ok::<_, AppError>(())
+                rate_limit::purge(conn, now).map(drop)
             })?;
-            Ok(crate::db::refresh_statistics(conn)?)
+            crate::db::refresh_statistics(conn)
         })
         .await
 }
 
 /// Sends the subscription digests that are due (at most one per officer per hour).
-pub async fn digests(state: &AppState) -> Result<usize, AppError> {
+pub async fn digests(state: &AppState) -> Result<usize, DbError> {
     let (now, base) = (state.clock.now(), state.config.base_url.clone());
-    state.db.run(move |conn| Ok(crate::models::subscription::send_digests(conn, &base, now)?)).await
+    state.db.query(move |conn| digest::send_digests(conn, &base, now)).await
 }
 
 /// Moves needs and offers whose time has come, and sends the reminders due.
-pub async fn deadlines(state: &AppState) -> Result<deadlines::Swept, AppError> {
+pub async fn deadlines(state: &AppState) -> Result<deadlines::Swept, DbError> {
     let (now, base) = (state.clock.now(), state.config.base_url.clone());
-    state.db.run(move |conn| Ok(deadlines::sweep(conn, &base, now)?)).await
+    state.db.query(move |conn| deadlines::sweep(conn, &base, now)).await
 }
 
 /// Ends the imports whose process was killed (their lease lapsed).
-pub async fn reap_imports(state: &AppState) -> Result<usize, AppError> {
+pub async fn reap_imports(state: &AppState) -> Result<usize, DbError> {
     let now = state.clock.now();
-    state.db.run(move |conn| Ok(import::reap(conn, now)?)).await
+    state.db.query(move |conn| import::reap(conn, now)).await
 }
 
 /// How often the worker's loops run.
@@ -195,7 +169,7 @@ pub async fn work(state: AppState, cadence: Cadence) {
     }
 }
 
-type Tick = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>> + Send>>;
+type Tick = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), DbError>> + Send>>;
 
 /// Runs `tick` now and then every `period` on a loop of its own.
 fn every(

@@ -37,7 +37,7 @@ impl Actor {
     pub fn of(user: Option<&crate::models::user::User>, ip: Option<String>) -> Actor {
         Actor {
             user_id: user.map(|u| u.id),
-            role: user.map(|u| u.role.clone()),
+            role: user.map(|u| u.role.to_string()),
             institution_id: user.and_then(|u| u.institution_id),
             ip,
         }

@@ -113,10 +113,10 @@ impl Authorization {
         enterprise_id: i64,
         page: Option<i64>,
         per_page: i64,
-    ) -> QueryResult<(Vec<(Authorization, String)>, crate::web::Pager)> {
+    ) -> QueryResult<(Vec<(Authorization, String)>, crate::models::page::Pager)> {
         let total =
             authorizations::table.filter(authorizations::enterprise_id.eq(enterprise_id)).count().get_result(conn)?;
-        let pager = crate::web::Pager::new(page, per_page, total);
+        let pager = crate::models::page::Pager::new(page, per_page, total);
         let rows = authorizations::table
             .inner_join(institutions::table)
             .filter(authorizations::enterprise_id.eq(enterprise_id))

@@ -118,8 +118,8 @@ impl Dispute {
         conn: &mut DbConn,
         page: Option<i64>,
         per_page: i64,
-    ) -> QueryResult<(Vec<(Dispute, String)>, crate::web::Pager)> {
-        let pager = crate::web::Pager::new(page, per_page, disputes::table.count().get_result(conn)?);
+    ) -> QueryResult<(Vec<(Dispute, String)>, crate::models::page::Pager)> {
+        let pager = crate::models::page::Pager::new(page, per_page, disputes::table.count().get_result(conn)?);
         let rows = disputes::table
             .inner_join(enterprises::table)
             .order((disputes::status.ne(DisputeStatus::Open.as_str()), disputes::due_at, disputes::id))

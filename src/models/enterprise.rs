@@ -113,7 +113,7 @@ impl Enterprise {
         conn: &mut DbConn,
         filter: &DirectoryFilter,
         per_page: i64,
-    ) -> QueryResult<(Vec<DirectoryLine>, crate::web::Pager)> {
+    ) -> QueryResult<(Vec<DirectoryLine>, crate::models::page::Pager)> {
         use crate::schema::credit_evaluations as ce;
         let query = || {
             let mut query = enterprises::table
@@ -134,7 +134,7 @@ impl Enterprise {
             }
             query
         };
-        let pager = crate::web::Pager::new(filter.page, per_page, query().count().get_result(conn)?);
+        let pager = crate::models::page::Pager::new(filter.page, per_page, query().count().get_result(conn)?);
         let rows: Vec<(Enterprise, Option<EvaluationSummary>)> = query()
             .order(enterprises::name)
             .offset(pager.offset())

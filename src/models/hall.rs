@@ -14,9 +14,9 @@ use serde::Deserialize;
 use crate::db::{DbBackend, DbConn};
 use crate::domain::credit::Grade;
 use crate::domain::{Money, Rate, industry};
+use crate::models::page::{Pager, empty_as_none};
 use crate::models::product::unwrap;
 use crate::schema::{credit_evaluations, enterprises, needs, products, regions};
-use crate::web::{Pager, empty_as_none};
 
 pub const PER_PAGE: i64 = 20;
 /// How far the hall counts its needs.

@@ -16,6 +16,7 @@ pub mod institution;
 pub mod invitation;
 pub mod need;
 pub mod offer;
+pub mod page;
 pub mod portrait_view;
 pub mod product;
 pub mod rate_limit;

@@ -160,7 +160,7 @@ impl Need {
         conn: &mut DbConn,
         which: Overview,
         page: Option<i64>,
-    ) -> QueryResult<(Vec<OverviewLine>, crate::web::Pager)> {
+    ) -> QueryResult<(Vec<OverviewLine>, crate::models::page::Pager)> {
         use crate::schema::{enterprises, offers};
         let query = || {
             let query = needs::table
@@ -174,7 +174,7 @@ impl Need {
                 Overview::Status(s) => query.filter(needs::status.eq(s.as_str())),
             }
         };
-        let pager = crate::web::Pager::new(page, 30, query().count().get_result(conn)?);
+        let pager = crate::models::page::Pager::new(page, 30, query().count().get_result(conn)?);
         let lines = query()
             .order(needs::id.desc())
             .offset(pager.offset())

@@ -246,7 +246,7 @@ impl Offer {
         institution_id: i64,
         list: Worklist,
         page: Option<i64>,
-    ) -> QueryResult<(Vec<OfferLine>, crate::web::Pager)> {
+    ) -> QueryResult<(Vec<OfferLine>, crate::models::page::Pager)> {
         let query = || {
             let mut query = offers::table
                 .inner_join(needs::table)
@@ -262,7 +262,7 @@ impl Offer {
             }
             query
         };
-        let pager = crate::web::Pager::new(page, 20, query().count().get_result(conn)?);
+        let pager = crate::models::page::Pager::new(page, 20, query().count().get_result(conn)?);
         let lines = query()
             .order(offers::id.desc())
             .offset(pager.offset())

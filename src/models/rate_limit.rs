@@ -4,9 +4,7 @@ use chrono::{Duration, NaiveDateTime, Timelike};
 use diesel::prelude::*;
 
 use crate::db::{DbConn, write_tx};
-use crate::error::AppError;
 use crate::schema::rate_limits;
-use crate::state::AppState;
 
 /// How many hits a key may make per window.
 #[derive(Clone, Copy, Debug)]
@@ -47,15 +45,17 @@ pub fn hit(conn: &mut DbConn, key: &str, limit: Limit, now: NaiveDateTime) -> Qu
     Ok(Ok(()))
 }
 
-/// Counts a hit of `action` from `ip`; a 429 error once the allowance is spent.
-pub async fn check(state: &AppState, action: &str, ip: Option<&str>, limit: Limit) -> Result<(), AppError> {
+/// Counts a hit of `action` from `ip` in a write transaction of its own;
+/// Err(seconds to wait) once the window's allowance is spent.
+pub fn count(
+    conn: &mut DbConn,
+    action: &str,
+    ip: Option<&str>,
+    limit: Limit,
+    now: NaiveDateTime,
+) -> QueryResult<Result<(), i64>> {
     let key = format!("{action}:{}", ip.unwrap_or("unknown"));
-    let now = state.clock.now();
-    state
-        .db
-        .run(move |c| write_tx(c, |c| Ok::<_, AppError>(hit(c, &key, limit, now)?)))
-        .await?
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })
+    write_tx(conn, |c| hit(c, &key, limit, now))
 }
 
 /// Drops windows that ended; run periodically by the worker.

@@ -10,7 +10,9 @@ use crate::domain::role::{ANONYMOUS_IDLE, SESSION_ABSOLUTE};
 use crate::models::user::User;
 use crate::schema::{sessions, users};
 
-#[derive(Queryable, Selectable, Clone, Debug)]
+/// A session as stored; its `Debug` leaves out the id (the digest the cookie
+/// is checked against) and the CSRF token.
+#[derive(Queryable, Selectable, Clone)]
 #[diesel(table_name = sessions)]
 pub struct SessionRow {
     pub id: String,
@@ -20,6 +22,17 @@ pub struct SessionRow {
     pub last_seen_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub ip: Option<String>,
+}
+
+impl std::fmt::Debug for SessionRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionRow")
+            .field("user_id", &self.user_id)
+            .field("created_at", &self.created_at)
+            .field("last_seen_at", &self.last_seen_at)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SessionRow {
@@ -94,5 +107,27 @@ impl SessionRow {
             sessions::expires_at.le(now).or(sessions::last_seen_at.le(now - crate::domain::role::ANONYMOUS_IDLE)),
         ))
         .execute(conn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_leaves_out_the_id_and_the_csrf_token() {
+        let at = chrono::DateTime::from_timestamp(1_764_000_000, 0).expect("a valid time").naive_utc();
+        let row = SessionRow {
+            id: "digest-of-the-cookie-token".into(),
+            user_id: Some(7),
+            csrf_token: "the-csrf-token".into(),
+            created_at: at,
+            last_seen_at: at,
+            expires_at: at + SESSION_ABSOLUTE,
+            ip: None,
+        };
+        let printed = format!("{row:?}");
+        assert!(printed.contains("user_id: Some(7)"), "{printed}");
+        assert!(!printed.contains("digest-of") && !printed.contains("csrf-token"), "{printed}");
     }
 }

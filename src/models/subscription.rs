@@ -1,17 +1,13 @@
-//! Officers' saved filters (订阅): when needs matching one are published, the
-//! officer gets an email, at most one digest an hour. Several app instances
-//! may run the digest at once: a conditional update decides who sends it.
+//! Officers' saved filters (订阅): the rows, the needs published since a time,
+//! and the conditional update that lets one app instance claim an officer's
+//! digest. The digest itself is a job (`jobs::digest`).
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::{DbConn, write_tx};
+use crate::db::DbConn;
 use crate::domain::credit::Grade;
-use crate::domain::{Money, industry};
-use crate::email::{Email, EmailTemplate};
 use crate::schema::{credit_evaluations, enterprises, needs, regions, subscriptions, users};
-
-pub const DIGEST_EVERY: Duration = Duration::hours(1);
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = subscriptions)]
@@ -28,7 +24,7 @@ pub struct Subscription {
     pub last_digest_at: Option<NaiveDateTime>,
 }
 
-#[derive(Insertable)]
+#[derive(Insertable, Clone, Debug)]
 #[diesel(table_name = subscriptions)]
 pub struct NewSubscription {
     pub officer_id: i64,
@@ -41,39 +37,31 @@ pub struct NewSubscription {
     pub created_at: NaiveDateTime,
 }
 
-/// A published need as a digest lists it: no identity, only its shape.
-#[derive(Clone, Debug)]
-pub struct DigestLine {
-    pub id: i64,
-    pub amount: Money,
-    pub term_months: i32,
-    pub region: String,
-    pub industry: &'static str,
-    pub grade: String,
-}
-
-#[derive(askama::Template)]
-#[template(path = "emails/subscription_digest.txt", blocks = ["subject", "body"])]
-pub struct DigestEmail {
-    pub lines: Vec<DigestLine>,
-    pub link: String,
-}
-
-impl EmailTemplate for DigestEmail {
-    fn subject(&self) -> askama::Result<String> {
-        askama::Template::render(&self.as_subject())
-    }
-    fn body(&self) -> askama::Result<String> {
-        askama::Template::render(&self.as_body())
-    }
-    fn action(&self) -> Option<(&str, &str)> {
-        Some(("去抢单大厅", &self.link))
-    }
-}
-
 /// How many saved filters one officer may keep: enough for every region and
 /// industry they follow, and a bound on the page and on each digest's work.
 pub const MAX_PER_OFFICER: i64 = 20;
+
+/// A need published in a time span, as a digest matches and lists it.
+#[derive(Queryable, Clone, Debug)]
+pub struct PublishedNeed {
+    pub id: i64,
+    pub amount_fen: i64,
+    pub term_months: i32,
+    /// The one institution the need is meant for, if any.
+    pub institution_id: Option<i64>,
+    pub region: String,
+    pub industry: String,
+    pub grade: Option<String>,
+    pub region_name: String,
+}
+
+/// An officer as the digest needs them: where to write, for which bank.
+#[derive(Queryable, Clone, Debug)]
+pub struct Recipient {
+    pub email: String,
+    pub institution_id: Option<i64>,
+    pub disabled: bool,
+}
 
 impl Subscription {
     pub fn of_officer(conn: &mut DbConn, officer_id: i64) -> QueryResult<Vec<Subscription>> {
@@ -85,16 +73,13 @@ impl Subscription {
             .load(conn)
     }
 
-    /// Saves a filter unless the officer already has `MAX_PER_OFFICER`; call
-    /// in a write transaction so two saves cannot both pass the count.
-    pub fn create(conn: &mut DbConn, new: &NewSubscription) -> QueryResult<bool> {
-        let held: i64 =
-            subscriptions::table.filter(subscriptions::officer_id.eq(new.officer_id)).count().get_result(conn)?;
-        if held >= MAX_PER_OFFICER {
-            return Ok(false);
-        }
-        diesel::insert_into(subscriptions::table).values(new).execute(conn)?;
-        Ok(true)
+    /// How many filters the officer keeps.
+    pub fn count_of(conn: &mut DbConn, officer_id: i64) -> QueryResult<i64> {
+        subscriptions::table.filter(subscriptions::officer_id.eq(officer_id)).count().get_result(conn)
+    }
+
+    pub fn insert(conn: &mut DbConn, new: &NewSubscription) -> QueryResult<i64> {
+        diesel::insert_into(subscriptions::table).values(new).returning(subscriptions::id).get_result(conn)
     }
 
     pub fn delete(conn: &mut DbConn, id: i64, officer_id: i64) -> QueryResult<bool> {
@@ -103,47 +88,51 @@ impl Subscription {
         Ok(deleted == 1)
     }
 
+    /// Every officer who keeps at least one filter.
+    pub fn officers(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
+        subscriptions::table.select(subscriptions::officer_id).distinct().load(conn)
+    }
+
+    /// Marks the officer's digest sent at `now` unless one went out within
+    /// `every`; false when another instance got there first.
+    pub fn claim_digest(conn: &mut DbConn, officer_id: i64, every: Duration, now: NaiveDateTime) -> QueryResult<bool> {
+        let claimed = diesel::update(
+            subscriptions::table
+                .filter(subscriptions::officer_id.eq(officer_id))
+                .filter(subscriptions::last_digest_at.is_null().or(subscriptions::last_digest_at.le(now - every))),
+        )
+        .set(subscriptions::last_digest_at.eq(now))
+        .execute(conn)?;
+        Ok(claimed > 0)
+    }
+
     /// Whether a published need matches this saved filter.
-    fn matches(&self, amount_fen: i64, region: &str, industry: &str, grade: Option<&str>) -> bool {
-        self.amount_min_fen.is_none_or(|min| amount_fen >= min)
-            && self.amount_max_fen.is_none_or(|max| amount_fen <= max)
-            && self.region.as_deref().is_none_or(|r| r == region)
-            && self.industry.as_deref().is_none_or(|i| i == industry)
+    pub fn matches(&self, need: &PublishedNeed) -> bool {
+        self.amount_min_fen.is_none_or(|min| need.amount_fen >= min)
+            && self.amount_max_fen.is_none_or(|max| need.amount_fen <= max)
+            && self.region.as_deref().is_none_or(|r| r == need.region)
+            && self.industry.as_deref().is_none_or(|i| i == need.industry)
             && self
                 .min_grade
                 .as_deref()
                 .and_then(Grade::parse)
-                .is_none_or(|min| grade.and_then(Grade::parse).is_some_and(|g| g.at_least(min)))
+                .is_none_or(|min| need.grade.as_deref().and_then(Grade::parse).is_some_and(|g| g.at_least(min)))
     }
 }
 
-/// Sends each due officer one digest of the needs published since the last one
-/// that match any of their filters. Returns how many digests were enqueued.
-pub fn send_digests(conn: &mut DbConn, base_url: &str, now: NaiveDateTime) -> QueryResult<usize> {
-    let officers: Vec<i64> = subscriptions::table.select(subscriptions::officer_id).distinct().load(conn)?;
-    let mut sent = 0;
-    for officer in officers {
-        sent += write_tx(conn, |c| digest_for(c, officer, base_url, now))?;
+impl Recipient {
+    pub fn find(conn: &mut DbConn, officer_id: i64) -> QueryResult<Recipient> {
+        users::table.find(officer_id).select((users::email, users::institution_id, users::disabled)).first(conn)
     }
-    Ok(sent)
 }
 
-/// id, amount, term, targeted institution, region code, industry, grade, region name.
-type Published = (i64, i64, i32, Option<i64>, String, String, Option<String>, String);
-
-fn digest_for(conn: &mut DbConn, officer: i64, base_url: &str, now: NaiveDateTime) -> QueryResult<usize> {
-    let subs = Subscription::of_officer(conn, officer)?;
-    let last = subs.iter().filter_map(|s| s.last_digest_at).max();
-    if last.is_some_and(|l| l > now - DIGEST_EVERY) {
-        return Ok(0);
-    }
-    let since = last.unwrap_or_else(|| subs.iter().map(|s| s.created_at).min().unwrap_or(now));
-    let (email, institution, disabled): (String, Option<i64>, bool) =
-        users::table.find(officer).select((users::email, users::institution_id, users::disabled)).first(conn)?;
-    if disabled {
-        return Ok(0);
-    }
-    let published: Vec<Published> = needs::table
+/// The needs still open that were published after `since`, up to `now`.
+pub fn published_between(
+    conn: &mut DbConn,
+    since: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<PublishedNeed>> {
+    needs::table
         .inner_join(enterprises::table)
         .inner_join(regions::table.on(regions::code.eq(enterprises::region)))
         .left_join(credit_evaluations::table.on(credit_evaluations::uscc.eq(enterprises::uscc)))
@@ -160,38 +149,5 @@ fn digest_for(conn: &mut DbConn, officer: i64, base_url: &str, now: NaiveDateTim
             credit_evaluations::grade.nullable(),
             regions::name,
         ))
-        .load(conn)?;
-    let lines: Vec<DigestLine> = published
-        .into_iter()
-        .filter(|(_, _, _, target, ..)| target.is_none() || *target == institution)
-        .filter(|(_, amount, _, _, region, industry, grade, _)| {
-            subs.iter().any(|s| s.matches(*amount, region, industry, grade.as_deref()))
-        })
-        .map(|(id, amount, term_months, _, _, industry, grade, region_name)| DigestLine {
-            id,
-            amount: Money::from_fen(amount),
-            term_months,
-            region: region_name,
-            industry: industry::name(&industry).unwrap_or("未知行业"),
-            grade: grade.unwrap_or_else(|| "未评价".into()),
-        })
-        .collect();
-    if lines.is_empty() {
-        return Ok(0);
-    }
-    // Whoever moves the clock first sends; another instance finds nothing to update.
-    let claimed = diesel::update(
-        subscriptions::table
-            .filter(subscriptions::officer_id.eq(officer))
-            .filter(subscriptions::last_digest_at.is_null().or(subscriptions::last_digest_at.le(now - DIGEST_EVERY))),
-    )
-    .set(subscriptions::last_digest_at.eq(now))
-    .execute(conn)?;
-    if claimed == 0 {
-        return Ok(0);
-    }
-    let message = DigestEmail { lines, link: format!("{base_url}/officer") };
-    let email = Email::render(&email, &message).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
-    crate::jobs::enqueue_email(conn, &email, now)?;
-    Ok(1)
+        .load(conn)
 }

@@ -11,7 +11,8 @@ use crate::schema::users;
 pub const LOCKOUT_THRESHOLD: i32 = 5;
 pub const LOCKOUT_DURATION: Duration = Duration::minutes(15);
 
-#[derive(Queryable, Selectable, Clone, Debug)]
+/// An account as read; its `Debug` leaves out the password hash.
+#[derive(Queryable, Selectable, Clone)]
 #[diesel(table_name = users)]
 pub struct User {
     pub id: i64,
@@ -19,7 +20,9 @@ pub struct User {
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
-    pub role: String,
+    /// A stored code that is not a role fails the read: never a default role.
+    #[diesel(deserialize_as = String)]
+    pub role: Role,
     pub enterprise_id: Option<i64>,
     pub institution_id: Option<i64>,
     pub branch_id: Option<i64>,
@@ -54,9 +57,22 @@ pub struct NewUser<'a> {
     pub created_at: NaiveDateTime,
 }
 
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("enterprise_id", &self.enterprise_id)
+            .field("institution_id", &self.institution_id)
+            .field("disabled", &self.disabled)
+            .finish_non_exhaustive()
+    }
+}
+
 impl User {
     pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Enterprise)
+        self.role
     }
 
     /// The enterprise this account may act for: only once its email is verified
@@ -248,5 +264,39 @@ impl User {
         .set(users::branch_id.eq(branch_id))
         .execute(conn)?;
         Ok(changed == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_leaves_out_the_password_hash() {
+        let at = chrono::DateTime::from_timestamp(1_764_000_000, 0).expect("a valid time").naive_utc();
+        let user = User {
+            id: 7,
+            username: "officer".into(),
+            email: "officer@bank.example".into(),
+            display_name: "客户经理".into(),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$secret-salt$secret-hash".into(),
+            role: Role::Officer,
+            enterprise_id: None,
+            institution_id: Some(3),
+            branch_id: None,
+            must_change_password: false,
+            failed_logins: 0,
+            locked_until: None,
+            disabled: false,
+            created_at: at,
+            last_login_at: None,
+            email_verified_at: None,
+            control_proven_at: None,
+            control_proof: None,
+            unbound_at: None,
+        };
+        let printed = format!("{user:?}");
+        assert!(printed.contains("officer") && printed.contains("Officer"), "{printed}");
+        assert!(!printed.contains("argon2") && !printed.contains("secret"), "{printed}");
     }
 }

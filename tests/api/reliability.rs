@@ -18,6 +18,7 @@ use xinyidai::email::{Email, Mailer};
 use xinyidai::jobs::{self, import, queue};
 use xinyidai::models::import_batch::{ImportBatch, LEASE, NewBatch};
 use xinyidai::models::need::Need;
+use xinyidai::notify;
 use xinyidai::schema::{credit_evaluations, enterprises, jobs as job_rows};
 
 use crate::helpers::{BASE_URL, PASSWORD, TestApp, TestDb, start};
@@ -141,7 +142,7 @@ async fn a_hung_mail_send_holds_up_neither_the_deadline_sweep_nor_imports() {
     let app = TestApp::with_mailer(smtp_mailer(port, StdDuration::from_secs(3600)));
     let (enterprise, _) = enterprise_with_records(&app, "ent");
     let need = Need::publish(&mut app.conn(), enterprise, &new_need(100, 24), start()).unwrap();
-    let mail = jobs::enqueue_email(&mut app.conn(), &email("先到的邮件"), start()).unwrap();
+    let mail = notify::enqueue_email(&mut app.conn(), &email("先到的邮件"), start()).unwrap();
 
     let cadence = jobs::Cadence {
         poll: StdDuration::from_millis(20),
@@ -308,8 +309,8 @@ async fn an_import_finishes_when_its_rows_are_written_not_when_writing_began() {
 #[tokio::test]
 async fn a_mail_outage_of_days_loses_no_mail() {
     let app = TestApp::with_mailer(smtp_mailer(closed_port(), StdDuration::from_secs(10)));
-    let ordinary = jobs::enqueue_email(&mut app.conn(), &email("账号邀请"), start()).unwrap();
-    let notice = jobs::enqueue_deadline_email(&mut app.conn(), &email("请尽快联系企业"), start()).unwrap();
+    let ordinary = notify::enqueue_email(&mut app.conn(), &email("账号邀请"), start()).unwrap();
+    let notice = notify::enqueue_deadline_email(&mut app.conn(), &email("请尽快联系企业"), start()).unwrap();
     let job = |id: i64| {
         job_rows::table
             .find(id)

@@ -72,3 +72,32 @@ async fn matching_needs_reach_the_officer_in_one_digest_an_hour() {
 
 use diesel::prelude::*;
 use xinyidai::clock::Clock;
+
+#[tokio::test]
+async fn an_officer_deletes_their_own_subscription_and_not_another_officers() {
+    use axum::http::StatusCode;
+    use xinyidai::schema::subscriptions;
+    let app = TestApp::new();
+    app.user(Role::Officer, "officer");
+    app.user(Role::Officer, "other");
+    let officer = app.client();
+    officer.login("officer", PASSWORD).await;
+    let other = app.client();
+    other.login("other", PASSWORD).await;
+    let saved = officer.submit("/officer/subscriptions", "/officer/subscriptions", &[("name", "高新区")]).await;
+    assert_eq!(saved.location(), Some("/officer/subscriptions?notice=subscribed"));
+    let id: i64 = subscriptions::table.select(subscriptions::id).first(&mut *app.conn()).unwrap();
+    let count = || subscriptions::table.count().get_result::<i64>(&mut *app.conn()).unwrap();
+
+    let token = other.get("/officer/subscriptions").await.csrf();
+    let refused = other.post(&format!("/officer/subscriptions/{id}/delete"), &[("csrf", &token)]).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "another officer's filter does not exist for them");
+    assert_eq!(count(), 1);
+
+    let token = officer.get("/officer/subscriptions").await.csrf();
+    let deleted = officer.post(&format!("/officer/subscriptions/{id}/delete"), &[("csrf", &token)]).await;
+    assert_eq!(deleted.location(), Some("/officer/subscriptions?notice=unsubscribed"));
+    assert_eq!(count(), 0);
+    let again = officer.post(&format!("/officer/subscriptions/{id}/delete"), &[("csrf", &token)]).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "deleted once");
+}
