@@ -9,6 +9,11 @@
 //! page) or a problem document (the API). Actions know no web type: nothing
 //! here names `AppState`, `AppError`, `web`, `handlers` or `auth`.
 
+pub mod holiday;
+pub mod need;
+pub mod offer;
+pub mod sweep;
+
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
 

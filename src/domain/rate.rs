@@ -8,6 +8,19 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Rate(i64);
 
+/// A column of units read into the type (`#[diesel(deserialize_as = i64)]`).
+impl From<i64> for Rate {
+    fn from(value: i64) -> Rate {
+        Rate(value)
+    }
+}
+
+impl From<Rate> for i64 {
+    fn from(value: Rate) -> i64 {
+        value.units()
+    }
+}
+
 impl Rate {
     pub const SCALE: u32 = 4;
 

@@ -10,7 +10,7 @@ use xinyidai::models::product::{Product, ProductTerms};
 use xinyidai::schema::{audit_log, authorizations, jobs, needs, offers, users};
 
 use crate::helpers::{TestApp, start};
-use crate::market::{bank_with_product, grab, new_need, offer_id, signed_in};
+use crate::market_setup::{bank_with_product, grab, new_need, offer_id, signed_in};
 use crate::portrait::enterprise_with_records;
 
 const BUTTON: &str = "<button type=\"submit\" class=\"button\">立即抢单</button>";

@@ -21,6 +21,7 @@ mod jobs;
 mod lists;
 mod long_lists;
 mod market;
+mod market_setup;
 mod portrait;
 mod products;
 mod proxy;
