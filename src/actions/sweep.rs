@@ -31,7 +31,7 @@ pub fn end_window(conn: &mut DbConn, ctx: &Ctx, need_id: i64) -> Outcome<NeedSta
     guarded(conn, |c| {
         // The lock waits for a grab still in flight, so its offer is counted.
         let need = locked_need(c, need_id)?;
-        if need.status != NeedStatus::Open || !need.deadline.is_some_and(|d| d <= ctx.now) {
+        if need.status != NeedStatus::Open || need.deadline.is_none_or(|d| d > ctx.now) {
             return refuse(Refusal::Changed("需求"));
         }
         let active = Offer::active_count(c, need_id)?;
