@@ -39,7 +39,7 @@
 //! 3. Inserts BENCH_GRAB_NEEDS (default 500) fresh needs of 3 slots and lets
 //!    BENCH_GRABBERS (default 64) threads, each a different institution with
 //!    its own connection, grab every one of them in the same order through
-//!    `models::offer::grab`; then checks that each need ended with exactly
+//!    `actions::offer::grab_need`; then checks that each need ended with exactly
 //!    3 offers from 3 institutions.
 //!
 //! Everything (app, database server, wrk) shares this machine's cores.
@@ -56,13 +56,14 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use xinyidai::actions::Ctx as Change;
+use xinyidai::actions::offer::{Grab, grab_need};
 use xinyidai::clock::TestClock;
 use xinyidai::config::Config;
 use xinyidai::db::{Db, DbConn};
 use xinyidai::domain::{Money, Rate};
 use xinyidai::email::Mailer;
 use xinyidai::models::hall::{HallFilter, hall};
-use xinyidai::models::offer::{OfferTerms, grab};
+use xinyidai::models::offer::OfferTerms;
 use xinyidai::models::session::SessionRow;
 use xinyidai::schema::{needs, offers};
 use xinyidai::state::AppState;
@@ -329,11 +330,17 @@ fn grab_race(
                 barrier.wait();
                 for &need in need_ids.iter() {
                     let started = Instant::now();
-                    let outcome = grab(&mut conn, need, bank.institution, bank.officer, &terms, &change, &clock);
+                    let input = Grab {
+                        need_id: need,
+                        institution_id: bank.institution,
+                        officer_id: bank.officer,
+                        terms: terms.clone(),
+                    };
+                    let outcome = grab_need(&mut conn, &change, &input, &clock);
                     grabber.latencies.push(started.elapsed());
                     match outcome {
                         Ok(Ok(_)) => grabber.won += 1,
-                        Ok(Err(refusal)) => *grabber.refusals.entry(format!("{refusal:?}")).or_default() += 1,
+                        Ok(Err(refusal)) => *grabber.refusals.entry(refusal.code().to_string()).or_default() += 1,
                         Err(error) => {
                             if grabber.errors == 0 {
                                 eprintln!("grab of need {need} by institution {}: {error}", bank.institution);
@@ -389,7 +396,7 @@ fn terms(now: NaiveDateTime) -> OfferTerms {
         rate: Rate::from_units(38_500),
         term_months: 12,
         repayment_method: xinyidai::domain::repayment::RepaymentMethod::InterestOnly,
-        guarantee: "credit".into(),
+        guarantee: xinyidai::domain::Guarantee::Credit,
         conditions: "无".into(),
         valid_until: now + chrono::Duration::days(10),
     }

@@ -14,10 +14,14 @@ pub mod authorization;
 pub mod claim;
 pub mod dispute;
 pub mod emails;
+pub mod holiday;
 pub mod institution;
 pub mod mail;
+pub mod need;
+pub mod offer;
 pub mod portrait;
 pub mod subscription;
+pub mod sweep;
 pub mod whitelist;
 
 use chrono::NaiveDateTime;

@@ -6,6 +6,19 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(i64);
 
+/// A column of fen read into the type (`#[diesel(deserialize_as = i64)]`).
+impl From<i64> for Money {
+    fn from(value: i64) -> Money {
+        Money(value)
+    }
+}
+
+impl From<Money> for i64 {
+    fn from(value: Money) -> i64 {
+        value.fen()
+    }
+}
+
 impl Money {
     /// The largest amount a need, an offer or a credit line may name: 10 亿元.
     pub const MAX_LOAN: Money = Money(100_000 * 1_000_000);
@@ -63,19 +76,6 @@ fn group_thousands(number: &str) -> String {
         grouped.push(c);
     }
     if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{frac}") }
-}
-
-/// Fen as stored, for rows read with `#[diesel(deserialize_as = i64)]`.
-impl From<i64> for Money {
-    fn from(fen: i64) -> Money {
-        Money(fen)
-    }
-}
-
-impl From<Money> for i64 {
-    fn from(money: Money) -> i64 {
-        money.0
-    }
 }
 
 impl fmt::Display for Money {

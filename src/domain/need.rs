@@ -67,10 +67,32 @@ impl NeedStatus {
         }
     }
 
+    /// How the status badge is coloured: running and granted needs stand out.
+    pub fn tone(self) -> crate::domain::Tone {
+        match self {
+            NeedStatus::Open | NeedStatus::Granted => crate::domain::Tone::Good,
+            _ => crate::domain::Tone::Neutral,
+        }
+    }
+
     /// Counts against the enterprise's limit of open needs: everything still
     /// in play, including a declined need waiting for the enterprise's next step.
     pub fn is_active(self) -> bool {
         matches!(self, NeedStatus::Open | NeedStatus::AwaitingChoice | NeedStatus::Matched | NeedStatus::Declined)
+    }
+
+    pub fn is_open(self) -> bool {
+        self == NeedStatus::Open
+    }
+
+    pub fn is_matched(self) -> bool {
+        self == NeedStatus::Matched
+    }
+
+    /// Open, awaiting a choice or declined: the enterprise may still accept
+    /// an offer or cancel.
+    pub fn is_choosing(self) -> bool {
+        matches!(self, NeedStatus::Open | NeedStatus::AwaitingChoice | NeedStatus::Declined)
     }
 
     /// No event moves a need out of these.
@@ -229,6 +251,20 @@ impl OfferStatus {
             OfferStatus::Withdrawn => "已撤回",
         }
     }
+
+    /// How the status badge is coloured: the accepted offer stands out.
+    pub fn tone(self) -> crate::domain::Tone {
+        if self == OfferStatus::Accepted { crate::domain::Tone::Good } else { crate::domain::Tone::Neutral }
+    }
+
+    pub fn is_accepted(self) -> bool {
+        self == OfferStatus::Accepted
+    }
+
+    /// An offer the enterprise may still accept (within its valid-until).
+    pub fn is_acceptable(self) -> bool {
+        matches!(self, OfferStatus::Active | OfferStatus::NotSelected)
+    }
 }
 
 /// What the grab rule looks at in a need, seen by one institution.
@@ -263,6 +299,20 @@ pub enum GrabRefusal {
     Full,
 }
 
+impl GrabRefusal {
+    /// The stable machine code of the refusal (the API's `code`).
+    pub fn code(self) -> &'static str {
+        match self {
+            GrabRefusal::NotOpen => "not_open",
+            GrabRefusal::WindowClosed => "window_closed",
+            GrabRefusal::NotForYou => "not_for_you",
+            GrabRefusal::AlreadyOffered => "already_offered",
+            GrabRefusal::NoFittingProduct => "no_fitting_product",
+            GrabRefusal::Full => "full",
+        }
+    }
+}
+
 /// The grab rule, mirroring the database's guarded update (which is what
 /// enforces it under concurrency): used by the grab page to say whether an
 /// officer may grab, and to tell an officer why a grab failed. The window is
@@ -288,6 +338,9 @@ pub fn can_grab(need: &GrabState, institution: i64, now: NaiveDateTime) -> Resul
         Ok(())
     }
 }
+
+/// Why an enterprise on the dishonest list may not publish, and what to do about it.
+pub const DISHONEST: &str = "您已被列入严重失信主体名单（存在未履行的失信被执行人记录），暂不能发布融资需求。履行法院判决义务并由法院移出名单后，信用办将据此更新记录；您也可以在信用画像中对有误的记录提出异议。";
 
 /// What a declined enterprise can do about a reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

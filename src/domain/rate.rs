@@ -8,6 +8,19 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Rate(i64);
 
+/// A column of units read into the type (`#[diesel(deserialize_as = i64)]`).
+impl From<i64> for Rate {
+    fn from(value: i64) -> Rate {
+        Rate(value)
+    }
+}
+
+impl From<Rate> for i64 {
+    fn from(value: Rate) -> i64 {
+        value.units()
+    }
+}
+
 impl Rate {
     pub const SCALE: u32 = 4;
 
@@ -52,19 +65,6 @@ impl Rate {
     /// The number alone, for form fields.
     pub fn input_text(self) -> String {
         self.to_decimal().normalize().to_string()
-    }
-}
-
-/// Units as stored, for rows read with `#[diesel(deserialize_as = i64)]`.
-impl From<i64> for Rate {
-    fn from(units: i64) -> Rate {
-        Rate(units)
-    }
-}
-
-impl From<Rate> for i64 {
-    fn from(rate: Rate) -> i64 {
-        rate.0
     }
 }
 

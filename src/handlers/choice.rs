@@ -10,11 +10,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::actions::Refusal;
+use crate::actions::need::{
+    Accept, OwnNeed, accept_offer as accept, cancel_need as cancel, republish_need as republish,
+};
 use crate::auth::SignedIn;
 use crate::domain::need::{NeedStatus, Remedy, decline_reason, time_left};
 use crate::domain::repayment::{Cost, lowest_interest_badges};
 use crate::error::{AppError, AppResult};
-use crate::models::choice::{accept, cancel, republish};
 use crate::models::need::Need;
 use crate::models::offer::{Offer, ResponseRecord};
 use crate::state::AppState;
@@ -32,7 +35,7 @@ pub struct Compared {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "needs/show.html")]
+#[template(path = "enterprise/needs/show.html")]
 pub struct NeedPage {
     layout: Layout,
     notice: Option<&'static str>,
@@ -43,20 +46,15 @@ pub struct NeedPage {
 }
 
 impl NeedPage {
-    fn status(&self) -> NeedStatus {
-        NeedStatus::parse(&self.need.status).unwrap_or(NeedStatus::Cancelled)
-    }
     /// An offer the enterprise may accept now.
     fn acceptable(&self, offer: &Offer) -> bool {
-        matches!(self.status(), NeedStatus::Open | NeedStatus::AwaitingChoice | NeedStatus::Declined)
-            && matches!(offer.status.as_str(), "active" | "not_selected")
-            && offer.valid_until > self.now
+        self.cancellable() && offer.status.is_acceptable() && offer.valid_until > self.now
     }
     fn cancellable(&self) -> bool {
-        matches!(self.status(), NeedStatus::Open | NeedStatus::AwaitingChoice | NeedStatus::Declined)
+        self.need.status.is_choosing()
     }
     fn declined(&self) -> bool {
-        self.status() == NeedStatus::Declined
+        self.need.status == NeedStatus::Declined
     }
     fn left(&self) -> String {
         self.need.deadline.map_or_else(String::new, |d| time_left(self.now, d))
@@ -112,7 +110,7 @@ async fn finish<T>(
     state: &AppState,
     signed: &SignedIn,
     id: i64,
-    outcome: AppResult<Result<T, crate::actions::Refusal>>,
+    outcome: Result<Result<T, Refusal>, crate::db::DbError>,
     done: &str,
 ) -> AppResult<Response> {
     match outcome? {
@@ -138,8 +136,8 @@ pub async fn confirm_accept(
         message: format!(
             "您将接受{}的报价：{}，年化 {}，期限 {} 个月，{}，首期还款 {}，总利息 {}。接受后其他银行的报价将关闭，{}将在 10 个工作日内作出授信决定。",
             c.institution,
-            c.offer.amount().wan_text(),
-            c.offer.rate().percent_text(),
+            c.offer.amount.wan_text(),
+            c.offer.rate.percent_text(),
             c.offer.term_months,
             c.offer.method().label(),
             c.cost.first_payment.yuan_text(),
@@ -159,8 +157,9 @@ pub async fn accept_offer(
     signed: SignedIn,
     Path((id, offer_id)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let (enterprise, change) = (signed.enterprise()?, signed.change(&state));
-    let outcome = state.db.run(move |c| Ok(accept(c, &change, enterprise, id, offer_id)?)).await;
+    let input = Accept { enterprise_id: signed.enterprise()?, need_id: id, offer_id };
+    let ctx = signed.change(&state);
+    let outcome = state.db.query(move |c| accept(c, &ctx, input)).await;
     finish(&state, &signed, id, outcome, "accepted").await
 }
 
@@ -176,7 +175,7 @@ pub async fn confirm_cancel(
         title: "撤销融资需求".into(),
         message: format!(
             "撤销后，该需求（{}）将从抢单大厅撤下，已收到的 {} 份报价将全部关闭并通知银行。此操作不可撤销。",
-            page.need.amount().wan_text(),
+            page.need.amount.wan_text(),
             page.offers.len()
         ),
         action: format!("/enterprise/needs/{id}/cancel"),
@@ -188,8 +187,9 @@ pub async fn confirm_cancel(
 
 /// `POST /enterprise/needs/{id}/cancel`.
 pub async fn cancel_need(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<Response> {
-    let (enterprise, change) = (signed.enterprise()?, signed.change(&state));
-    let outcome = state.db.run(move |c| Ok(cancel(c, &change, enterprise, id)?)).await;
+    let input = OwnNeed { enterprise_id: signed.enterprise()?, need_id: id };
+    let ctx = signed.change(&state);
+    let outcome = state.db.query(move |c| cancel(c, &ctx, input)).await;
     finish(&state, &signed, id, outcome, "cancelled").await
 }
 
@@ -199,15 +199,9 @@ pub async fn republish_need(
     signed: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let (enterprise, change) = (signed.enterprise()?, signed.change(&state));
-    let dishonest = state.db.run(move |c| Ok(crate::models::product::applicant(c, enterprise)?.dishonest)).await?;
-    if dishonest {
-        let reason = crate::handlers::needs::DISHONEST;
-        return Ok(
-            (StatusCode::CONFLICT, need_page(&state, &signed, id, Some(reason.into()), None).await?).into_response()
-        );
-    }
-    match state.db.run(move |c| Ok(republish(c, &change, enterprise, id)?)).await? {
+    let input = OwnNeed { enterprise_id: signed.enterprise()?, need_id: id };
+    let ctx = signed.change(&state);
+    match state.db.query(move |c| republish(c, &ctx, input)).await? {
         Ok(new) => Ok(Redirect::to(&format!("/enterprise/needs/{new}?notice=republished")).into_response()),
         Err(reason) => {
             Ok((StatusCode::CONFLICT, need_page(&state, &signed, id, Some(reason.to_string()), None).await?)

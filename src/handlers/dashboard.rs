@@ -37,7 +37,7 @@ pub async fn enterprise_home(
 ) -> AppResult<EnterpriseHomePage> {
     signed.require(Role::Enterprise)?;
     let id = signed.user.enterprise_id.unwrap_or_default();
-    let (enterprise, regions) = state.db.run(move |c| Ok((Enterprise::find(c, id)?, Region::all(c)?))).await?;
+    let (enterprise, regions) = state.db.query(move |c| Ok((Enterprise::find(c, id)?, Region::all(c)?))).await?;
     Ok(EnterpriseHomePage {
         layout: signed.layout(),
         notice: notice(query.notice.as_deref()),
@@ -72,7 +72,7 @@ pub async fn officer_home(
     let now = state.clock.now();
     let (institution, branches, hall, todo) = state
         .db
-        .run(move |c| {
+        .query(move |c| {
             let (_, hall) = crate::models::hall::hall(c, institution_id, &Default::default(), now)?;
             let (_, todo) = crate::models::offer::Offer::of_institution(
                 c,

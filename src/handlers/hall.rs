@@ -11,16 +11,17 @@ use axum_extra::extract::Form;
 use chrono::{Duration, NaiveDate, NaiveTime};
 use serde::Deserialize;
 
+use crate::actions::offer::{Grab, grab_need as grab, grab_refusal};
 use crate::auth::SignedIn;
 use crate::domain::calendar::{beijing_date, from_beijing};
 use crate::domain::credit::Grade;
 use crate::domain::need::time_left;
 use crate::domain::product::GUARANTEES;
 use crate::domain::repayment::{Cost, RepaymentMethod};
-use crate::domain::{Rate, industry};
+use crate::domain::{Guarantee, industry};
 use crate::error::{AppError, AppResult};
 use crate::models::hall::{HallFilter, HallLine, hall, summary};
-use crate::models::offer::{OfferTerms, grab, grab_refusal};
+use crate::models::offer::OfferTerms;
 use crate::models::product::Product;
 use crate::models::rate_limit;
 use crate::models::region::Region;
@@ -40,11 +41,20 @@ pub struct HallPage {
 }
 
 impl HallPage {
-    fn industries(&self) -> &'static [(&'static str, &'static str)] {
-        &industry::SECTIONS
+    /// The filters' choices, each after "不限" (no filter).
+    fn region_choices(&self) -> Vec<(String, String)> {
+        let regions = self.regions.iter().map(|r| (r.code.clone(), r.name.clone()));
+        any().chain(regions).collect()
     }
-    fn grades(&self) -> [Grade; 6] {
-        Grade::ALL
+    fn industry_choices(&self) -> Vec<(String, String)> {
+        any().chain(industry::SECTIONS.iter().map(|(code, name)| (code.to_string(), name.to_string()))).collect()
+    }
+    fn grade_choices(&self) -> Vec<(String, String)> {
+        any().chain(Grade::ALL.iter().map(|g| (g.as_str().to_string(), g.as_str().to_string()))).collect()
+    }
+    /// The filters are never wrong, only empty.
+    fn no_errors(&self) -> FormErrors {
+        FormErrors::default()
     }
     fn left(&self, line: &HallLine) -> String {
         line.deadline.map_or_else(String::new, |d| time_left(self.now, d))
@@ -70,6 +80,10 @@ impl HallPage {
     }
 }
 
+fn any() -> std::iter::Once<(String, String)> {
+    std::iter::once((String::new(), "不限".to_string()))
+}
+
 /// `GET /officer/hall`.
 pub async fn hall_page(
     State(state): State<AppState>,
@@ -81,7 +95,7 @@ pub async fn hall_page(
     let query = filter.clone();
     let (lines, pager, regions, has_products) = state
         .db
-        .run(move |c| {
+        .query(move |c| {
             let (lines, pager) = hall(c, institution, &query, now)?;
             let has_products = crate::models::product::Product::has_published(c, institution)?;
             Ok((lines, pager, Region::all(c)?, has_products))
@@ -131,6 +145,11 @@ impl GrabPage {
     fn guarantees(&self) -> &'static [(&'static str, &'static str)] {
         &GUARANTEES
     }
+    /// The repayment methods as the select lists them: a prompt first when there is a choice.
+    fn method_choices(&self) -> Vec<(&'static str, &'static str)> {
+        let prompt = (self.methods.len() > 1).then_some(("", "请选择"));
+        prompt.into_iter().chain(self.methods.iter().map(|m| (m.code(), m.label()))).collect()
+    }
 }
 
 /// The need as the hall describes it, and the repayment methods an offer on it may name.
@@ -150,14 +169,14 @@ pub async fn grab_form(State(state): State<AppState>, signed: SignedIn, Path(id)
     let (need, methods) = need_summary(&state, id, institution).await?;
     let now = state.clock.now();
     // The grab's own rule decides whether the button is offered.
-    let refusal = state.db.run(move |c| Ok(grab_refusal(c, id, institution, now)?)).await?;
+    let refusal = state.db.query(move |c| grab_refusal(c, id, institution, now)).await?;
     let valid = need.deadline.map_or(now, |d| d) + Duration::days(7);
     let form = OfferForm {
-        amount: need.amount().wan_input(),
-        rate: Rate::from_units(need.max_rate).input_text(),
+        amount: need.amount.wan_input(),
+        rate: need.max_rate.input_text(),
         term: need.term_months.to_string(),
         repayment_method: methods.first().map_or_else(String::new, |m| m.code().to_string()),
-        guarantee: need.guarantee.clone(),
+        guarantee: need.guarantee.as_str().to_string(),
         conditions: String::new(),
         valid_until: beijing_date(valid).to_string(),
         intent: String::new(),
@@ -185,11 +204,11 @@ fn preview(terms: &OfferTerms) -> (RepaymentMethod, Cost) {
 fn validate(form: &OfferForm, need: &HallLine, methods: &[RepaymentMethod]) -> Result<OfferTerms, FormErrors> {
     let mut errors = FormErrors::default();
     let amount = errors.loan_amount("amount", &form.amount, "报价金额");
-    let rate = Rate::parse(&form.rate).ok().filter(|r| r.units() > 0);
+    let rate = crate::domain::Rate::parse(&form.rate).ok().filter(|r| r.units() > 0);
     match rate {
         None => errors.add("rate", "请填写年化利率，如 3.85"),
-        Some(r) if r.units() > need.max_rate => {
-            errors.add("rate", format!("不能高于企业可接受的最高利率 {}", need.max_rate_text()))
+        Some(r) if r > need.max_rate => {
+            errors.add("rate", format!("不能高于企业可接受的最高利率 {}", need.max_rate.percent_text()))
         }
         Some(_) => {}
     }
@@ -202,7 +221,8 @@ fn validate(form: &OfferForm, need: &HallLine, methods: &[RepaymentMethod]) -> R
         }
         Some(_) => {}
     }
-    if !GUARANTEES.iter().any(|(g, _)| *g == form.guarantee) {
+    let guarantee = Guarantee::parse(&form.guarantee);
+    if guarantee.is_none() {
         errors.add("guarantee", "请选择要求的担保方式");
     }
     let conditions = form.conditions.trim().to_string();
@@ -217,14 +237,16 @@ fn validate(form: &OfferForm, need: &HallLine, methods: &[RepaymentMethod]) -> R
         (Some(u), Some(d)) if u > d + Duration::days(90) => errors.add("valid_until", "有效期最长为抢单截止后 90 天"),
         _ => {}
     }
-    match (amount, rate, term, method, until) {
-        (Some(amount), Some(rate), Some(term_months), Some(repayment_method), Some(until)) if errors.is_empty() => {
+    match (amount, rate, term, method, guarantee, until) {
+        (Some(amount), Some(rate), Some(term_months), Some(repayment_method), Some(guarantee), Some(until))
+            if errors.is_empty() =>
+        {
             Ok(OfferTerms {
                 amount,
                 rate,
                 term_months,
                 repayment_method,
-                guarantee: form.guarantee.clone(),
+                guarantee,
                 conditions: if conditions.is_empty() { "无".into() } else { conditions },
                 // Valid through the whole day, Beijing time.
                 valid_until: from_beijing(until.and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"))),
@@ -257,18 +279,16 @@ pub async fn grab_need(
     };
     let terms = match validate(&form, &need, &methods) {
         Ok(terms) if form.intent == "preview" => {
-            let refusal = state.db.run(move |c| Ok(grab_refusal(c, id, institution, now)?)).await?;
+            let refusal = state.db.query(move |c| grab_refusal(c, id, institution, now)).await?;
             let refusal = refusal.map(|r| format!("不能抢单：{r}。"));
             return Ok(page(form, FormErrors::default(), refusal, Some(preview(&terms)), StatusCode::OK));
         }
         Ok(terms) => terms,
         Err(errors) => return Ok(page(form, errors, None, None, StatusCode::UNPROCESSABLE_ENTITY)),
     };
-    let change = signed.change(&state);
-    let (officer, clock) = (signed.user.id, state.clock.clone());
-    let outcome =
-        state.db.run(move |c| Ok(grab(c, id, institution, officer, &terms, &change, clock.as_ref())?)).await?;
-    match outcome {
+    let (ctx, clock) = (signed.change(&state), state.clock.clone());
+    let input = Grab { need_id: id, institution_id: institution, officer_id: signed.user.id, terms };
+    match state.db.query(move |c| grab(c, &ctx, &input, clock.as_ref())).await? {
         Ok(offer) => Ok(Redirect::to(&format!("/officer/offers/{offer}?notice=grabbed")).into_response()),
         Err(refused) => {
             let reason = format!("抢单未成功：{refused}。报价未提交，您填写的内容保留在下方。");

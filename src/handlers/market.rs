@@ -11,13 +11,14 @@ use axum_extra::extract::Form;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::actions::holiday::{
+    Schedule, SetDay, import_holiday_schedule, remove_holiday as remove, set_holiday as set,
+};
 use crate::auth::SignedIn;
-use crate::db::write_tx;
 use crate::domain::Role;
 use crate::domain::need::NeedStatus;
 use crate::error::{AppError, AppResult};
 use crate::imports::holidays::{LineError, MAX_SCHEDULE_BYTES, schedule};
-use crate::models::audit;
 use crate::models::holiday::{self, Holiday, HolidayYear, ScheduledYears};
 use crate::models::need::{Need, Overview, OverviewLine};
 use crate::state::AppState;
@@ -70,8 +71,13 @@ pub async fn needs(
     };
     let page = query.page;
     let ((lines, pager), scheduled) =
-        state.db.run(move |c| Ok((Need::overview(c, which, page)?, ScheduledYears::load(c)?))).await?;
+        state.db.query(move |c| Ok((Need::overview(c, which, page)?, ScheduledYears::load(c)?))).await?;
     Ok(NeedsPage { layout: signed.layout(), show: query.show, lines, pager, scheduled })
+}
+
+/// The calendar's actions refuse nothing a user can cause; a refusal would be a fault.
+fn refused(refusal: crate::actions::Refusal) -> AppError {
+    AppError::Internal(anyhow::anyhow!("holiday change refused: {}", refusal.code()))
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -114,7 +120,7 @@ impl HolidaysPage {
         let now = state.clock.now();
         let (holidays, years, missing) = state
             .db
-            .run(move |c| Ok((Holiday::all(c)?, HolidayYear::all(c)?, holiday::missing_years(c, now)?)))
+            .query(move |c| Ok((Holiday::all(c)?, HolidayYear::all(c)?, holiday::missing_years(c, now)?)))
             .await?;
         let next_year = missing.first().copied().unwrap_or_else(|| years.last().map_or(2027, |y| y.year + 1));
         Ok(HolidaysPage {
@@ -172,25 +178,8 @@ pub async fn set_holiday(
         let page = HolidaysPage::load(&state, &signed, None).await?;
         return Ok(HolidaysPage { form, errors, ..page }.refused());
     };
-    let (actor, now, workday) = (signed.actor(), state.clock.now(), form.kind == "workday");
-    state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                Holiday::set(c, day, &name, workday, holiday::SET_BY_HAND)?;
-                let moved = holiday::recount_pending(c, now)?;
-                audit::record(
-                    c,
-                    &actor,
-                    "holiday_set",
-                    Some(&format!("day:{day}")),
-                    &format!("recounted={moved}"),
-                    now,
-                )?;
-                Ok::<_, AppError>(())
-            })
-        })
-        .await?;
+    let (ctx, input) = (signed.change(&state), SetDay { day, name, workday: form.kind == "workday" });
+    state.db.query(move |c| set(c, &ctx, input)).await?.map_err(refused)?;
     Ok(Redirect::to("/credit-office/holidays?notice=holiday_saved").into_response())
 }
 
@@ -249,18 +238,8 @@ pub async fn import_holidays(
             return Ok(HolidaysPage { schedule: form, schedule_errors: errors, ..page }.refused());
         }
     };
-    let (actor, now) = (signed.actor(), state.clock.now());
-    state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                Holiday::replace_year(c, year, &days, now)?;
-                let outcome = format!("days={} recounted={}", days.len(), holiday::recount_pending(c, now)?);
-                audit::record(c, &actor, "holiday_schedule_imported", Some(&format!("year:{year}")), &outcome, now)?;
-                Ok::<_, AppError>(())
-            })
-        })
-        .await?;
+    let (ctx, input) = (signed.change(&state), Schedule { year, days });
+    state.db.query(move |c| import_holiday_schedule(c, &ctx, input)).await?.map_err(refused)?;
     Ok(Redirect::to("/credit-office/holidays?notice=holiday_schedule_imported").into_response())
 }
 
@@ -272,18 +251,7 @@ pub async fn remove_holiday(
 ) -> AppResult<Response> {
     signed.require(Role::CreditOffice)?;
     let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| AppError::NotFound)?;
-    let (actor, now) = (signed.actor(), state.clock.now());
-    state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                if Holiday::remove(c, day)? {
-                    let outcome = format!("recounted={}", holiday::recount_pending(c, now)?);
-                    audit::record(c, &actor, "holiday_removed", Some(&format!("day:{day}")), &outcome, now)?;
-                }
-                Ok::<_, AppError>(())
-            })
-        })
-        .await?;
+    let ctx = signed.change(&state);
+    state.db.query(move |c| remove(c, &ctx, day)).await?.map_err(refused)?;
     Ok(Redirect::to("/credit-office/holidays?notice=holiday_saved").into_response())
 }

@@ -10,15 +10,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::actions;
+use crate::actions::need::Publish;
 use crate::auth::SignedIn;
-use crate::db::write_tx;
-use crate::domain::product::{GUARANTEES, guarantee_label, ineligibility};
-use crate::domain::{Rate, Role};
+use crate::domain::product::{GUARANTEES, ineligibility};
+use crate::domain::{Guarantee, Rate, Role};
 use crate::error::{AppError, AppResult};
-use crate::models::audit;
 use crate::models::need::{MAX_OPEN, Need, NewNeed, WINDOWS};
 use crate::models::product::{Product, applicant};
-use crate::notify::{self, Notice, To};
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout, NoticeQuery, notice};
 
@@ -43,7 +42,7 @@ pub struct NeedForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "needs/new.html")]
+#[template(path = "enterprise/needs/new.html")]
 pub struct NeedFormPage {
     layout: Layout,
     form: NeedForm,
@@ -60,10 +59,13 @@ impl NeedFormPage {
     fn windows(&self) -> &'static [(i32, &'static str)] {
         &WINDOWS
     }
+    fn slot_choices(&self) -> Vec<(i32, String)> {
+        (1..=5).map(|n| (n, format!("{n} 家"))).collect()
+    }
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "needs/confirm.html")]
+#[template(path = "enterprise/needs/confirm.html")]
 pub struct ConfirmNeedPage {
     layout: Layout,
     form: NeedForm,
@@ -72,9 +74,6 @@ pub struct ConfirmNeedPage {
 }
 
 impl ConfirmNeedPage {
-    fn guarantee(&self) -> &'static str {
-        guarantee_label(&self.need.guarantee)
-    }
     fn window(&self) -> &'static str {
         WINDOWS.iter().find(|(h, _)| *h == self.need.window_hours).map_or("", |(_, l)| *l)
     }
@@ -91,8 +90,7 @@ struct Context {
     product_reasons: Vec<String>,
 }
 
-/// Why an enterprise on the dishonest list may not publish, and what to do about it.
-pub const DISHONEST: &str = "您已被列入严重失信主体名单（存在未履行的失信被执行人记录），暂不能发布融资需求。履行法院判决义务并由法院移出名单后，信用办将据此更新记录；您也可以在信用画像中对有误的记录提出异议。";
+pub use crate::domain::need::DISHONEST;
 
 /// What decides whether this enterprise may publish now, and for which product.
 async fn context(state: &AppState, signed: &SignedIn, product_id: Option<i64>) -> AppResult<Context> {
@@ -153,7 +151,8 @@ fn validate(form: &NeedForm, product: Option<&Product>) -> Result<NewNeed, FormE
     if purpose.chars().count() < 4 || purpose.chars().count() > 200 {
         errors.add("purpose", "请说明资金用途（4 到 200 字），如：采购原材料");
     }
-    if !GUARANTEES.iter().any(|(g, _)| *g == form.guarantee) {
+    let guarantee = Guarantee::parse(&form.guarantee);
+    if guarantee.is_none() {
         errors.add("guarantee", "请选择可提供的担保方式");
     }
     let max_rate = Rate::parse(&form.max_rate).ok().filter(|r| r.units() > 0 && r.units() <= 240_000);
@@ -183,13 +182,15 @@ fn validate(form: &NeedForm, product: Option<&Product>) -> Result<NewNeed, FormE
             errors.add("guarantee", "该产品不接受这种担保方式");
         }
     }
-    match (amount, term, max_rate, window, slots) {
-        (Some(amount), Some(term_months), Some(max_rate), Some(window_hours), Some(slots)) if errors.is_empty() => {
+    match (amount, term, guarantee, max_rate, window, slots) {
+        (Some(amount), Some(term_months), Some(guarantee), Some(max_rate), Some(window_hours), Some(slots))
+            if errors.is_empty() =>
+        {
             Ok(NewNeed {
                 amount,
                 term_months,
                 purpose,
-                guarantee: form.guarantee.clone(),
+                guarantee,
                 max_rate,
                 window_hours,
                 // A need aimed at one product can only be taken by that product's bank.
@@ -250,41 +251,17 @@ pub async fn publish_need(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let enterprise_id = signed.enterprise()?;
-    let (now, actor, base_url) = (state.clock.now(), signed.actor(), state.config.base_url.clone());
-    let published = state
-        .db
-        .run(move |c| {
-            write_tx(c, |c| {
-                // Checked again inside the transaction: two tabs cannot both pass the limit.
-                if Need::active_count(c, enterprise_id)? >= MAX_OPEN {
-                    return Ok::<_, AppError>(None);
-                }
-                let id = Need::publish(c, enterprise_id, &need, now)?;
-                audit::record(c, &actor, "need_published", Some(&format!("need:{id}")), "ok", now)?;
-                let notice = Notice::new(
-                    "融资需求已发布",
-                    format!(
-                        "您的融资需求 #{id}（{}，{} 个月）已发布，银行可在抢单时限内报价。抢到需求的银行可查看您的信用画像，查询记录可在“授权与查询”中查看。",
-                        need.amount.wan_text(),
-                        need.term_months
-                    ),
-                    format!("{base_url}/enterprise/needs/{id}"),
-                )
-                .next("银行抢单截止", now + chrono::Duration::hours(i64::from(need.window_hours)));
-                notify::send(c, To::Enterprise(enterprise_id), &notice, now)?;
-                Ok(Some(id))
-            })
-        })
-        .await?;
-    match published {
-        Some(id) => Ok(Redirect::to(&format!("/enterprise/needs/{id}?notice=need_published")).into_response()),
-        None => Ok(Redirect::to("/enterprise/needs/new").into_response()),
+    let input = Publish { enterprise_id: signed.enterprise()?, need };
+    let ctx = signed.change(&state);
+    match state.db.query(move |c| actions::need::publish_need(c, &ctx, input)).await? {
+        Ok(id) => Ok(Redirect::to(&format!("/enterprise/needs/{id}?notice=need_published")).into_response()),
+        // Past the limit since the form was checked (another tab): the form says why.
+        Err(_) => Ok(Redirect::to("/enterprise/needs/new").into_response()),
     }
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "needs/index.html")]
+#[template(path = "enterprise/needs/index.html")]
 pub struct NeedsPage {
     layout: Layout,
     notice: Option<&'static str>,
@@ -297,6 +274,6 @@ pub async fn needs(
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<NeedsPage> {
     let enterprise_id = signed.enterprise()?;
-    let needs = state.db.run(move |c| Ok(Need::of_enterprise(c, enterprise_id)?)).await?;
+    let needs = state.db.query(move |c| Need::of_enterprise(c, enterprise_id)).await?;
     Ok(NeedsPage { layout: signed.layout(), notice: notice(query.notice.as_deref()), needs })
 }

@@ -12,11 +12,13 @@ use axum_extra::extract::Form;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::actions::offer::{
+    Approval, Decide, Decision, OwnOffer, record_contact as contact, record_decision as decide,
+};
 use crate::auth::SignedIn;
 use crate::domain::Rate;
-use crate::domain::need::{DECLINE_REASONS, Remedy, time_left};
+use crate::domain::need::{DECLINE_REASONS, OfferStatus, time_left};
 use crate::error::{AppError, AppResult};
-use crate::models::decision::{Approval, Decision, contact, decide};
 use crate::models::enterprise::Enterprise;
 use crate::models::holiday::ScheduledYears;
 use crate::models::need::Need;
@@ -54,9 +56,9 @@ impl OffersPage {
                 format!("{}{}", time_left(self.now, due), self.scheduled.mark(&due))
             }
         };
-        match (offer.status.as_str(), offer.contacted_at, &offer.decision, offer.decision_due) {
-            ("active", None, ..) => format!("联系企业 · {}", by(offer.contact_due)),
-            ("accepted", _, None, Some(due)) => format!("录入授信决定 · {}", by(due)),
+        match (offer.status, offer.contacted_at, &offer.decision, offer.decision_due) {
+            (OfferStatus::Active, None, ..) => format!("联系企业 · {}", by(offer.contact_due)),
+            (OfferStatus::Accepted, _, None, Some(due)) => format!("录入授信决定 · {}", by(due)),
             _ => String::new(),
         }
     }
@@ -76,7 +78,7 @@ pub async fn offers(
     let list = if all { Worklist::All } else { Worklist::Todo };
     let ((lines, pager), scheduled) = state
         .db
-        .run(move |c| Ok((Offer::of_institution(c, institution, list, query.page)?, ScheduledYears::load(c)?)))
+        .query(move |c| Ok((Offer::of_institution(c, institution, list, query.page)?, ScheduledYears::load(c)?)))
         .await?;
     Ok(OffersPage { layout: signed.layout(), all, lines, pager, now: state.clock.now(), scheduled })
 }
@@ -116,14 +118,15 @@ pub struct OfferPage {
 }
 
 impl OfferPage {
-    fn reasons(&self) -> &'static [(&'static str, &'static str, Remedy)] {
-        &DECLINE_REASONS
+    /// The decline reasons as the select lists them, after a prompt.
+    fn reasons(&self) -> Vec<(&'static str, &'static str)> {
+        std::iter::once(("", "请选择")).chain(DECLINE_REASONS.iter().map(|(code, label, _)| (*code, *label))).collect()
     }
     fn can_contact(&self) -> bool {
-        self.offer.contacted_at.is_none() && matches!(self.offer.status.as_str(), "active" | "accepted")
+        self.offer.awaits_contact()
     }
     fn can_decide(&self) -> bool {
-        self.offer.status == "accepted"
+        self.offer.status == OfferStatus::Accepted
             && self.offer.decision.is_none()
             && self.need.accepted_offer_id == Some(self.offer.id)
     }
@@ -155,12 +158,12 @@ async fn page(
 ) -> AppResult<OfferPage> {
     let institution = signed.officer_institution()?;
     let (offer, need, enterprise) = load(state, institution, id).await?;
-    let scheduled = state.db.run(|c| Ok(ScheduledYears::load(c)?)).await?;
+    let scheduled = state.db.query(ScheduledYears::load).await?;
     let form = if form.decision.is_empty() {
         DecisionForm {
             decision: "approve".into(),
-            amount: offer.amount().wan_input(),
-            rate: offer.rate().input_text(),
+            amount: offer.amount.wan_input(),
+            rate: offer.rate.input_text(),
             term: offer.term_months.to_string(),
             date: crate::clock::beijing(state.clock.now()).date_naive().to_string(),
             ..form
@@ -198,9 +201,9 @@ pub async fn record_contact(
     signed: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let institution = signed.officer_institution()?;
-    let change = signed.change(&state);
-    match state.db.run(move |c| Ok(contact(c, &change, institution, id)?)).await? {
+    let input = OwnOffer { institution_id: signed.officer_institution()?, offer_id: id };
+    let ctx = signed.change(&state);
+    match state.db.query(move |c| contact(c, &ctx, input)).await? {
         Ok(()) => Ok(Redirect::to(&format!("/officer/offers/{id}?notice=contacted")).into_response()),
         Err(reason) => {
             let page = page(
@@ -270,8 +273,9 @@ pub async fn record_decision(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let change = signed.change(&state);
-    match state.db.run(move |c| Ok(decide(c, &change, institution, id, &decision)?)).await? {
+    let input = Decide { offer: OwnOffer { institution_id: institution, offer_id: id }, decision };
+    let ctx = signed.change(&state);
+    match state.db.query(move |c| decide(c, &ctx, input)).await? {
         Ok(()) => Ok(Redirect::to(&format!("/officer/offers/{id}?notice=decided")).into_response()),
         Err(reason) => {
             let page = page(&state, &signed, id, form, FormErrors::default(), Some(reason.to_string()), None).await?;

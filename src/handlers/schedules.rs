@@ -40,7 +40,7 @@ impl SchedulePage {
 /// The offer and its need, if the signed-in user is one of the offer's two sides.
 async fn visible_offer(state: &AppState, signed: &SignedIn, id: i64) -> AppResult<(Offer, Need, String)> {
     let (offer, need, institution) =
-        state.db.run(move |c| Ok(Offer::with_need(c, id)?)).await?.ok_or(AppError::NotFound)?;
+        state.db.query(move |c| Offer::with_need(c, id)).await?.ok_or(AppError::NotFound)?;
     let user = &signed.user;
     let allowed = match user.role() {
         Role::Enterprise => user.enterprise_id == Some(need.enterprise_id),

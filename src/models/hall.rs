@@ -3,17 +3,20 @@
 //! grade, amount, term, rate cap). A need fits a product when its amount is
 //! within the product's range and the enterprise's region, industry and grade
 //! are among those the product serves. The fit is written once here: the hall
-//! lists by it and the grab (`models::offer::grab`) enforces it.
+//! lists by it and the grab (`actions::offer::grab_need`) enforces it, every
+//! value bound (`FitRules::condition`).
 
 use chrono::NaiveDateTime;
 use diesel::dsl::sql;
+use diesel::dsl::{AssumeNotNull, Nullable};
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Text, Timestamp};
 use serde::Deserialize;
 
 use crate::db::{DbBackend, DbConn};
 use crate::domain::credit::Grade;
-use crate::domain::{Money, Rate, industry};
+use crate::domain::need::NeedStatus;
+use crate::domain::{Guarantee, Money, Rate, industry};
 use crate::models::page::{Pager, empty_as_none};
 use crate::models::product::unwrap;
 use crate::schema::{credit_evaluations, enterprises, needs, products, regions};
@@ -48,16 +51,20 @@ pub struct HallFilter {
 #[diesel(table_name = needs)]
 pub struct HallLine {
     pub id: i64,
-    pub amount_fen: i64,
+    #[diesel(column_name = amount_fen, deserialize_as = i64)]
+    pub amount: Money,
     pub term_months: i32,
-    pub guarantee: String,
-    pub max_rate: i64,
+    #[diesel(deserialize_as = String)]
+    pub guarantee: Guarantee,
+    #[diesel(deserialize_as = i64)]
+    pub max_rate: Rate,
     pub slots: i32,
     pub slots_taken: i32,
     pub published_at: Option<NaiveDateTime>,
     pub deadline: Option<NaiveDateTime>,
     pub institution_id: Option<i64>,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: NeedStatus,
     #[diesel(select_expression = regions::name)]
     pub region_name: String,
     #[diesel(select_expression = enterprises::industry)]
@@ -70,12 +77,6 @@ pub struct HallLine {
 }
 
 impl HallLine {
-    pub fn amount(&self) -> Money {
-        Money::from_fen(self.amount_fen)
-    }
-    pub fn max_rate_text(&self) -> String {
-        Rate::from_units(self.max_rate).percent_text()
-    }
     pub fn industry_name(&self) -> &'static str {
         industry::name(&self.industry).unwrap_or("未知行业")
     }
@@ -85,91 +86,113 @@ impl HallLine {
     pub fn slots_left(&self) -> i32 {
         self.slots - self.slots_taken
     }
-    pub fn guarantee_label(&self) -> &'static str {
-        crate::domain::product::guarantee_label(&self.guarantee)
+}
+
+/// What decides whether one published product fits a need: the amount
+/// range, the regions and industries it serves (empty: all) and the grades
+/// at or above its minimum (None: any, even none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FitRule {
+    pub amount_min_fen: i64,
+    pub amount_max_fen: i64,
+    pub regions: Vec<String>,
+    pub industries: Vec<String>,
+    pub grades: Option<Vec<&'static str>>,
+}
+
+/// The fit rules of one institution's published products, loaded once and
+/// used as often as a page or a grab needs them. An institution has a
+/// handful of products, so the condition built from them is small.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FitRules(pub Vec<FitRule>);
+
+/// A condition over a query whose source `QS` holds `needs`, `enterprises`
+/// and (left-joined) `credit_evaluations`; every value in it is bound.
+pub type Condition<QS> = Box<dyn BoxableExpression<QS, DbBackend, SqlType = Bool>>;
+
+impl FitRules {
+    pub fn published(conn: &mut DbConn, institution: i64) -> QueryResult<FitRules> {
+        let rows: Vec<(i64, i64, String, String, Option<String>)> = products::table
+            .filter(products::institution_id.eq(institution))
+            .filter(products::status.eq("published"))
+            .select((
+                products::amount_min_fen,
+                products::amount_max_fen,
+                products::regions,
+                products::industries,
+                products::min_grade,
+            ))
+            .load(conn)?;
+        let rules = rows.into_iter().map(|(amount_min_fen, amount_max_fen, regions, industries, min_grade)| FitRule {
+            amount_min_fen,
+            amount_max_fen,
+            regions: unwrap(&regions),
+            industries: unwrap(&industries),
+            grades: min_grade
+                .as_deref()
+                .and_then(Grade::parse)
+                .map(|min| Grade::ALL.into_iter().filter(|g| g.at_least(min)).map(Grade::as_str).collect()),
+        });
+        Ok(FitRules(rules.collect()))
+    }
+
+    /// "The need fits one of these products", `amount` being the need's
+    /// amount in the query. This is the one fit rule: the hall lists by it,
+    /// the grab enforces it.
+    pub fn condition<QS, A>(&self, amount: impl Fn() -> A) -> Condition<QS>
+    where
+        QS: 'static,
+        A: BoxableExpression<QS, DbBackend, SqlType = BigInt> + 'static,
+        enterprises::region: BoxableExpression<QS, DbBackend, SqlType = Text>,
+        enterprises::industry: BoxableExpression<QS, DbBackend, SqlType = Text>,
+        AssumeNotNull<Nullable<credit_evaluations::grade>>: BoxableExpression<QS, DbBackend, SqlType = Text>,
+    {
+        let mut any: Option<Condition<QS>> = None;
+        for rule in &self.0 {
+            let amount: Box<dyn BoxableExpression<QS, DbBackend, SqlType = BigInt>> = Box::new(amount());
+            let mut fit: Condition<QS> = Box::new(amount.between(rule.amount_min_fen, rule.amount_max_fen));
+            if !rule.regions.is_empty() {
+                fit = Box::new(fit.and(enterprises::region.eq_any(rule.regions.clone())));
+            }
+            if !rule.industries.is_empty() {
+                fit = Box::new(fit.and(enterprises::industry.eq_any(rule.industries.clone())));
+            }
+            if let Some(grades) = &rule.grades {
+                let grade = credit_evaluations::grade.nullable().assume_not_null();
+                fit = Box::new(fit.and(grade.eq_any(grades.clone())));
+            }
+            any = Some(match any {
+                None => fit,
+                Some(before) => Box::new(before.or(fit)),
+            });
+        }
+        any.unwrap_or_else(|| Box::new(sql::<Bool>("1 = 0")))
+    }
+
+    /// Whether one of these products fits the need `need_id` as it is now:
+    /// the grab page's, the grab's and the demo's question.
+    pub fn fit_need(&self, conn: &mut DbConn, need_id: i64) -> QueryResult<bool> {
+        if self.0.is_empty() {
+            return Ok(false);
+        }
+        let fitting = needs::table
+            .inner_join(enterprises::table)
+            .left_join(credit_evaluations::table.on(credit_evaluations::uscc.eq(enterprises::uscc)))
+            .filter(needs::id.eq(need_id))
+            .filter(self.condition(|| needs::amount_fen))
+            .count()
+            .get_result::<i64>(conn)?;
+        Ok(fitting > 0)
     }
 }
 
-/// Keeps only what a region code, industry letter or grade can hold, so the
-/// values can be written into the fit clause as literals.
-fn code(text: &str) -> String {
-    text.chars().filter(char::is_ascii_alphanumeric).collect()
-}
-
-fn in_list(column: &str, items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|i| format!("'{}'", code(i))).collect();
-    format!("{column} IN ({})", quoted.join(","))
-}
-
-/// What decides whether a product fits a need: amount range, regions,
-/// industries (both lists wrapped as stored), minimum grade.
-type FitRule = (i64, i64, String, String, Option<String>);
-
-/// The fit rules of the institution's published products. An institution has
-/// a handful of products, so the clause built from them is small.
-fn published_rules(conn: &mut DbConn, institution: i64) -> QueryResult<Vec<FitRule>> {
-    products::table
-        .filter(products::institution_id.eq(institution))
-        .filter(products::status.eq("published"))
-        .select((
-            products::amount_min_fen,
-            products::amount_max_fen,
-            products::regions,
-            products::industries,
-            products::min_grade,
-        ))
-        .load(conn)
-}
-
-/// "The need fits one of these products", as SQL over `enterprises` and
-/// `credit_evaluations`, `amount` being the SQL of the need's amount in fen.
-/// This is the one fit rule: the hall lists by it, the grab enforces it.
-fn fit_clause(products: &[FitRule], amount: &str) -> String {
-    if products.is_empty() {
-        return "1 = 0".into();
-    }
-    let rules: Vec<String> = products
-        .iter()
-        .map(|(min, max, regions, industries, min_grade)| {
-            let mut rule = vec![format!("{amount} BETWEEN {min} AND {max}")];
-            let (regions, industries) = (unwrap(regions), unwrap(industries));
-            if !regions.is_empty() {
-                rule.push(in_list("enterprises.region", &regions));
-            }
-            if !industries.is_empty() {
-                rule.push(in_list("enterprises.industry", &industries));
-            }
-            if let Some(min) = min_grade.as_deref().and_then(Grade::parse) {
-                let grades: Vec<String> =
-                    Grade::ALL.into_iter().filter(|g| g.at_least(min)).map(|g| g.as_str().to_string()).collect();
-                rule.push(in_list("credit_evaluations.grade", &grades));
-            }
-            format!("({})", rule.join(" AND "))
-        })
-        .collect();
-    format!("({})", rules.join(" OR "))
-}
-
-/// Where the fit looks up the enterprise of a need and its grade.
-const FIT_FROM: &str =
-    "SELECT 1 FROM enterprises LEFT JOIN credit_evaluations ON credit_evaluations.uscc = enterprises.uscc";
-
-/// The fit as a condition on a statement over `needs` alone: the grab's guarded update.
-pub fn fit_condition(conn: &mut DbConn, institution: i64) -> QueryResult<String> {
-    let fit = fit_clause(&published_rules(conn, institution)?, "needs.amount_fen");
-    Ok(format!("EXISTS ({FIT_FROM} WHERE enterprises.id = needs.enterprise_id AND {fit})"))
-}
-
-/// Whether one of the institution's published products fits a need of
-/// `enterprise_id` for `amount_fen`: the grab page's and the demo's question.
-pub fn fits(conn: &mut DbConn, institution: i64, enterprise_id: i64, amount_fen: i64) -> QueryResult<bool> {
-    let fit = fit_clause(&published_rules(conn, institution)?, &amount_fen.to_string());
-    diesel::select(
-        sql::<Bool>(&format!("EXISTS ({FIT_FROM} WHERE enterprises.id = "))
-            .bind::<diesel::sql_types::BigInt, _>(enterprise_id)
-            .sql(&format!(" AND {fit})")),
+/// "The institution has made no offer on the need", with its id bound.
+fn not_offered_by<QS: 'static>(institution: i64) -> Condition<QS> {
+    Box::new(
+        sql::<Bool>("NOT EXISTS (SELECT 1 FROM offers WHERE offers.need_id = needs.id AND offers.institution_id = ")
+            .bind::<BigInt, _>(institution)
+            .sql(")"),
     )
-    .get_result(conn)
 }
 
 /// One page of the hall for `institution`, at `now`.
@@ -183,22 +206,23 @@ pub fn hall(
     // On SQLite the amount is written `+needs.amount_fen`, which keeps the
     // planner from choosing the amount index for a range that covers nearly
     // every need over the index that walks them in the page's order.
-    let amount = if sqlite { "+needs.amount_fen" } else { "needs.amount_fen" };
-    let fit = fit_clause(&published_rules(conn, institution)?, amount);
+    let rules = FitRules::published(conn, institution)?;
     let by_deadline = !matches!(filter.sort.as_str(), "newest" | "amount");
     let query = || {
         let mut query = needs::table
             .inner_join(enterprises::table)
             .inner_join(regions::table.on(regions::code.eq(enterprises::region)))
             .left_join(credit_evaluations::table.on(credit_evaluations::uscc.eq(enterprises::uscc)))
-            .filter(needs::status.eq("open"))
+            .filter(needs::status.eq(NeedStatus::Open.as_str()))
             .filter(needs::slots_taken.lt(needs::slots))
             .filter(needs::institution_id.is_null().or(needs::institution_id.eq(institution)))
-            .filter(sql::<Bool>(&format!(
-                "NOT EXISTS (SELECT 1 FROM offers WHERE offers.need_id = needs.id AND offers.institution_id = {institution})"
-            )))
-            .filter(sql::<Bool>(&fit))
+            .filter(not_offered_by(institution))
             .into_boxed::<DbBackend>();
+        query = if sqlite {
+            query.filter(rules.condition(|| sql::<BigInt>("+needs.amount_fen")))
+        } else {
+            query.filter(rules.condition(|| needs::amount_fen))
+        };
         // Sorted by amount or date, SQLite should walk that sort's index rather
         // than the deadline index this range would otherwise pick.
         query = if sqlite && !by_deadline {
@@ -254,20 +278,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_fit_clause_keeps_only_codes_and_lists_the_grades_at_or_above_the_minimum() {
-        let products = [
-            (100, 200, ",990102,9901'; DROP,".into(), String::new(), Some("A".into())),
-            (5, 6, String::new(), ",C,".into(), None),
-        ];
-        let clause = fit_clause(&products, "needs.amount_fen");
-        assert_eq!(
-            clause,
-            "((needs.amount_fen BETWEEN 100 AND 200 AND enterprises.region IN ('990102','9901DROP') \
-             AND credit_evaluations.grade IN ('AAA','AA','A')) OR (needs.amount_fen BETWEEN 5 AND 6 \
-             AND enterprises.industry IN ('C')))"
-        );
-        assert!(fit_clause(&products, "+needs.amount_fen").starts_with("((+needs.amount_fen BETWEEN 100 AND 200"));
-        assert!(fit_clause(&products, "150").starts_with("((150 BETWEEN 100 AND 200"));
-        assert_eq!(fit_clause(&[], "needs.amount_fen"), "1 = 0");
+    fn a_minimum_grade_admits_the_grades_at_or_above_it() {
+        let rule = |min: Option<&str>| FitRule {
+            amount_min_fen: 100,
+            amount_max_fen: 200,
+            regions: vec!["990102".into()],
+            industries: Vec::new(),
+            grades: min
+                .and_then(Grade::parse)
+                .map(|m| Grade::ALL.into_iter().filter(|g| g.at_least(m)).map(Grade::as_str).collect()),
+        };
+        assert_eq!(rule(Some("A")).grades, Some(vec!["AAA", "AA", "A"]));
+        assert_eq!(rule(None).grades, None);
     }
 }

@@ -2,10 +2,8 @@
 
 pub mod audit;
 pub mod authorization;
-pub mod choice;
 pub mod claim;
 pub mod credit_record;
-pub mod decision;
 pub mod dispute;
 pub mod email_verification;
 pub mod enterprise;
@@ -21,6 +19,7 @@ pub mod portrait_view;
 pub mod product;
 pub mod rate_limit;
 pub mod region;
+pub mod reminder;
 pub mod server_secret;
 pub mod session;
 pub mod setting;

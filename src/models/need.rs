@@ -1,18 +1,25 @@
 //! Financing needs (融资需求): what an enterprise publishes for banks to grab.
-//! This file holds publishing and the enterprise's own list; the hall,
-//! grabbing and the rest of a need's life build on the same table.
+//! The row, its queries and the plain writes the actions (`actions::need`,
+//! `actions::sweep`) make of it; the hall and grabbing build on the same table.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::domain::{Money, Rate};
+use crate::domain::need::NeedStatus;
+use crate::domain::{Guarantee, Money, Rate};
 use crate::schema::{institutions, needs, products};
 
 /// Open needs an enterprise may have at once.
 pub const MAX_OPEN: i64 = 3;
 /// The statuses in which a need still counts against that limit.
-pub const ACTIVE: [&str; 4] = ["open", "awaiting_choice", "matched", "declined"];
+pub const ACTIVE: [NeedStatus; 4] =
+    [NeedStatus::Open, NeedStatus::AwaitingChoice, NeedStatus::Matched, NeedStatus::Declined];
+
+/// The stored codes of `statuses`, for a filter.
+pub fn codes(statuses: &[NeedStatus]) -> Vec<&'static str> {
+    statuses.iter().map(|s| s.as_str()).collect()
+}
 
 pub const WINDOWS: [(i32, &str); 3] = [(24, "24 小时"), (72, "72 小时"), (168, "7 天")];
 
@@ -21,17 +28,21 @@ pub const WINDOWS: [(i32, &str); 3] = [(24, "24 小时"), (72, "72 小时"), (16
 pub struct Need {
     pub id: i64,
     pub enterprise_id: i64,
-    pub amount_fen: i64,
+    #[diesel(column_name = amount_fen, deserialize_as = i64)]
+    pub amount: Money,
     pub term_months: i32,
     pub purpose: String,
-    pub guarantee: String,
-    pub max_rate: i64,
+    #[diesel(deserialize_as = String)]
+    pub guarantee: Guarantee,
+    #[diesel(deserialize_as = i64)]
+    pub max_rate: Rate,
     pub window_hours: i32,
     pub slots: i32,
     pub slots_taken: i32,
     pub product_id: Option<i64>,
     pub institution_id: Option<i64>,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: NeedStatus,
     pub published_at: Option<NaiveDateTime>,
     pub deadline: Option<NaiveDateTime>,
     pub version: i32,
@@ -51,7 +62,7 @@ pub struct NewNeed {
     pub amount: Money,
     pub term_months: i32,
     pub purpose: String,
-    pub guarantee: String,
+    pub guarantee: Guarantee,
     pub max_rate: Rate,
     pub window_hours: i32,
     pub slots: i32,
@@ -67,9 +78,98 @@ impl Need {
     pub fn active_count(conn: &mut DbConn, enterprise_id: i64) -> QueryResult<i64> {
         needs::table
             .filter(needs::enterprise_id.eq(enterprise_id))
-            .filter(needs::status.eq_any(ACTIVE))
+            .filter(needs::status.eq_any(codes(&ACTIVE)))
             .count()
             .get_result(conn)
+    }
+
+    /// Takes the need's row lock before anything else of the need is read or
+    /// changed, so that every change of a need and its offers queues in one
+    /// order: a grab, an acceptance and a sweep never interleave or deadlock
+    /// (SQLite's BEGIN IMMEDIATE serialises them anyway). Returns false if the
+    /// need does not exist.
+    pub fn lock(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+        Ok(diesel::update(needs::table.find(id)).set(needs::version.eq(needs::version)).execute(conn)? == 1)
+    }
+
+    /// Moves the need from `from` to `to` unless someone moved it since it
+    /// was read; false if someone did.
+    pub fn move_status(
+        conn: &mut DbConn,
+        id: i64,
+        from: NeedStatus,
+        to: NeedStatus,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let moved = diesel::update(needs::table.find(id).filter(needs::status.eq(from.as_str())))
+            .set((needs::status.eq(to.as_str()), needs::version.eq(needs::version + 1), needs::updated_at.eq(now)))
+            .execute(conn)?;
+        Ok(moved == 1)
+    }
+
+    /// Records the accepted offer; a new acceptance starts with no lateness.
+    pub fn set_accepted(conn: &mut DbConn, id: i64, offer_id: i64) -> QueryResult<()> {
+        diesel::update(needs::table.find(id))
+            .set((needs::accepted_offer_id.eq(offer_id), needs::overdue.eq(false)))
+            .execute(conn)
+            .map(drop)
+    }
+
+    pub fn set_republished_from(conn: &mut DbConn, id: i64, from: i64) -> QueryResult<()> {
+        diesel::update(needs::table.find(id)).set(needs::republished_from.eq(from)).execute(conn).map(drop)
+    }
+
+    /// Takes a slot of an open need for `institution`, guarded: a free slot,
+    /// the window open at `now`, the need meant for everyone or for this
+    /// institution. False if any of it does not hold.
+    pub fn take_slot(conn: &mut DbConn, id: i64, institution: i64, now: NaiveDateTime) -> QueryResult<bool> {
+        let taken = diesel::update(
+            needs::table
+                .find(id)
+                .filter(needs::status.eq(NeedStatus::Open.as_str()))
+                .filter(needs::slots_taken.lt(needs::slots))
+                .filter(needs::deadline.gt(now))
+                .filter(needs::institution_id.is_null().or(needs::institution_id.eq(institution))),
+        )
+        .set((
+            needs::slots_taken.eq(needs::slots_taken + 1),
+            needs::version.eq(needs::version + 1),
+            needs::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(taken == 1)
+    }
+
+    /// Gives a slot of an open need back to the hall.
+    pub fn release_slot(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+        diesel::update(needs::table.find(id).filter(needs::status.eq(NeedStatus::Open.as_str())))
+            .set((needs::slots_taken.eq(needs::slots_taken - 1), needs::version.eq(needs::version + 1)))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// Flags the matched need overdue if `offer_id` is still its accepted offer; false if not.
+    pub fn flag_overdue(conn: &mut DbConn, id: i64, offer_id: i64) -> QueryResult<bool> {
+        let flagged = diesel::update(
+            needs::table
+                .find(id)
+                .filter(needs::overdue.eq(false))
+                .filter(needs::status.eq(NeedStatus::Matched.as_str()))
+                .filter(needs::accepted_offer_id.eq(offer_id)),
+        )
+        .set(needs::overdue.eq(true))
+        .execute(conn)?;
+        Ok(flagged == 1)
+    }
+
+    /// Open needs whose window ended by `now`, up to `limit`.
+    pub fn windows_ended(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
+        needs::table
+            .filter(needs::status.eq(NeedStatus::Open.as_str()))
+            .filter(needs::deadline.le(now))
+            .select(needs::id)
+            .limit(limit)
+            .load(conn)
     }
 
     /// Publishes a need now: open, with its deadline at the end of the window.
@@ -80,15 +180,15 @@ impl Need {
                 needs::amount_fen.eq(new.amount.fen()),
                 needs::term_months.eq(new.term_months),
                 needs::purpose.eq(&new.purpose),
-                needs::guarantee.eq(&new.guarantee),
+                needs::guarantee.eq(new.guarantee.as_str()),
                 needs::max_rate.eq(new.max_rate.units()),
                 needs::window_hours.eq(new.window_hours),
                 needs::slots.eq(new.slots),
                 needs::product_id.eq(new.product_id),
                 needs::institution_id.eq(new.institution_id),
-                needs::status.eq("open"),
+                needs::status.eq(NeedStatus::Open.as_str()),
                 needs::published_at.eq(now),
-                needs::deadline.eq(now + Duration::hours(i64::from(new.window_hours))),
+                needs::deadline.eq(new.deadline(now)),
                 needs::created_at.eq(now),
                 needs::updated_at.eq(now),
             ))
@@ -112,22 +212,13 @@ impl Need {
             .select((Need::as_select(), products::name.nullable(), institutions::name.nullable()))
             .load(conn)
     }
-
-    pub fn amount(&self) -> Money {
-        Money::from_fen(self.amount_fen)
-    }
-
-    pub fn max_rate_text(&self) -> String {
-        Rate::from_units(self.max_rate).percent_text()
-    }
-
-    pub fn status_label(&self) -> &'static str {
-        status_label(&self.status)
-    }
 }
 
-pub fn status_label(status: &str) -> &'static str {
-    crate::domain::need::NeedStatus::parse(status).map_or("未知", |s| s.label())
+impl NewNeed {
+    /// When a need published at `now` closes.
+    pub fn deadline(&self, now: NaiveDateTime) -> NaiveDateTime {
+        now + Duration::hours(i64::from(self.window_hours))
+    }
 }
 
 #[cfg(test)]
@@ -137,7 +228,7 @@ mod tests {
     #[test]
     fn the_open_limit_counts_what_the_lifecycle_calls_active() {
         for status in NeedStatus::ALL {
-            assert_eq!(super::ACTIVE.contains(&status.as_str()), status.is_active(), "{}", status.as_str());
+            assert_eq!(super::ACTIVE.contains(&status), status.is_active(), "{}", status.as_str());
         }
     }
 }
@@ -152,7 +243,7 @@ pub enum Overview {
     All,
     /// Matched and past the decision time: the banks to chase.
     Overdue,
-    Status(crate::domain::need::NeedStatus),
+    Status(NeedStatus),
 }
 
 impl Need {
@@ -170,7 +261,9 @@ impl Need {
                 .into_boxed::<crate::db::DbBackend>();
             match which {
                 Overview::All => query,
-                Overview::Overdue => query.filter(needs::overdue.eq(true)).filter(needs::status.eq("matched")),
+                Overview::Overdue => {
+                    query.filter(needs::overdue.eq(true)).filter(needs::status.eq(NeedStatus::Matched.as_str()))
+                }
                 Overview::Status(s) => query.filter(needs::status.eq(s.as_str())),
             }
         };

@@ -1,24 +1,20 @@
 //! Offers (报价 / 抢单): an institution takes a slot of a need with an offer.
-//! The grab is one guarded update of the need (a free slot, the window open,
-//! the need meant for this institution and fitting one of its published
-//! products, by the hall's own fit) plus the offer row, whose
-//! UNIQUE(need_id, institution_id) stops a second offer from the same bank;
-//! both in one transaction, so a refused grab leaves nothing behind.
+//! The row, its queries and the plain writes the actions make of it; the
+//! grab itself, guarded, is `actions::offer::grab_need`. The table's
+//! UNIQUE(need_id, institution_id) stops a second offer from the same bank.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error};
 
-use crate::actions::Ctx as Change;
-use crate::clock::Clock;
-use crate::db::{DbConn, write_tx};
-use crate::domain::need::{GrabRefusal, GrabState, NeedStatus, can_grab};
+use crate::db::DbConn;
+use crate::domain::need::OfferStatus;
 use crate::domain::repayment::{Cost, Loan, RepaymentMethod};
-use crate::domain::{Money, Rate};
-use crate::models::authorization::Authorization;
+use crate::domain::{Guarantee, Money, Rate};
 use crate::models::need::Need;
-use crate::notify::{self, Notice, To};
 use crate::schema::{institutions, needs, offers};
+
+mod record;
+pub use record::ResponseRecord;
 
 /// How long a grabbing bank may view the portrait after the window closes.
 pub const AUTHORIZATION_AFTER_DEADLINE: Duration = Duration::days(30);
@@ -30,13 +26,17 @@ pub struct Offer {
     pub need_id: i64,
     pub institution_id: i64,
     pub officer_id: i64,
-    pub amount_fen: i64,
-    pub rate: i64,
+    #[diesel(column_name = amount_fen, deserialize_as = i64)]
+    pub amount: Money,
+    #[diesel(deserialize_as = i64)]
+    pub rate: Rate,
     pub term_months: i32,
-    pub guarantee: String,
+    #[diesel(deserialize_as = String)]
+    pub guarantee: Guarantee,
     pub conditions: String,
     pub valid_until: NaiveDateTime,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: OfferStatus,
     pub contact_due: NaiveDateTime,
     pub contacted_at: Option<NaiveDateTime>,
     pub decision: Option<String>,
@@ -52,6 +52,16 @@ pub struct Offer {
     pub repayment_method: String,
 }
 
+/// An approval as the bank records it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Approval {
+    pub amount: Money,
+    pub rate: Rate,
+    pub term_months: i32,
+    /// The date the line was granted (Beijing).
+    pub date: chrono::NaiveDate,
+}
+
 /// What an officer offers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OfferTerms {
@@ -59,7 +69,7 @@ pub struct OfferTerms {
     pub rate: Rate,
     pub term_months: i32,
     pub repayment_method: RepaymentMethod,
-    pub guarantee: String,
+    pub guarantee: Guarantee,
     pub conditions: String,
     pub valid_until: NaiveDateTime,
 }
@@ -68,129 +78,6 @@ impl OfferTerms {
     pub fn loan(&self) -> Loan {
         Loan::new(self.repayment_method, self.amount, self.rate, self.term_months)
     }
-}
-
-/// The result of a grab: the new offer, or why there was none.
-pub type Grab = Result<i64, GrabRefusal>;
-
-/// Takes a slot and records the offer, or explains why not. Safe under any
-/// number of concurrent grabs on one or several app instances.
-pub fn grab(
-    conn: &mut DbConn,
-    need_id: i64,
-    institution_id: i64,
-    officer_id: i64,
-    terms: &OfferTerms,
-    change: &Change,
-    clock: &dyn Clock,
-) -> QueryResult<Grab> {
-    // A plain read first: a grab that is full, closed or already made gives up
-    // here, without queueing for the write lock the winners need. The guarded
-    // update below still decides every grab that gets past it.
-    if let Some(refusal) = grab_refusal(conn, need_id, institution_id, clock.now())? {
-        return Ok(Err(refusal));
-    }
-    let outcome = write_tx(conn, |c| -> QueryResult<Grab> {
-        // The time is read once the write lock is held, so no wait for the
-        // lock can carry a grab past the deadline.
-        let now = clock.now();
-        let change = &Change { now, ..change.clone() };
-        let contact_due = crate::models::holiday::contact_due(c, now)?;
-        let fit = crate::models::hall::fit_condition(c, institution_id)?;
-        let taken = diesel::update(
-            needs::table
-                .find(need_id)
-                .filter(needs::status.eq("open"))
-                .filter(needs::slots_taken.lt(needs::slots))
-                .filter(needs::deadline.gt(now))
-                .filter(needs::institution_id.is_null().or(needs::institution_id.eq(institution_id)))
-                .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&fit)),
-        )
-        .set((
-            needs::slots_taken.eq(needs::slots_taken + 1),
-            needs::version.eq(needs::version + 1),
-            needs::updated_at.eq(now),
-        ))
-        .execute(c)?;
-        if taken == 0 {
-            // The update and this read are one transaction, so the rule agrees with it;
-            // a need that looks grabbable here was full at the instant of the update.
-            return Ok(Err(grab_refusal(c, need_id, institution_id, now)?.unwrap_or(GrabRefusal::Full)));
-        }
-        let offer_id = diesel::insert_into(offers::table)
-            .values((
-                offers::need_id.eq(need_id),
-                offers::institution_id.eq(institution_id),
-                offers::officer_id.eq(officer_id),
-                offers::amount_fen.eq(terms.amount.fen()),
-                offers::rate.eq(terms.rate.units()),
-                offers::term_months.eq(terms.term_months),
-                offers::repayment_method.eq(terms.repayment_method.code()),
-                offers::guarantee.eq(&terms.guarantee),
-                offers::conditions.eq(&terms.conditions),
-                offers::valid_until.eq(terms.valid_until),
-                offers::status.eq("active"),
-                offers::contact_due.eq(contact_due),
-                offers::created_at.eq(now),
-            ))
-            .returning(offers::id)
-            .get_result(c)?;
-        let (enterprise_id, deadline): (i64, Option<NaiveDateTime>) =
-            needs::table.find(need_id).select((needs::enterprise_id, needs::deadline)).first(c)?;
-        let until = deadline.unwrap_or(now) + AUTHORIZATION_AFTER_DEADLINE;
-        Authorization::grant(c, enterprise_id, institution_id, "融资需求审查", until - now, now)?;
-        change.audit(c, "offer_made", &format!("offer:{offer_id}"))?;
-        let bank: String = institutions::table.find(institution_id).select(institutions::name).first(c)?;
-        let mut notice = Notice::new(
-            format!("{bank}对您的融资需求报价"),
-            format!(
-                "{bank}抢到了您的融资需求 #{need_id}，报价：{}，年化 {}，期限 {} 个月，{}。客户经理将在 2 个工作日内联系您。",
-                terms.amount.wan_text(),
-                terms.rate.percent_text(),
-                terms.term_months,
-                terms.repayment_method.label()
-            ),
-            change.need_link(need_id),
-        );
-        if let Some(deadline) = deadline {
-            notice = notice.next("抢单截止后比较并选择报价", deadline);
-        }
-        notify::send(c, To::Enterprise(enterprise_id), &notice, now)?;
-        Ok(Ok(offer_id))
-    });
-    match outcome {
-        // A second offer from the same institution, from a concurrent request: the
-        // whole transaction, slot included, was rolled back.
-        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(Err(GrabRefusal::AlreadyOffered)),
-        other => other,
-    }
-}
-
-/// Why `institution` cannot grab the need now, by the lifecycle's own rule
-/// (`domain::need::can_grab`); None if it can. The grab page asks it before
-/// offering the button, the grab before and after its guarded update.
-pub fn grab_refusal(
-    conn: &mut DbConn,
-    need_id: i64,
-    institution_id: i64,
-    now: NaiveDateTime,
-) -> QueryResult<Option<GrabRefusal>> {
-    let need = needs::table.find(need_id).select(Need::as_select()).first(conn).optional()?;
-    let Some(need) = need else { return Ok(Some(GrabRefusal::NotOpen)) };
-    let offered: bool = diesel::select(diesel::dsl::exists(
-        offers::table.filter(offers::need_id.eq(need_id)).filter(offers::institution_id.eq(institution_id)),
-    ))
-    .get_result(conn)?;
-    let state = GrabState {
-        status: NeedStatus::parse(&need.status).unwrap_or(NeedStatus::Cancelled),
-        slots: need.slots,
-        slots_taken: need.slots_taken,
-        deadline: need.deadline.unwrap_or(now),
-        institution_already_offered: offered,
-        targeted_institution: need.institution_id,
-        fits_a_product: crate::models::hall::fits(conn, institution_id, need.enterprise_id, need.amount_fen)?,
-    };
-    Ok(can_grab(&state, institution_id, now).err())
 }
 
 impl Offer {
@@ -219,12 +106,186 @@ impl Offer {
             .optional()
     }
 
-    pub fn amount(&self) -> Money {
-        Money::from_fen(self.amount_fen)
+    /// Records a grab's offer: active, with the bank's contact time.
+    pub fn insert(
+        conn: &mut DbConn,
+        (need_id, institution_id, officer_id): (i64, i64, i64),
+        terms: &OfferTerms,
+        contact_due: NaiveDateTime,
+        now: NaiveDateTime,
+    ) -> QueryResult<i64> {
+        diesel::insert_into(offers::table)
+            .values((
+                offers::need_id.eq(need_id),
+                offers::institution_id.eq(institution_id),
+                offers::officer_id.eq(officer_id),
+                offers::amount_fen.eq(terms.amount.fen()),
+                offers::rate.eq(terms.rate.units()),
+                offers::term_months.eq(terms.term_months),
+                offers::repayment_method.eq(terms.repayment_method.code()),
+                offers::guarantee.eq(terms.guarantee.as_str()),
+                offers::conditions.eq(&terms.conditions),
+                offers::valid_until.eq(terms.valid_until),
+                offers::status.eq(OfferStatus::Active.as_str()),
+                offers::contact_due.eq(contact_due),
+                offers::created_at.eq(now),
+            ))
+            .returning(offers::id)
+            .get_result(conn)
     }
 
-    pub fn rate(&self) -> Rate {
-        Rate::from_units(self.rate)
+    /// Whether `institution_id` already made an offer on the need.
+    pub fn exists(conn: &mut DbConn, need_id: i64, institution_id: i64) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            offers::table.filter(offers::need_id.eq(need_id)).filter(offers::institution_id.eq(institution_id)),
+        ))
+        .get_result(conn)
+    }
+
+    /// The need's active offers other than `keep`, with their officers.
+    pub fn active_of_need(conn: &mut DbConn, need_id: i64, keep: Option<i64>) -> QueryResult<Vec<(i64, i64)>> {
+        offers::table
+            .filter(offers::need_id.eq(need_id))
+            .filter(offers::status.eq(OfferStatus::Active.as_str()))
+            .filter(offers::id.ne(keep.unwrap_or(0)))
+            .select((offers::id, offers::officer_id))
+            .load(conn)
+    }
+
+    /// How many of the need's offers are still active.
+    pub fn active_count(conn: &mut DbConn, need_id: i64) -> QueryResult<i64> {
+        offers::table
+            .filter(offers::need_id.eq(need_id))
+            .filter(offers::status.eq(OfferStatus::Active.as_str()))
+            .count()
+            .get_result(conn)
+    }
+
+    /// Closes an active offer as `to`; false if it was no longer active.
+    pub fn close_active(conn: &mut DbConn, id: i64, to: OfferStatus) -> QueryResult<bool> {
+        let closed = diesel::update(offers::table.find(id).filter(offers::status.eq(OfferStatus::Active.as_str())))
+            .set(offers::status.eq(to.as_str()))
+            .execute(conn)?;
+        Ok(closed == 1)
+    }
+
+    /// Closes the active offer as lapsed if its valid-until passed by `now`; false if not.
+    pub fn lapse(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+        let row = offers::table.find(id).filter(offers::status.eq(OfferStatus::Active.as_str()));
+        let closed = diesel::update(row.filter(offers::valid_until.le(now)))
+            .set(offers::status.eq(OfferStatus::Lapsed.as_str()))
+            .execute(conn)?;
+        Ok(closed == 1)
+    }
+
+    /// Closes the active offer as released if the bank did not record contact
+    /// by its contact time; false if it did or the time has not come.
+    pub fn release(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+        let row = offers::table.find(id).filter(offers::status.eq(OfferStatus::Active.as_str()));
+        let closed = diesel::update(row.filter(offers::contacted_at.is_null()).filter(offers::contact_due.le(now)))
+            .set(offers::status.eq(OfferStatus::Released.as_str()))
+            .execute(conn)?;
+        Ok(closed == 1)
+    }
+
+    /// Active offers whose valid-until passed by `now`, up to `limit`.
+    pub fn lapsing(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
+        offers::table
+            .filter(offers::status.eq(OfferStatus::Active.as_str()))
+            .filter(offers::valid_until.le(now))
+            .select(offers::id)
+            .limit(limit)
+            .load(conn)
+    }
+
+    /// Active offers not contacted by their contact time, up to `limit`.
+    pub fn idle(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
+        offers::table
+            .filter(offers::status.eq(OfferStatus::Active.as_str()))
+            .filter(offers::contacted_at.is_null())
+            .filter(offers::contact_due.le(now))
+            .select(offers::id)
+            .limit(limit)
+            .load(conn)
+    }
+
+    /// (need, offer) of accepted offers undecided past their decision time
+    /// whose matched need is not flagged yet, up to `limit`.
+    pub fn late_decisions(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<(i64, i64)>> {
+        offers::table
+            .inner_join(needs::table)
+            .filter(offers::status.eq(OfferStatus::Accepted.as_str()))
+            .filter(offers::decision.is_null())
+            .filter(offers::decision_due.le(now))
+            .filter(needs::status.eq(crate::domain::need::NeedStatus::Matched.as_str()))
+            .filter(needs::overdue.eq(false))
+            .select((needs::id, offers::id))
+            .limit(limit)
+            .load(conn)
+    }
+
+    /// Marks an acceptable offer accepted at `now`, valid still; false if it was not.
+    pub fn mark_accepted(conn: &mut DbConn, id: i64, due: NaiveDateTime, now: NaiveDateTime) -> QueryResult<bool> {
+        let acceptable = [OfferStatus::Active.as_str(), OfferStatus::NotSelected.as_str()];
+        let taken = diesel::update(
+            offers::table.find(id).filter(offers::status.eq_any(acceptable)).filter(offers::valid_until.gt(now)),
+        )
+        .set((
+            offers::status.eq(OfferStatus::Accepted.as_str()),
+            offers::decision_due.eq(due),
+            offers::accepted_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(taken == 1)
+    }
+
+    /// Records contact on an open offer not yet contacted; false if it was closed or contacted.
+    pub fn mark_contacted(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+        let open = [OfferStatus::Active.as_str(), OfferStatus::Accepted.as_str()];
+        let recorded = diesel::update(
+            offers::table.find(id).filter(offers::status.eq_any(open)).filter(offers::contacted_at.is_null()),
+        )
+        .set(offers::contacted_at.eq(now))
+        .execute(conn)?;
+        Ok(recorded == 1)
+    }
+
+    /// Records an approval on the undecided offer.
+    pub fn record_approval(conn: &mut DbConn, id: i64, approval: &Approval, now: NaiveDateTime) -> QueryResult<()> {
+        diesel::update(offers::table.find(id).filter(offers::decision.is_null()))
+            .set((
+                offers::decision.eq("approved"),
+                offers::decided_at.eq(now),
+                offers::approved_amount_fen.eq(approval.amount.fen()),
+                offers::approved_rate.eq(approval.rate.units()),
+                offers::approved_term_months.eq(approval.term_months),
+                offers::approved_on.eq(approval.date),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// Records a decline with its coded reason on the undecided offer.
+    pub fn record_decline(conn: &mut DbConn, id: i64, reason: &str, note: &str, now: NaiveDateTime) -> QueryResult<()> {
+        diesel::update(offers::table.find(id).filter(offers::decision.is_null()))
+            .set((
+                offers::decision.eq("declined"),
+                offers::decided_at.eq(now),
+                offers::decline_reason.eq(reason),
+                offers::decision_note.eq(note),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// When the first of the need's offers that could still be accepted lapses.
+    pub fn next_valid_until(conn: &mut DbConn, need_id: i64, now: NaiveDateTime) -> QueryResult<Option<NaiveDateTime>> {
+        offers::table
+            .filter(offers::need_id.eq(need_id))
+            .filter(offers::status.eq_any([OfferStatus::Active.as_str(), OfferStatus::NotSelected.as_str()]))
+            .filter(offers::valid_until.gt(now))
+            .select(diesel::dsl::min(offers::valid_until))
+            .first(conn)
     }
 }
 
@@ -255,9 +316,9 @@ impl Offer {
             if list == Worklist::Todo {
                 query = query.filter(
                     offers::status
-                        .eq("active")
+                        .eq(OfferStatus::Active.as_str())
                         .and(offers::contacted_at.is_null())
-                        .or(offers::status.eq("accepted").and(offers::decision.is_null())),
+                        .or(offers::status.eq(OfferStatus::Accepted.as_str()).and(offers::decision.is_null())),
                 );
             }
             query
@@ -272,12 +333,9 @@ impl Offer {
         Ok((lines, pager))
     }
 
-    pub fn status_label(&self) -> &'static str {
-        crate::domain::need::OfferStatus::parse(&self.status).map_or("未知", |s| s.label())
-    }
-
-    pub fn guarantee_label(&self) -> &'static str {
-        crate::domain::product::guarantee_label(&self.guarantee)
+    /// Whether the bank still has to record contact on it.
+    pub fn awaits_contact(&self) -> bool {
+        self.contacted_at.is_none() && matches!(self.status, OfferStatus::Active | OfferStatus::Accepted)
     }
 
     /// The repayment method the offer names (equal instalments for a code
@@ -288,7 +346,7 @@ impl Offer {
 
     /// The loan the offer describes, repaid by its own method.
     pub fn loan(&self) -> Loan {
-        Loan::new(self.method(), self.amount(), self.rate(), self.term_months)
+        Loan::new(self.method(), self.amount, self.rate, self.term_months)
     }
 
     /// First and largest payment, total interest and total repayable.
@@ -317,48 +375,5 @@ impl Offer {
 
     pub fn decline_label(&self) -> &'static str {
         self.decline_reason.as_deref().and_then(crate::domain::need::decline_reason).map_or("", |(l, _)| l)
-    }
-}
-
-/// How a bank has answered on the platform: what an enterprise weighs beside its offer.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ResponseRecord {
-    pub offers: i64,
-    pub accepted: i64,
-    pub approved: i64,
-    pub declined: i64,
-    /// Decisions recorded by their due time.
-    pub on_time: i64,
-}
-
-impl ResponseRecord {
-    pub fn of(conn: &mut DbConn, institution_id: i64) -> QueryResult<ResponseRecord> {
-        let offers = offers::table.filter(offers::institution_id.eq(institution_id)).count().get_result(conn)?;
-        let decided: Vec<(Option<String>, Option<NaiveDateTime>, Option<NaiveDateTime>)> = offers::table
-            .filter(offers::institution_id.eq(institution_id))
-            .filter(offers::decision_due.is_not_null())
-            .select((offers::decision, offers::decided_at, offers::decision_due))
-            .load(conn)?;
-        let count = |d: &str| decided.iter().filter(|(x, ..)| x.as_deref() == Some(d)).count() as i64;
-        let on_time = decided.iter().filter(|(_, at, due)| matches!((at, due), (Some(a), Some(d)) if a <= d)).count();
-        Ok(ResponseRecord {
-            offers,
-            accepted: decided.len() as i64,
-            approved: count("approved"),
-            declined: count("declined"),
-            on_time: on_time as i64,
-        })
-    }
-
-    /// "批准 3 / 决定 4 · 按时 4 / 4", or a plain word for a bank new to the platform.
-    pub fn summary(&self) -> String {
-        let decided = self.approved + self.declined;
-        if decided == 0 {
-            return format!("平台累计报价 {} 次，暂无授信决定记录", self.offers);
-        }
-        format!(
-            "平台累计报价 {} 次，被选中 {} 次；已决定 {} 笔，批准 {} 笔；按时决定 {} / {}",
-            self.offers, self.accepted, decided, self.approved, self.on_time, decided
-        )
     }
 }

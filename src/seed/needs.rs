@@ -10,16 +10,16 @@ use rand::Rng;
 use rand::rngs::StdRng;
 
 use crate::actions::Ctx as Change;
+use crate::actions::need::{Accept, OwnNeed, accept_offer, cancel_need};
+use crate::actions::offer::{Approval, Decide, Decision, Grab, OwnOffer, grab_need, record_contact, record_decision};
 use crate::clock::TestClock;
 use crate::db::DbConn;
-use crate::domain::{Money, Rate};
+use crate::domain::{Guarantee, Money, Rate};
 use crate::jobs::deadlines;
 use crate::models::audit::Actor;
-use crate::models::choice::{accept, cancel};
-use crate::models::decision::{Approval, Decision, contact, decide};
-use crate::models::hall::fits;
+use crate::models::hall::FitRules;
 use crate::models::need::{Need, NewNeed};
-use crate::models::offer::{OfferTerms, grab};
+use crate::models::offer::OfferTerms;
 use crate::models::product::Product;
 use crate::schema::{credit_evaluations, enterprises, users};
 
@@ -28,7 +28,7 @@ const BASE_URL: &str = "http://localhost:8080";
 
 const PURPOSES: [&str; 6] =
     ["采购原材料", "支付供应商货款", "补充流动资金", "购置生产设备", "扩建仓储设施", "支付工程进度款"];
-const GUARANTEES: [&str; 4] = ["credit", "guarantee", "mortgage", "credit"];
+const GUARANTEES: [Guarantee; 4] = [Guarantee::Credit, Guarantee::Guarantee, Guarantee::Mortgage, Guarantee::Credit];
 
 /// The demo officers by institution: (username, institution id, user id).
 fn officers(conn: &mut DbConn) -> QueryResult<Vec<(String, i64, i64)>> {
@@ -50,7 +50,7 @@ fn publish(conn: &mut DbConn, rng: &mut StdRng, enterprise: i64, window: i32, at
         amount: Money::from_yuan(amount * 10_000),
         term_months: [6, 12, 12, 24, 36][rng.random_range(0..5)],
         purpose: PURPOSES[rng.random_range(0..PURPOSES.len())].into(),
-        guarantee: GUARANTEES[rng.random_range(0..GUARANTEES.len())].into(),
+        guarantee: GUARANTEES[rng.random_range(0..GUARANTEES.len())],
         max_rate: Rate::from_units([42_000, 45_000, 50_000, 60_000][rng.random_range(0..4)]),
         window_hours: window,
         slots: 3,
@@ -73,16 +73,17 @@ fn offer(
     // form allows, spread so that the demo enterprise's two offers differ.
     let methods = Product::methods_for_need(conn, officer.1, need)?;
     let terms = OfferTerms {
-        amount: n.amount(),
-        rate: Rate::from_units(n.max_rate - rng.random_range(1..8) * 1_000),
+        amount: n.amount,
+        rate: Rate::from_units(n.max_rate.units() - rng.random_range(1..8) * 1_000),
         term_months: n.term_months,
         repayment_method: methods[(need + officer.1 + 2) as usize % methods.len()],
-        guarantee: n.guarantee.clone(),
+        guarantee: n.guarantee,
         conditions: ["需开立本行结算账户", "需提供近一年纳税证明", "无"][rng.random_range(0..3)].into(),
         valid_until: n.deadline.unwrap_or(at) + Duration::days(10),
     };
     let change = Change { actor: actor(officer), now: at, base_url: BASE_URL.into() };
-    Ok(grab(conn, need, officer.1, officer.2, &terms, &change, &TestClock::new(at))?.ok())
+    let grab = Grab { need_id: need, institution_id: officer.1, officer_id: officer.2, terms };
+    Ok(grab_need(conn, &change, &grab, &TestClock::new(at))?.ok())
 }
 
 /// The first of `officers`, counting from `start`, whose bank has a published
@@ -93,10 +94,9 @@ fn fitting(
     officers: &[(String, i64, i64)],
     start: usize,
 ) -> QueryResult<Option<(String, i64, i64)>> {
-    let n = Need::find(conn, need)?.ok_or(diesel::result::Error::NotFound)?;
     for k in 0..officers.len() {
         let officer = &officers[(start + k) % officers.len()];
-        if fits(conn, officer.1, n.enterprise_id, n.amount_fen)? {
+        if FitRules::published(conn, officer.1)?.fit_need(conn, need)? {
             return Ok(Some(officer.clone()));
         }
     }
@@ -106,6 +106,32 @@ fn fitting(
 fn at(change_now: NaiveDateTime, officer: Option<&(String, i64, i64)>) -> Change {
     let actor = officer.map_or_else(|| Actor { role: Some("enterprise".into()), ..Actor::default() }, actor);
     Change { actor, now: change_now, base_url: BASE_URL.into() }
+}
+
+fn refuse(reason: crate::actions::Refusal) -> anyhow::Error {
+    anyhow::anyhow!(reason.to_string())
+}
+
+/// The demo officer records contact on its offer.
+fn contact(conn: &mut DbConn, change: &Change, officer: &(String, i64, i64), offer: i64) -> anyhow::Result<()> {
+    record_contact(conn, change, OwnOffer { institution_id: officer.1, offer_id: offer })?.map_err(refuse)
+}
+
+/// The enterprise accepts the offer of its need.
+fn accept(conn: &mut DbConn, change: &Change, enterprise: i64, need: i64, offer: i64) -> anyhow::Result<()> {
+    accept_offer(conn, change, Accept { enterprise_id: enterprise, need_id: need, offer_id: offer })?.map_err(refuse)
+}
+
+/// The demo officer records its decision on the accepted offer.
+fn decide(
+    conn: &mut DbConn,
+    change: &Change,
+    officer: &(String, i64, i64),
+    offer: i64,
+    decision: Decision,
+) -> anyhow::Result<()> {
+    let offer = OwnOffer { institution_id: officer.1, offer_id: offer };
+    record_decision(conn, change, Decide { offer, decision })?.map_err(refuse)
 }
 
 /// Adds the demo needs; `demo_enterprise` gets one open and one awaiting a choice.
@@ -126,7 +152,6 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: Naive
     pool.retain(|_| rng.random_bool(0.5));
     let mut next = pool.into_iter();
     let mut enterprise = || next.next().expect("enough demo enterprises");
-    let refuse = |reason: crate::actions::Refusal| anyhow::anyhow!(reason.to_string());
 
     // The demo enterprise: an open need with one offer, and one whose window ended with two.
     let no_bank = || anyhow::anyhow!("no other demo bank has a product for the demo enterprise's need");
@@ -139,16 +164,16 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: Naive
     let theirs = offer(conn, rng, choosing, &second, now - Duration::hours(70))?;
     for (offer, officer) in [(mine, &demo_officer), (theirs, &second)] {
         if let Some(offer) = offer {
-            contact(conn, &at(now - Duration::hours(60), Some(officer)), officer.1, offer)?.map_err(refuse)?;
+            contact(conn, &at(now - Duration::hours(60), Some(officer)), officer, offer)?;
         }
     }
     // The demo enterprise's history: granted by the demo bank months ago.
     let granted = publish(conn, rng, demo_enterprise, 168, now - Duration::days(120))?;
     if let Some(won) = offer(conn, rng, granted, &demo_officer, now - Duration::days(119))? {
         let e = at(now - Duration::days(117), None);
-        accept(conn, &e, demo_enterprise, granted, won)?.map_err(refuse)?;
+        accept(conn, &e, demo_enterprise, granted, won)?;
         let approval = Approval {
-            amount: Need::find(conn, granted)?.map_or(Money::from_yuan(1_000_000), |n| n.amount()),
+            amount: Need::find(conn, granted)?.map_or(Money::from_yuan(1_000_000), |n| n.amount),
             rate: Rate::from_units(38_500),
             term_months: 12,
             date: crate::clock::beijing(now - Duration::days(110)).date_naive(),
@@ -156,11 +181,10 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: Naive
         decide(
             conn,
             &at(now - Duration::days(110), Some(&demo_officer)),
-            demo_officer.1,
+            &demo_officer,
             won,
-            &Decision::Approve(approval),
-        )?
-        .map_err(refuse)?;
+            Decision::Approve(approval),
+        )?;
     }
 
     // The hall: open needs of other enterprises, some already grabbed.
@@ -171,7 +195,7 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: Naive
             && let Some(officer) = fitting(conn, need, &others, i % others.len())?
             && let Some(grabbed) = offer(conn, rng, need, &officer, published + Duration::minutes(30))?
         {
-            contact(conn, &at(published + Duration::hours(1), Some(&officer)), officer.1, grabbed)?.map_err(refuse)?;
+            contact(conn, &at(published + Duration::hours(1), Some(&officer)), &officer, grabbed)?;
         }
     }
     // Matched needs waiting for the demo bank's decision; the oldest is overdue.
@@ -182,26 +206,26 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: Naive
             offer(conn, rng, need, &demo_officer, now - Duration::days(days_ago + 2) + Duration::hours(2))?
         {
             let contacted = now - Duration::days(days_ago + 1);
-            contact(conn, &at(contacted, Some(&demo_officer)), demo_officer.1, won)?.map_err(refuse)?;
-            accept(conn, &at(now - Duration::days(days_ago), None), e, need, won)?.map_err(refuse)?;
+            contact(conn, &at(contacted, Some(&demo_officer)), &demo_officer, won)?;
+            accept(conn, &at(now - Duration::days(days_ago), None), e, need, won)?;
         }
     }
     // A need the demo bank declined, an expired one and a cancelled one.
     let e = enterprise();
     let declined = publish(conn, rng, e, 24, now - Duration::days(9))?;
     if let Some(won) = offer(conn, rng, declined, &demo_officer, now - Duration::days(9) + Duration::hours(1))? {
-        contact(conn, &at(now - Duration::days(8), Some(&demo_officer)), demo_officer.1, won)?.map_err(refuse)?;
-        accept(conn, &at(now - Duration::days(7), None), e, declined, won)?.map_err(refuse)?;
+        contact(conn, &at(now - Duration::days(8), Some(&demo_officer)), &demo_officer, won)?;
+        accept(conn, &at(now - Duration::days(7), None), e, declined, won)?;
         let decline = Decision::Decline {
             reason: "collateral".into(), note: "申请金额较大，需追加房产抵押。".into()
         };
-        decide(conn, &at(now - Duration::days(5), Some(&demo_officer)), demo_officer.1, won, &decline)?
-            .map_err(refuse)?;
+        decide(conn, &at(now - Duration::days(5), Some(&demo_officer)), &demo_officer, won, decline)?;
     }
     publish(conn, rng, enterprise(), 24, now - Duration::days(20))?;
     let e = enterprise();
     let withdrawn = publish(conn, rng, e, 72, now - Duration::days(12))?;
-    cancel(conn, &at(now - Duration::days(11), None), e, withdrawn)?.map_err(refuse)?;
+    let own = OwnNeed { enterprise_id: e, need_id: withdrawn };
+    cancel_need(conn, &at(now - Duration::days(11), None), own)?.map_err(refuse)?;
 
     // Let the clock catch up: windows end, the overdue decision is flagged.
     deadlines::sweep(conn, BASE_URL, now)?;

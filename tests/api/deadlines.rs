@@ -7,15 +7,15 @@ use std::sync::{Arc, Barrier};
 use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
 use xinyidai::actions::Ctx as Change;
+use xinyidai::actions::need::{Accept, accept_offer};
 use xinyidai::clock::Clock;
 use xinyidai::domain::Role;
 use xinyidai::jobs::deadlines::Swept;
-use xinyidai::models::choice::accept;
 use xinyidai::models::need::Need;
 use xinyidai::schema::{needs, offers};
 
 use crate::helpers::{BASE_URL, PASSWORD, TestApp, start};
-use crate::market::{bank_with_product, new_need};
+use crate::market_setup::{bank_with_product, new_need};
 use crate::portrait::enterprise_with_records;
 
 async fn sweep(app: &TestApp) -> Swept {
@@ -123,8 +123,8 @@ async fn the_window_ends_and_then_the_offers_lapse() {
     assert_eq!(sweep(&app).await.windows_ended, 0);
     app.clock.advance(Duration::seconds(1));
     assert_eq!(sweep(&app).await.windows_ended, 2);
-    assert_eq!(need_row(&app, with_offer).status, "awaiting_choice");
-    assert_eq!(need_row(&app, without).status, "expired");
+    assert_eq!(need_row(&app, with_offer).status.as_str(), "awaiting_choice");
+    assert_eq!(need_row(&app, without).status.as_str(), "expired");
     let told = subjects(&app, "ent@example.com");
     assert!(told.iter().any(|s| s.contains("抢单已截止，共有 1 家银行报价")), "{told:?}");
     assert!(told.iter().any(|s| s.contains("暂无银行报价")));
@@ -137,7 +137,7 @@ async fn the_window_ends_and_then_the_offers_lapse() {
     app.clock.advance(Duration::hours(12));
     assert_eq!(sweep(&app).await.offers_lapsed, 1);
     assert_eq!(offer_status(&app, offer), "lapsed");
-    assert_eq!(need_row(&app, with_offer).status, "expired");
+    assert_eq!(need_row(&app, with_offer).status.as_str(), "expired");
 }
 
 #[tokio::test]
@@ -169,7 +169,9 @@ async fn a_late_decision_is_flagged_to_the_credit_office_counting_its_holidays()
     let need = Need::publish(&mut app.conn(), enterprise, &new_need(200, 72), start()).unwrap();
     let offer = grab(&app, "officer", need).await;
     let change = Change::system(app.clock.now(), BASE_URL);
-    accept(&mut app.conn(), &change, enterprise, need, offer).unwrap().unwrap();
+    accept_offer(&mut app.conn(), &change, Accept { enterprise_id: enterprise, need_id: need, offer_id: offer })
+        .unwrap()
+        .unwrap();
     // Ten working days from Monday 23 November, skipping two weekends and Tuesday 1 December.
     let due: Option<chrono::NaiveDateTime> =
         offers::table.find(offer).select(offers::decision_due).first(&mut *app.conn()).unwrap();
@@ -219,7 +221,7 @@ async fn after_a_decline_the_enterprise_accepts_another_offer_or_republishes_in_
         }
     };
     decline("first", a).await;
-    assert_eq!(need_row(&app, need).status, "declined");
+    assert_eq!(need_row(&app, need).status.as_str(), "declined");
     let page = browser.get(&format!("/enterprise/needs/{need}")).await;
     assert!(page.body.contains("银行未批准：存在欠税记录") && page.body.contains("提出异议"));
     assert!(page.body.contains(&accept_path(b)) && !page.body.contains(&accept_path(a)));
@@ -233,10 +235,10 @@ async fn after_a_decline_the_enterprise_accepts_another_offer_or_republishes_in_
     let republished = browser.submit(&format!("/enterprise/needs/{need}"), &path, &[]).await;
     let location = republished.location().unwrap().to_string();
     let new: i64 = location.trim_start_matches("/enterprise/needs/").split('?').next().unwrap().parse().unwrap();
-    assert_eq!(need_row(&app, need).status, "cancelled");
+    assert_eq!(need_row(&app, need).status.as_str(), "cancelled");
     let fresh = need_row(&app, new);
     assert_eq!(
-        (fresh.status.as_str(), fresh.republished_from, fresh.amount_fen),
+        (fresh.status.as_str(), fresh.republished_from, fresh.amount.fen()),
         ("open", Some(need), 200 * 1_000_000)
     );
     assert_eq!(Need::active_count(&mut app.conn(), enterprise).unwrap(), 1);
@@ -269,23 +271,15 @@ fn concurrent_accepts_of_two_offers_leave_exactly_one_accepted() {
             rate: xinyidai::domain::Rate::from_units(40_000),
             term_months: 12,
             repayment_method: xinyidai::domain::repayment::RepaymentMethod::Annuity,
-            guarantee: "credit".into(),
+            guarantee: xinyidai::domain::Guarantee::Credit,
             conditions: "无".into(),
             valid_until: now + Duration::days(10),
         };
         let change = Change::system(now, BASE_URL);
         let made: Vec<i64> = (0..2)
             .map(|i| {
-                let clock = xinyidai::clock::TestClock::new(now);
-                let grab = xinyidai::models::offer::grab(
-                    &mut app.conn(),
-                    need,
-                    banks[i],
-                    officers[i],
-                    &terms,
-                    &change,
-                    &clock,
-                );
+                let grab =
+                    crate::market_setup::grab_as(&mut app.conn(), (need, banks[i], officers[i]), &terms, &change);
                 grab.unwrap().unwrap()
             })
             .collect();
@@ -298,7 +292,13 @@ fn concurrent_accepts_of_two_offers_leave_exactly_one_accepted() {
                     scope.spawn(move || {
                         let mut conn = db.connect_one().unwrap();
                         barrier.wait();
-                        accept(&mut conn, &change, enterprise, need, offer).unwrap().is_ok()
+                        accept_offer(
+                            &mut conn,
+                            &change,
+                            Accept { enterprise_id: enterprise, need_id: need, offer_id: offer },
+                        )
+                        .unwrap()
+                        .is_ok()
                     })
                 })
                 .collect();
@@ -334,16 +334,22 @@ async fn a_bank_accepted_after_a_decline_gets_its_own_decision_time_and_can_read
     }
     let accept_now = |offer: i64| {
         let change = Change::system(app.clock.now(), BASE_URL);
-        accept(&mut app.conn(), &change, enterprise, need, offer).unwrap().unwrap();
+        accept_offer(&mut app.conn(), &change, Accept { enterprise_id: enterprise, need_id: need, offer_id: offer })
+            .unwrap()
+            .unwrap();
     };
     accept_now(a);
     app.clock.advance(Duration::days(20));
     assert_eq!(sweep(&app).await.decisions_overdue, 1);
     let decline =
-        xinyidai::models::decision::Decision::Decline { reason: "other".into(), note: "资料不全。".into() };
+        xinyidai::actions::offer::Decision::Decline { reason: "other".into(), note: "资料不全。".into() };
     let institution: i64 = offers::table.find(a).select(offers::institution_id).first(&mut *app.conn()).unwrap();
     let change = Change::system(app.clock.now(), BASE_URL);
-    xinyidai::models::decision::decide(&mut app.conn(), &change, institution, a, &decline).unwrap().unwrap();
+    let input = xinyidai::actions::offer::Decide {
+        offer: xinyidai::actions::offer::OwnOffer { institution_id: institution, offer_id: a },
+        decision: decline,
+    };
+    xinyidai::actions::offer::record_decision(&mut app.conn(), &change, input).unwrap().unwrap();
 
     // Forty days after the window closed, past the grab's own authorization.
     app.clock.advance(Duration::days(20));

@@ -4,14 +4,12 @@
 
 use axum::http::StatusCode;
 use diesel::prelude::*;
-use xinyidai::domain::Role;
-use xinyidai::domain::product::ProductStatus;
 use xinyidai::models::need::Need;
-use xinyidai::models::product::{Product, ProductTerms};
-use xinyidai::schema::{audit_log, authorizations, jobs, needs, offers, users};
+use xinyidai::models::product::ProductTerms;
+use xinyidai::schema::{audit_log, authorizations, jobs, needs, offers};
 
 use crate::helpers::{TestApp, start};
-use crate::market::{bank_with_product, grab, new_need, offer_id, signed_in};
+use crate::market_setup::{bank_with_product, bank_with_terms, grab, new_need, offer_id, product_terms, signed_in};
 use crate::portrait::enterprise_with_records;
 
 const BUTTON: &str = "<button type=\"submit\" class=\"button\">立即抢单</button>";
@@ -19,26 +17,12 @@ const BUTTON: &str = "<button type=\"submit\" class=\"button\">立即抢单</but
 /// An officer whose bank's one published product is for 10 to 1,000 万元 and
 /// also requires `min_grade` and `regions`; returns the institution.
 fn bank_with_narrow_product(app: &TestApp, officer: &str, min_grade: Option<&str>, regions: &[&str]) -> i64 {
-    let user = app.user(Role::Officer, officer);
-    let conn = &mut *app.conn();
-    let institution: i64 =
-        users::table.find(user).select(users::institution_id).first::<Option<i64>>(conn).unwrap().unwrap();
     let terms = ProductTerms {
-        name: format!("{officer}专项贷"),
-        amount_min_fen: 10 * 1_000_000,
-        amount_max_fen: 1_000 * 1_000_000,
-        term_min_months: 1,
-        term_max_months: 60,
-        rate_min: 30_000,
-        rate_max: 60_000,
-        guarantees: vec!["credit".into()],
         min_grade: min_grade.map(str::to_string),
         regions: regions.iter().map(|r| r.to_string()).collect(),
-        ..ProductTerms::default()
+        ..product_terms(&format!("{officer}专项贷"))
     };
-    let product = Product::create(conn, institution, &terms, None, start()).unwrap();
-    Product::set_status(conn, product, institution, ProductStatus::Published, None, start()).unwrap();
-    institution
+    bank_with_terms(app, officer, terms)
 }
 
 #[tokio::test]

@@ -5,15 +5,15 @@ use std::sync::{Arc, Barrier};
 use chrono::Duration;
 use diesel::prelude::*;
 use xinyidai::actions::Ctx as Change;
-use xinyidai::clock::TestClock;
-use xinyidai::domain::need::GrabRefusal as Refusal;
+use xinyidai::actions::Refusal;
+use xinyidai::domain::need::GrabRefusal;
 use xinyidai::domain::{Money, Rate};
 use xinyidai::models::need::{Need, NewNeed};
-use xinyidai::models::offer::{OfferTerms, grab};
+use xinyidai::models::offer::OfferTerms;
 use xinyidai::schema::{needs, offers, users};
 
 use crate::helpers::{BASE_URL, TestApp, start};
-use crate::market::bank_with_product;
+use crate::market_setup::{bank_with_product, grab_as};
 use crate::portrait::enterprise_with_records;
 
 fn open_need(app: &TestApp, enterprise: i64, slots: i32) -> i64 {
@@ -21,7 +21,7 @@ fn open_need(app: &TestApp, enterprise: i64, slots: i32) -> i64 {
         amount: Money::from_yuan(2_000_000),
         term_months: 12,
         purpose: "采购原材料".into(),
-        guarantee: "credit".into(),
+        guarantee: xinyidai::domain::Guarantee::Credit,
         max_rate: Rate::from_units(45_000),
         window_hours: 72,
         slots,
@@ -37,7 +37,7 @@ fn terms() -> OfferTerms {
         rate: Rate::from_units(38_500),
         term_months: 12,
         repayment_method: xinyidai::domain::repayment::RepaymentMethod::InterestOnly,
-        guarantee: "credit".into(),
+        guarantee: xinyidai::domain::Guarantee::Credit,
         conditions: "无".into(),
         valid_until: start() + Duration::days(10),
     }
@@ -72,16 +72,8 @@ fn grab_all(
             std::thread::spawn(move || {
                 let mut conn = db.connect_one().expect("a connection");
                 barrier.wait();
-                grab(
-                    &mut conn,
-                    need,
-                    institution,
-                    officer,
-                    &terms(),
-                    &Change::system(now, BASE_URL),
-                    &TestClock::new(now),
-                )
-                .expect("no database error")
+                grab_as(&mut conn, (need, institution, officer), &terms(), &Change::system(now, BASE_URL))
+                    .expect("no database error")
             })
         })
         .collect();
@@ -99,7 +91,7 @@ async fn a_hundred_banks_grabbing_a_three_slot_need_get_exactly_three_offers_eve
         let won: Vec<i64> = results.iter().filter_map(|r| r.as_ref().ok().copied()).collect();
         assert_eq!(won.len(), 3, "round {round}");
         assert!(
-            results.iter().filter_map(|r| r.err()).all(|r| r == Refusal::Full),
+            results.iter().filter_map(|r| r.as_ref().err()).all(|r| *r == GrabRefusal::Full.into()),
             "round {round}: the others are told it is full"
         );
         let institutions: Vec<i64> = offers::table
@@ -125,7 +117,7 @@ async fn twenty_identical_grabs_from_one_officer_make_one_offer() {
     let need = open_need(&app, enterprise, 3);
     let results = grab_all(&app, need, &vec![bank; 20], start() + Duration::minutes(1));
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
-    assert!(results.iter().filter_map(|r| r.err()).all(|r| r == Refusal::AlreadyOffered));
+    assert!(results.iter().filter_map(|r| r.as_ref().err()).all(|r| *r == GrabRefusal::AlreadyOffered.into()));
     let taken: i32 = needs::table.find(need).select(needs::slots_taken).first(&mut *app.conn()).unwrap();
     assert_eq!(taken, 1, "refused grabs leave the slot count alone");
 }
@@ -140,7 +132,7 @@ async fn grabs_at_the_deadline_boundary() {
     let just_before = grab_all(&app, need, &grabbers[..1], deadline - Duration::milliseconds(1));
     assert!(just_before[0].is_ok(), "a grab one millisecond before the deadline counts");
     let at = grab_all(&app, need, &grabbers[1..], deadline);
-    assert_eq!(at[0], Err(Refusal::WindowClosed), "at the deadline the window is closed");
+    assert_eq!(at[0], Err(GrabRefusal::WindowClosed.into()), "at the deadline the window is closed");
     let count: i64 = offers::table.filter(offers::need_id.eq(need)).count().get_result(&mut *app.conn()).unwrap();
     assert_eq!(count, 1);
 }
@@ -156,7 +148,7 @@ async fn a_need_for_one_product_can_only_be_grabbed_by_its_bank() {
         .execute(&mut *app.conn())
         .unwrap();
     let outsider = grab_all(&app, need, &grabbers[1..], start() + Duration::minutes(1));
-    assert_eq!(outsider[0], Err(Refusal::NotForYou));
+    assert_eq!(outsider[0], Err(GrabRefusal::NotForYou.into()));
     let owner = grab_all(&app, need, &grabbers[..1], start() + Duration::minutes(1));
     assert!(owner[0].is_ok());
     // The grabbing bank may now see the portrait.

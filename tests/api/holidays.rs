@@ -12,7 +12,7 @@ use xinyidai::domain::Role;
 use xinyidai::models::need::Need;
 
 use crate::helpers::{BASE_URL, PASSWORD, TestApp};
-use crate::market::{bank_with_product, new_need};
+use crate::market_setup::{bank_with_product, new_need};
 use crate::portrait::enterprise_with_records;
 
 /// Beijing wall time as the UTC instant the app stores.

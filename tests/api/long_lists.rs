@@ -10,15 +10,7 @@ use xinyidai::models::product::{Product, ProductTerms};
 use xinyidai::schema::{subscriptions, users};
 
 use crate::helpers::{PASSWORD, TestApp, start};
-
-fn user_column(app: &TestApp, username: &str, column: &str) -> i64 {
-    let query = users::table.filter(users::username.eq(username));
-    let value = match column {
-        "institution" => query.select(users::institution_id).first::<Option<i64>>(&mut *app.conn()),
-        _ => query.select(users::enterprise_id).first::<Option<i64>>(&mut *app.conn()),
-    };
-    value.unwrap().unwrap()
-}
+use crate::market_setup::{institution_of, product_terms};
 
 #[tokio::test]
 async fn an_officer_keeps_at_most_twenty_subscriptions() {
@@ -47,7 +39,12 @@ async fn an_officer_keeps_at_most_twenty_subscriptions() {
 async fn an_enterprises_authorizations_come_twenty_to_a_page() {
     let app = TestApp::new();
     app.user(Role::Enterprise, "ent");
-    let enterprise = user_column(&app, "ent", "enterprise");
+    let enterprise: i64 = users::table
+        .filter(users::username.eq("ent"))
+        .select(users::enterprise_id)
+        .first::<Option<i64>>(&mut *app.conn())
+        .unwrap()
+        .unwrap();
     let (bank, _) = app.institution("甲银行");
     for i in 0..25 {
         let at = start() - Duration::hours(25 - i);
@@ -73,18 +70,14 @@ async fn an_enterprises_authorizations_come_twenty_to_a_page() {
 async fn a_banks_products_come_twenty_to_a_page() {
     let app = TestApp::new();
     app.user(Role::BankAdmin, "admin");
-    let bank = user_column(&app, "admin", "institution");
+    let bank = institution_of(&app, "admin");
     for i in 0..23 {
         let terms = ProductTerms {
-            name: format!("产品{i:02}"),
             amount_min_fen: 1_000_000,
             amount_max_fen: 2_000_000,
-            term_min_months: 1,
             term_max_months: 2,
-            rate_min: 30_000,
             rate_max: 40_000,
-            guarantees: vec!["credit".into()],
-            ..ProductTerms::default()
+            ..product_terms(&format!("产品{i:02}"))
         };
         Product::create(&mut app.conn(), bank, &terms, None, start() + Duration::minutes(i)).unwrap();
     }

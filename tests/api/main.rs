@@ -23,6 +23,7 @@ mod layers;
 mod lists;
 mod long_lists;
 mod market;
+mod market_setup;
 mod migrations;
 mod module_map;
 mod portrait;

@@ -6,87 +6,12 @@ use axum::http::{Request, StatusCode, header};
 use chrono::Duration;
 use diesel::prelude::*;
 use tower::ServiceExt;
-use xinyidai::domain::product::ProductStatus;
-use xinyidai::domain::{Money, Rate, Role};
-use xinyidai::models::need::{Need, NewNeed};
-use xinyidai::models::product::{Product, ProductTerms};
-use xinyidai::schema::{audit_log, needs, offers, users};
+use xinyidai::models::need::Need;
+use xinyidai::schema::{audit_log, needs, offers};
 
-use crate::helpers::{BASE_URL, Client, PASSWORD, TestApp, start};
+use crate::helpers::{BASE_URL, TestApp, start};
+use crate::market_setup::{bank_with_product, grab, new_need, offer_id, signed_in};
 use crate::portrait::enterprise_with_records;
-
-pub fn new_need(amount_wan: i64, window_hours: i32) -> NewNeed {
-    NewNeed {
-        amount: Money::from_yuan(amount_wan * 10_000),
-        term_months: 12,
-        purpose: "采购原材料".into(),
-        guarantee: "credit".into(),
-        max_rate: Rate::from_units(45_000),
-        window_hours,
-        slots: 3,
-        product_id: None,
-        institution_id: None,
-    }
-}
-
-/// An officer whose bank has published one product for 10 to 1,000 万元; returns the institution.
-pub fn bank_with_product(app: &TestApp, officer: &str) -> i64 {
-    bank_with_methods(app, officer, &["annuity"])
-}
-
-/// The same, the product offering these repayment methods.
-pub fn bank_with_methods(app: &TestApp, officer: &str, methods: &[&str]) -> i64 {
-    let user = app.user(Role::Officer, officer);
-    let conn = &mut *app.conn();
-    let institution: i64 =
-        users::table.find(user).select(users::institution_id).first::<Option<i64>>(conn).unwrap().unwrap();
-    let terms = ProductTerms {
-        name: format!("{officer}经营贷"),
-        amount_min_fen: 10 * 1_000_000,
-        amount_max_fen: 1_000 * 1_000_000,
-        term_min_months: 1,
-        term_max_months: 60,
-        rate_min: 30_000,
-        rate_max: 60_000,
-        guarantees: vec!["credit".into()],
-        repayment_methods: methods.iter().map(|m| m.to_string()).collect(),
-        ..ProductTerms::default()
-    };
-    let product = Product::create(conn, institution, &terms, None, start()).unwrap();
-    Product::set_status(conn, product, institution, ProductStatus::Published, None, start()).unwrap();
-    institution
-}
-
-pub async fn signed_in<'a>(app: &'a TestApp, username: &str) -> Client<'a> {
-    let client = app.client();
-    assert_eq!(client.login(username, PASSWORD).await.status, StatusCode::SEE_OTHER);
-    client
-}
-
-/// Grabs `need` through the form with a 3.85% offer; returns the page after the POST.
-pub async fn grab(officer: &Client<'_>, need: i64) -> crate::helpers::Page {
-    let form = format!("/officer/hall/{need}");
-    officer
-        .submit(
-            &form,
-            &form,
-            &[
-                ("amount", "200"),
-                ("rate", "3.85"),
-                ("term", "12"),
-                ("repayment_method", "annuity"),
-                ("guarantee", "credit"),
-                ("conditions", "按月付息"),
-                ("valid_until", "2026-12-10"),
-            ],
-        )
-        .await
-}
-
-pub fn offer_id(page: &crate::helpers::Page) -> i64 {
-    let location = page.location().expect("redirected to the offer");
-    location.trim_start_matches("/officer/offers/").split('?').next().unwrap().parse().unwrap()
-}
 
 fn emails_to(app: &TestApp, address: &str) -> Vec<String> {
     app.sent_emails().into_iter().filter(|e| e.to == address).map(|e| format!("{}\n{}", e.subject, e.text)).collect()
@@ -318,4 +243,37 @@ async fn the_enterprise_cancels_a_need_and_the_banks_are_told() {
     assert_eq!((status_of(&app, need), offer_status(&app, offer)), ("cancelled".into(), "not_selected".into()));
     app.run_jobs().await;
     assert!(emails_to(&app, "officer@example.com").join("\n").contains("企业已撤销融资需求"));
+}
+
+#[test]
+fn the_database_refuses_a_need_status_the_lifecycle_does_not_know() {
+    let app = TestApp::new();
+    let (enterprise, _) = enterprise_with_records(&app, "ent");
+    let need = Need::publish(&mut app.conn(), enterprise, &new_need(200, 72), start()).unwrap();
+    let update = diesel::update(needs::table.find(need)).set(needs::status.eq("opened")).execute(&mut *app.conn());
+    assert!(update.is_err(), "an update to an unknown status is refused");
+    let insert = diesel::insert_into(needs::table)
+        .values((
+            needs::enterprise_id.eq(enterprise),
+            needs::amount_fen.eq(200 * 1_000_000),
+            needs::term_months.eq(12),
+            needs::purpose.eq("采购原材料"),
+            needs::guarantee.eq("credit"),
+            needs::max_rate.eq(45_000),
+            needs::window_hours.eq(72),
+            needs::slots.eq(3),
+            needs::status.eq("bogus"),
+            needs::created_at.eq(start()),
+            needs::updated_at.eq(start()),
+        ))
+        .execute(&mut *app.conn());
+    assert!(insert.is_err(), "an insert with an unknown status is refused");
+    assert_eq!(status_of(&app, need), "open", "the need keeps its status");
+    let count: i64 = needs::table.count().get_result(&mut *app.conn()).unwrap();
+    assert_eq!(count, 1);
+    for status in xinyidai::domain::need::NeedStatus::ALL {
+        let moved =
+            diesel::update(needs::table.find(need)).set(needs::status.eq(status.as_str())).execute(&mut *app.conn());
+        assert_eq!(moved, Ok(1), "{status} is a known status");
+    }
 }

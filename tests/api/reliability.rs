@@ -22,7 +22,7 @@ use xinyidai::notify;
 use xinyidai::schema::{credit_evaluations, enterprises, jobs as job_rows};
 
 use crate::helpers::{BASE_URL, PASSWORD, TestApp, TestDb, start};
-use crate::market::new_need;
+use crate::market_setup::new_need;
 use crate::portrait::enterprise_with_records;
 
 const REGISTRY: &str = "统一社会信用代码,企业名称,法定代表人,注册资本（万元）,成立日期,行政区划,行业,企业规模,住所\n\
@@ -160,7 +160,10 @@ async fn a_hung_mail_send_holds_up_neither_the_deadline_sweep_nor_imports() {
     let browser = office(&app).await;
     let page = browser.upload("registry", "市场监督管理局", "2024-12-31", "registry.csv", REGISTRY.as_bytes()).await;
     let id = batch_id(&page);
-    eventually("the deadline sweep", || Need::find(&mut app.conn(), need).unwrap().unwrap().status == "expired").await;
+    eventually("the deadline sweep", || {
+        Need::find(&mut app.conn(), need).unwrap().unwrap().status.as_str() == "expired"
+    })
+    .await;
     eventually("the import", || batch(&app, id).is_finished()).await;
     worker.abort();
 

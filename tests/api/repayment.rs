@@ -12,7 +12,7 @@ use xinyidai::models::need::Need;
 use xinyidai::schema::offers;
 
 use crate::helpers::{Client, TestApp, start};
-use crate::market::{bank_with_methods, new_need, signed_in};
+use crate::market_setup::{bank_with_methods, new_need, signed_in};
 use crate::portrait::enterprise_with_records;
 use crate::reference::{cost, schedule, yuan_text};
 

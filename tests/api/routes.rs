@@ -14,7 +14,7 @@ use xinyidai::router::{Route, routes};
 use xinyidai::schema::{audit_log, users};
 
 use crate::helpers::{Client, PASSWORD, Page, TestApp, start};
-use crate::market::{bank_with_product, grab, new_need, offer_id};
+use crate::market_setup::{bank_with_product, grab, new_need, offer_id};
 use crate::portrait::enterprise_with_records;
 
 const TABLE: &str = include_str!("../../docs/routes.md");

@@ -12,7 +12,7 @@ fn need(amount_wan: i64, institution_id: Option<i64>) -> NewNeed {
         amount: Money::from_yuan(amount_wan * 10_000),
         term_months: 12,
         purpose: "采购原材料".into(),
-        guarantee: "credit".into(),
+        guarantee: xinyidai::domain::Guarantee::Credit,
         max_rate: Rate::from_units(45_000),
         window_hours: 72,
         slots: 3,

@@ -3,11 +3,10 @@
 use axum::http::StatusCode;
 use diesel::prelude::*;
 use xinyidai::actions::Ctx as Change;
-use xinyidai::clock::TestClock;
 use xinyidai::domain::product::ProductStatus;
 use xinyidai::domain::{Money, Rate, Role};
 use xinyidai::models::need::Need;
-use xinyidai::models::offer::{OfferTerms, grab};
+use xinyidai::models::offer::OfferTerms;
 use xinyidai::models::product::{Product, ProductTerms};
 use xinyidai::schema::{products, users};
 
@@ -101,18 +100,18 @@ async fn a_bank_admin_adds_branches_and_sees_its_figures() {
         users::table.filter(users::username.eq("admin")).select(users::id).first(&mut *app.conn()).unwrap();
     for (amount, bank) in [(20, institution), (30, institution), (40, other_bank)] {
         let conn = &mut *app.conn();
-        let need = Need::publish(conn, enterprise, &crate::market::new_need(amount, 72), start()).unwrap();
+        let need = Need::publish(conn, enterprise, &crate::market_setup::new_need(amount, 72), start()).unwrap();
         let offer = OfferTerms {
             amount: Money::from_yuan(amount * 10_000),
             rate: Rate::from_units(38_500),
             term_months: 12,
-            guarantee: "credit".into(),
+            guarantee: xinyidai::domain::Guarantee::Credit,
             conditions: "无".into(),
             valid_until: start() + chrono::Duration::days(10),
             repayment_method: xinyidai::domain::repayment::RepaymentMethod::Annuity,
         };
         let change = Change::system(start(), crate::helpers::BASE_URL);
-        grab(conn, need, bank, admin_id, &offer, &change, &TestClock::new(start())).unwrap().unwrap();
+        crate::market_setup::grab_as(conn, (need, bank, admin_id), &offer, &change).unwrap().unwrap();
     }
     let admin = app.client();
     admin.login("admin", PASSWORD).await;

@@ -1,0 +1,1 @@
+ALTER TABLE needs DROP CONSTRAINT needs_status_check;

@@ -1,0 +1,2 @@
+DROP TRIGGER needs_status_check_update;
+DROP TRIGGER needs_status_check_insert;
