@@ -10,11 +10,11 @@ use crate::clock::datetime_text;
 use crate::db::{DbConn, write_tx};
 use crate::domain::Role;
 use crate::email::{Email, EmailTemplate};
-use crate::notify::enqueue_email;
 use crate::models::audit::Actor;
 use crate::models::institution::Institution;
 use crate::models::invitation::{INVITATION_VALIDITY, Invitation};
 use crate::models::user::{NewUser, User};
+use crate::notify::enqueue_email;
 
 #[derive(Template)]
 #[template(path = "emails/invitation.txt", blocks = ["subject", "body"])]

@@ -15,26 +15,6 @@ const FACES: [&str; 6] = ["web", "handlers", "auth", "state", "error", "router"]
 /// The face's types, whatever path reaches them.
 const FACE_TYPES: [&str; 3] = ["AppState", "AppError", "AppResult"];
 
-/// Offences that other engineers' open work removes (issue 11): each entry
-/// must still occur, so that it is struck from here once it is gone.
-const PENDING: &[(&str, &str)] = &[
-    // models/choice.rs and models/decision.rs become actions (issue 11, "Actions").
-    ("src/models/choice.rs", "crate::actions::Ctx"),
-    ("src/models/choice.rs", "crate::actions::Outcome"),
-    ("src/models/choice.rs", "crate::actions::Refusal"),
-    ("src/models/choice.rs", "crate::actions::Stop"),
-    ("src/models/choice.rs", "crate::actions::guarded"),
-    ("src/models/choice.rs", "crate::actions::refuse"),
-    ("src/models/decision.rs", "crate::actions::Ctx"),
-    ("src/models/decision.rs", "crate::actions::Outcome"),
-    ("src/models/decision.rs", "crate::actions::Refusal"),
-    ("src/models/decision.rs", "crate::actions::Stop"),
-    ("src/models/decision.rs", "crate::actions::guarded"),
-    ("src/models/decision.rs", "crate::actions::refuse"),
-    // The grab (`models::offer::grab`) becomes an action of the market.
-    ("src/models/offer.rs", "crate::actions::Ctx"),
-];
-
 /// The module a file is, from its place under `src/` (`models/user.rs` is
 /// `models::user`, `jobs/mod.rs` is `jobs`, `lib.rs` the crate root).
 fn module_of(relative: &Path) -> Vec<String> {
@@ -284,17 +264,8 @@ fn offences(root: &Path) -> Vec<(String, String, &'static str)> {
 fn lower_layers_name_no_face_and_domain_names_only_domain() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let found = offences(root);
-    let pending: BTreeSet<(String, String)> = PENDING.iter().map(|(f, p)| (f.to_string(), p.to_string())).collect();
-    let breaking: Vec<String> = found
-        .iter()
-        .filter(|(file, path, _)| !pending.contains(&(file.clone(), path.clone())))
-        .map(|(file, path, why)| format!("{file}: {path} ({why})"))
-        .collect();
-    let seen: BTreeSet<(String, String)> = found.iter().map(|(f, p, _)| (f.clone(), p.clone())).collect();
-    let stale: Vec<String> =
-        pending.iter().filter(|entry| !seen.contains(*entry)).map(|(f, p)| format!("{f}: {p}")).collect();
+    let breaking: Vec<String> = found.iter().map(|(file, path, why)| format!("{file}: {path} ({why})")).collect();
     assert!(breaking.is_empty(), "lower files name what is above them:\n{}", breaking.join("\n"));
-    assert!(stale.is_empty(), "gone from the code, strike from PENDING in tests/api/layers.rs:\n{}", stale.join("\n"));
 }
 
 #[test]

@@ -1,10 +1,6 @@
 //! The integration suite: the real router against a fresh database per test,
 //! on SQLite by default or on PostgreSQL when TEST_DATABASE_URL is set.
 
-mod helpers;
-#[path = "../common/repayment_reference.rs"]
-mod reference;
-
 mod access;
 mod auth;
 mod claims;
@@ -14,7 +10,9 @@ mod disputes;
 mod error_pages;
 mod grab_rule;
 mod grabbing;
+mod handlers_write_nothing;
 mod health;
+mod helpers;
 mod holidays;
 mod imports;
 mod invitations;
@@ -30,6 +28,8 @@ mod portrait;
 mod products;
 mod proxy;
 mod redirects;
+#[path = "../common/repayment_reference.rs"]
+mod reference;
 mod registration;
 mod rejections;
 mod reliability;

@@ -56,7 +56,8 @@ pub fn bank_with_terms(app: &TestApp, officer: &str, terms: ProductTerms) -> i64
     let institution = institution_of(app, officer);
     let conn = &mut *app.conn();
     let product = Product::create(conn, institution, &terms, None, start()).unwrap();
-    Product::set_status(conn, product, institution, xinyidai::domain::product::ProductStatus::Published, None, start()).unwrap();
+    Product::set_status(conn, product, institution, xinyidai::domain::product::ProductStatus::Published, None, start())
+        .unwrap();
     institution
 }
 

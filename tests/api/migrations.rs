@@ -13,6 +13,28 @@ const SUBSTITUTIONS: [(&str, &str); 2] = [
     ("BLOB", "BYTEA"),
 ];
 
+/// Migrations whose two dialects must be written differently, with why. For
+/// these the two files must name the same codes (quoted lowercase words).
+const WRITTEN_DIFFERENTLY: [(&str, &str); 1] = [(
+    "2026-12-02-000001_need_status_check",
+    "SQLite cannot add a CHECK to an existing table: two triggers there, a CHECK on PostgreSQL",
+)];
+
+/// The codes (single-quoted lowercase words) a file names outside its comments, sorted.
+fn quoted(sql: &str) -> Vec<String> {
+    let code: String = sql.lines().map(|line| line.split("--").next().unwrap_or("")).collect::<Vec<_>>().join("\n");
+    let mut values: Vec<String> = code
+        .split('\'')
+        .skip(1)
+        .step_by(2)
+        .filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .map(str::to_string)
+        .collect();
+    values.sort_unstable();
+    values.dedup();
+    values
+}
+
 /// Every file under `folder`, by its path below it.
 fn files(folder: &str) -> BTreeMap<String, String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(folder);
@@ -65,6 +87,12 @@ fn each_sqlite_migration_reads_as_its_postgres_twin_after_the_substitutions() {
     let mut drifted = Vec::new();
     for (name, sqlite) in files("sqlite") {
         let Some(twin) = postgres.get(&name) else { continue };
+        if WRITTEN_DIFFERENTLY.iter().any(|(migration, _)| name.starts_with(migration)) {
+            if quoted(&sqlite) != quoted(twin) {
+                drifted.push(format!("{name}: the two files name different values"));
+            }
+            continue;
+        }
         let (expected, actual) = (as_postgres(&sqlite), normalised(twin));
         if expected != actual {
             let at = expected.chars().zip(actual.chars()).take_while(|(a, b)| a == b).count();
@@ -87,4 +115,8 @@ fn substitutions_replace_whole_words_only() {
         "CREATE TABLE t ( id BIGSERIAL PRIMARY KEY, user_id INTEGER NOT NULL );"
     );
     assert_eq!(as_postgres("year INTEGER PRIMARY KEY NOT NULL"), "year INTEGER PRIMARY KEY NOT NULL");
+    assert_eq!(
+        quoted("-- the lifecycle's codes\nWHEN s NOT IN ('open', 'draft') RAISE(ABORT, 'Failed')"),
+        ["draft", "open"]
+    );
 }

@@ -72,8 +72,8 @@ impl ImportBatch {
         conn: &mut DbConn,
         page: Option<i64>,
         per_page: i64,
-    ) -> QueryResult<(Vec<ImportBatch>, crate::web::Pager)> {
-        let pager = crate::web::Pager::new(page, per_page, import_batches::table.count().get_result(conn)?);
+    ) -> QueryResult<(Vec<ImportBatch>, crate::models::page::Pager)> {
+        let pager = crate::models::page::Pager::new(page, per_page, import_batches::table.count().get_result(conn)?);
         let rows = import_batches::table
             .order(import_batches::id.desc())
             .offset(pager.offset())

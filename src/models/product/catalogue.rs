@@ -10,8 +10,8 @@ use crate::domain::Money;
 use crate::domain::credit::Grade;
 use crate::domain::product::{Applicant, ProductStatus};
 use crate::domain::records::TaxGrade;
+use crate::models::page::Pager;
 use crate::schema::{institutions, products};
-use crate::web::Pager;
 
 /// The catalogue's filters, all in the URL so that a search can be shared.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -19,11 +19,11 @@ pub struct CatalogueFilter {
     /// Amount wanted, in 万元.
     #[serde(default)]
     pub amount: String,
-    #[serde(default, deserialize_with = "crate::web::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::models::page::empty_as_none")]
     pub term: Option<i32>,
     #[serde(default)]
     pub guarantee: String,
-    #[serde(default, deserialize_with = "crate::web::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::models::page::empty_as_none")]
     pub institution: Option<i64>,
     #[serde(default)]
     pub programme: String,
@@ -32,7 +32,7 @@ pub struct CatalogueFilter {
     /// rate (default), popular or newest
     #[serde(default)]
     pub sort: String,
-    #[serde(default, deserialize_with = "crate::web::empty_as_none")]
+    #[serde(default, deserialize_with = "crate::models::page::empty_as_none")]
     pub page: Option<i64>,
 }
 

@@ -11,8 +11,8 @@ use crate::domain::code_list::CodeList;
 use crate::domain::product::ProductStatus;
 use crate::domain::repayment::RepaymentMethod;
 use crate::domain::{Guarantee, Money, Rate};
+use crate::models::page::Pager;
 use crate::schema::{institutions, needs, products};
-use crate::web::Pager;
 
 mod catalogue;
 mod display;
