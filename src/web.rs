@@ -2,6 +2,7 @@
 //! CSRF token), form errors, the security headers on every response, and the
 //! static files compiled into the binary.
 
+pub mod choices;
 mod request;
 
 pub use crate::models::page::{Pager, empty_as_none};

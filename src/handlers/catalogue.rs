@@ -15,7 +15,7 @@ use crate::models::product::{CatalogueFilter, Product, applicant};
 use crate::models::region::Region;
 use crate::models::user::User;
 use crate::state::AppState;
-use crate::web::{FormErrors, Layout, Pager, url_encode};
+use crate::web::{FormErrors, Layout, Pager, choices, url_encode};
 
 /// A product as the catalogue lists it, with this visitor's eligibility when known.
 pub struct Listing {
@@ -38,18 +38,13 @@ pub struct CataloguePage {
     errors: FormErrors,
 }
 
-/// A filter's options: 不限 (no filter), then `options`.
-fn any_or(options: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
-    std::iter::once((String::new(), "不限".to_string())).chain(options).collect()
-}
-
 impl CataloguePage {
     fn guarantee_options(&self) -> Vec<(String, String)> {
-        any_or(GUARANTEES.iter().map(|(code, label)| (code.to_string(), label.to_string())))
+        choices::any_or(GUARANTEES.iter().map(|(code, label)| (code.to_string(), label.to_string())))
     }
 
     fn institution_options(&self) -> Vec<(String, String)> {
-        any_or(self.institutions.iter().map(|i| (i.id.to_string(), i.name.clone())))
+        choices::any_or(self.institutions.iter().map(|i| (i.id.to_string(), i.name.clone())))
     }
 
     fn institution_value(&self) -> String {
@@ -57,11 +52,11 @@ impl CataloguePage {
     }
 
     fn programme_options(&self) -> Vec<(String, String)> {
-        any_or(PROGRAMMES.iter().map(|p| (p.to_string(), p.to_string())))
+        choices::any_or(PROGRAMMES.iter().map(|p| (p.to_string(), p.to_string())))
     }
 
     fn region_options(&self) -> Vec<(String, String)> {
-        any_or(self.regions.iter().map(|r| (r.code.clone(), r.name.clone())))
+        choices::regions(&self.regions)
     }
 
     /// The filters as a query string, for paging and the sort links.

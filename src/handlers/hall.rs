@@ -18,7 +18,7 @@ use crate::domain::credit::Grade;
 use crate::domain::need::time_left;
 use crate::domain::product::GUARANTEES;
 use crate::domain::repayment::{Cost, RepaymentMethod};
-use crate::domain::{Guarantee, industry};
+use crate::domain::Guarantee;
 use crate::error::{AppError, AppResult};
 use crate::models::hall::{HallFilter, HallLine, hall, summary};
 use crate::models::offer::OfferTerms;
@@ -26,7 +26,7 @@ use crate::models::product::Product;
 use crate::models::rate_limit;
 use crate::models::region::Region;
 use crate::state::AppState;
-use crate::web::{FormErrors, Layout, Pager, url_encode};
+use crate::web::{FormErrors, Layout, Pager, choices, url_encode};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "officer/hall.html")]
@@ -43,14 +43,13 @@ pub struct HallPage {
 impl HallPage {
     /// The filters' choices, each after "不限" (no filter).
     fn region_choices(&self) -> Vec<(String, String)> {
-        let regions = self.regions.iter().map(|r| (r.code.clone(), r.name.clone()));
-        any().chain(regions).collect()
+        choices::regions(&self.regions)
     }
     fn industry_choices(&self) -> Vec<(String, String)> {
-        any().chain(industry::SECTIONS.iter().map(|(code, name)| (code.to_string(), name.to_string()))).collect()
+        choices::industries()
     }
     fn grade_choices(&self) -> Vec<(String, String)> {
-        any().chain(Grade::ALL.iter().map(|g| (g.as_str().to_string(), g.as_str().to_string()))).collect()
+        choices::any_or(Grade::ALL.iter().map(|g| (g.as_str().to_string(), g.as_str().to_string())))
     }
     /// The filters are never wrong, only empty.
     fn no_errors(&self) -> FormErrors {
@@ -78,10 +77,6 @@ impl HallPage {
     fn current_sort(&self) -> &str {
         if self.filter.sort.is_empty() { "deadline" } else { &self.filter.sort }
     }
-}
-
-fn any() -> std::iter::Once<(String, String)> {
-    std::iter::once((String::new(), "不限".to_string()))
 }
 
 /// `GET /officer/hall`.

@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::models::region::Region;
 use crate::models::subscription::Subscription;
 use crate::state::AppState;
-use crate::web::{FormErrors, Layout, NoticeQuery, notice};
+use crate::web::{FormErrors, Layout, NoticeQuery, choices, notice};
 
 #[derive(Deserialize, Default)]
 pub struct SubscriptionForm {
@@ -46,11 +46,14 @@ pub struct SubscriptionsPage {
 }
 
 impl SubscriptionsPage {
-    fn industries(&self) -> &'static [(&'static str, &'static str)] {
-        &industry::SECTIONS
+    fn region_choices(&self) -> Vec<(String, String)> {
+        choices::regions(&self.regions)
     }
-    fn grades(&self) -> Vec<&'static str> {
-        Grade::ALL.iter().rev().map(|g| g.as_str()).collect()
+    fn industry_choices(&self) -> Vec<(String, String)> {
+        choices::industries()
+    }
+    fn grade_choices(&self) -> Vec<(String, String)> {
+        choices::grades_at_least()
     }
     fn describe(&self, s: &Subscription) -> String {
         let mut parts = Vec::new();

@@ -17,7 +17,9 @@ pub struct Invitation {
     pub id: i64,
     pub token_hash: String,
     pub email: String,
-    pub role: String,
+    /// A stored code that is not a role fails the read: never a default role.
+    #[diesel(deserialize_as = String)]
+    pub role: Role,
     pub institution_id: i64,
     pub branch_id: Option<i64>,
     pub invited_by: Option<i64>,
@@ -88,6 +90,6 @@ impl Invitation {
     }
 
     pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Officer)
+        self.role
     }
 }

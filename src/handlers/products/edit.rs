@@ -12,7 +12,6 @@ use super::{ProductForm, institution, not_found, own};
 use crate::actions::Refusal;
 use crate::actions::product::{self, NewProduct, ProductEdit};
 use crate::auth::SignedIn;
-use crate::domain::credit::Grade;
 use crate::domain::product::{GUARANTEES, PROGRAMMES};
 use crate::domain::repayment::RepaymentMethod;
 use crate::domain::{Role, industry};
@@ -20,7 +19,7 @@ use crate::error::AppResult;
 use crate::models::product::{HistoryLine, Product};
 use crate::models::region::Region;
 use crate::state::AppState;
-use crate::web::{FormErrors, Layout, NoticeQuery, notice};
+use crate::web::{FormErrors, Layout, NoticeQuery, choices, notice};
 
 /// What a conflicting save says above the form the admin filled in.
 const CHANGED: &str = "保存失败：该产品已被其他人修改。下方显示的是您填写的内容，请刷新页面查看最新版本后再修改。";
@@ -66,14 +65,12 @@ impl ProductFormPage {
     }
 
     /// The select's options: 不限, then each grade from the best.
-    fn grades(&self) -> Vec<(&'static str, String)> {
-        let grades = Grade::ALL.iter().rev().map(|g| (g.as_str(), format!("{} 及以上", g.as_str())));
-        std::iter::once(("", "不限".to_string())).chain(grades).collect()
+    fn grades(&self) -> Vec<(String, String)> {
+        choices::grades_at_least()
     }
 
-    fn tax_grades(&self) -> Vec<(&'static str, String)> {
-        let grades = ["A", "B", "M"].into_iter().map(|g| (g, format!("{g} 级及以上")));
-        std::iter::once(("", "不限".to_string())).chain(grades).collect()
+    fn tax_grades(&self) -> Vec<(String, String)> {
+        choices::any_or(["A", "B", "M"].into_iter().map(|g| (g.to_string(), format!("{g} 级及以上"))))
     }
 }
 
