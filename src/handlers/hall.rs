@@ -13,12 +13,12 @@ use serde::Deserialize;
 
 use crate::actions::offer::{Grab, grab_need as grab, grab_refusal};
 use crate::auth::SignedIn;
+use crate::domain::Guarantee;
 use crate::domain::calendar::{beijing_date, from_beijing};
 use crate::domain::credit::Grade;
 use crate::domain::need::time_left;
 use crate::domain::product::GUARANTEES;
 use crate::domain::repayment::{Cost, RepaymentMethod};
-use crate::domain::Guarantee;
 use crate::error::{AppError, AppResult};
 use crate::models::hall::{HallFilter, HallLine, hall, summary};
 use crate::models::offer::OfferTerms;
