@@ -10,7 +10,6 @@ use crate::domain::Role;
 use crate::models::audit::{self, Actor};
 use crate::models::email_verification;
 use crate::models::enterprise::Enterprise;
-use crate::models::rate_limit;
 use crate::models::session::SessionRow;
 use crate::models::user::{NewUser, User};
 
@@ -102,14 +101,10 @@ pub fn sign_in(conn: &mut DbConn, ctx: &Ctx, input: SignIn) -> Outcome<String> {
         User::record_success(c, input.user_id, ctx.now)?;
         audit::record(c, &ctx.actor, "login", None, "ok", ctx.now)?;
         let ip = ctx.actor.ip.as_deref();
-        let key = format!("session:{}", ip.unwrap_or("unknown"));
-        if let Err(retry_after_secs) = rate_limit::hit(c, &key, rate_limit::SESSION, ctx.now)? {
-            return refuse(Refusal::TooMany { retry_after_secs });
+        match SessionRow::sign_in(c, input.previous.as_deref(), input.user_id, ip, ctx.now)? {
+            Ok(token) => Ok(token),
+            Err(retry_after_secs) => refuse(Refusal::TooMany { retry_after_secs }),
         }
-        if let Some(previous) = &input.previous {
-            SessionRow::delete(c, previous)?;
-        }
-        Ok(SessionRow::create(c, Some(input.user_id), ip, ctx.now)?.0)
     })
 }
 

@@ -14,7 +14,6 @@ use crate::db::{DbConn, write_tx};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult, Refused};
 use crate::models::audit::Actor;
-use crate::models::rate_limit;
 use crate::models::session::SessionRow;
 use crate::models::user::User;
 use crate::state::AppState;
@@ -127,13 +126,8 @@ pub fn sign_in(
     ip: Option<&str>,
     now: NaiveDateTime,
 ) -> AppResult<String> {
-    let key = format!("session:{}", ip.unwrap_or("unknown"));
-    rate_limit::hit(conn, &key, rate_limit::SESSION, now)?
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
-    if let Some(previous) = previous {
-        SessionRow::delete(conn, &previous.id)?;
-    }
-    Ok(SessionRow::create(conn, Some(user_id), ip, now)?.0)
+    SessionRow::sign_in(conn, previous.map(|p| p.id.as_str()), user_id, ip, now)?
+        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })
 }
 
 /// Anyone, signed in or not. Pages with a form call `form_token` for a CSRF token.

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::{new_token, token_digest};
 use crate::db::DbConn;
 use crate::domain::role::{ANONYMOUS_IDLE, SESSION_ABSOLUTE};
+use crate::models::rate_limit;
 use crate::models::user::User;
 use crate::schema::{sessions, users};
 
@@ -90,6 +91,26 @@ impl SessionRow {
             diesel::update(sessions::table.find(&row.id)).set(sessions::last_seen_at.eq(now)).execute(conn)?;
         }
         Ok(Some((row, user)))
+    }
+
+    /// Signs `user_id` in: a new session row in place of `previous`, at most
+    /// [`rate_limit::SESSION`] a window from one address. Returns the cookie
+    /// token, or the seconds to wait when the address has started too many.
+    pub fn sign_in(
+        conn: &mut DbConn,
+        previous: Option<&str>,
+        user_id: i64,
+        ip: Option<&str>,
+        now: NaiveDateTime,
+    ) -> QueryResult<Result<String, i64>> {
+        let key = format!("session:{}", ip.unwrap_or("unknown"));
+        if let Err(retry_after_secs) = rate_limit::hit(conn, &key, rate_limit::SESSION, now)? {
+            return Ok(Err(retry_after_secs));
+        }
+        if let Some(previous) = previous {
+            SessionRow::delete(conn, previous)?;
+        }
+        Ok(Ok(SessionRow::create(conn, Some(user_id), ip, now)?.0))
     }
 
     pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<()> {
