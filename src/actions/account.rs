@@ -72,7 +72,7 @@ pub fn register(conn: &mut DbConn, ctx: &Ctx, input: Registration) -> QueryResul
                 email: &email,
                 display_name: &enterprise.name,
                 password_hash: &password_hash,
-                role: Role::Enterprise.as_str(),
+                role: Role::Enterprise,
                 enterprise_id: Some(enterprise.id),
                 institution_id: None,
                 branch_id: None,

@@ -113,7 +113,7 @@ pub fn accept_invitation<T, E: From<diesel::result::Error>>(
                 email: &invitation.email,
                 display_name: &display_name,
                 password_hash: &password_hash,
-                role: role.as_str(),
+                role,
                 enterprise_id: None,
                 institution_id: Some(invitation.institution_id),
                 branch_id: invitation.branch_id,

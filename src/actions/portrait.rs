@@ -48,7 +48,7 @@ pub fn view(conn: &mut DbConn, ctx: &Ctx, request: ViewRequest) -> Outcome<Strin
         let view = NewView {
             enterprise_id: id,
             viewer_id: ctx.actor.user_id.unwrap_or_default(),
-            viewer_role: role.as_str(),
+            viewer_role: role,
             institution_id,
             authorization_id: authorization,
             purpose: &purpose,

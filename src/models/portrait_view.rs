@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::domain::Role;
 use crate::schema::{institutions, portrait_views, users};
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -14,7 +15,8 @@ pub struct PortraitView {
     pub at: NaiveDateTime,
     pub enterprise_id: i64,
     pub viewer_id: i64,
-    pub viewer_role: String,
+    #[diesel(deserialize_as = String)]
+    pub viewer_role: Role,
     pub institution_id: Option<i64>,
     pub authorization_id: Option<i64>,
     pub purpose: String,
@@ -32,7 +34,7 @@ pub struct ViewLine {
 pub struct NewView<'a> {
     pub enterprise_id: i64,
     pub viewer_id: i64,
-    pub viewer_role: &'a str,
+    pub viewer_role: Role,
     pub institution_id: Option<i64>,
     pub authorization_id: Option<i64>,
     pub purpose: &'a str,
@@ -46,7 +48,7 @@ impl PortraitView {
                 portrait_views::at.eq(now),
                 portrait_views::enterprise_id.eq(view.enterprise_id),
                 portrait_views::viewer_id.eq(view.viewer_id),
-                portrait_views::viewer_role.eq(view.viewer_role),
+                portrait_views::viewer_role.eq(view.viewer_role.as_str()),
                 portrait_views::institution_id.eq(view.institution_id),
                 portrait_views::authorization_id.eq(view.authorization_id),
                 portrait_views::purpose.eq(view.purpose),
@@ -77,15 +79,17 @@ impl PortraitView {
                 portrait_views::purpose,
             ))
             .load(conn)?;
-        Ok(rows
-            .into_iter()
-            .map(|(at, viewer, role, institution, purpose)| ViewLine {
-                at,
-                viewer,
-                institution: institution
-                    .unwrap_or_else(|| crate::domain::Role::parse(&role).map_or("", |r| r.label()).to_string()),
-                purpose,
+        rows.into_iter()
+            .map(|(at, viewer, role, institution, purpose)| {
+                // A stored code that is not a role fails the read, as on every row.
+                let role = Role::try_from(role).map_err(|e| diesel::result::Error::DeserializationError(e.into()))?;
+                Ok(ViewLine {
+                    at,
+                    viewer,
+                    institution: institution.unwrap_or_else(|| role.label().to_string()),
+                    purpose,
+                })
             })
-            .collect())
+            .collect()
     }
 }

@@ -42,14 +42,15 @@ pub struct User {
     pub unbound_at: Option<NaiveDateTime>,
 }
 
-#[derive(Insertable)]
+#[derive(Insertable, Clone)]
 #[diesel(table_name = users)]
 pub struct NewUser<'a> {
     pub username: &'a str,
     pub email: &'a str,
     pub display_name: &'a str,
     pub password_hash: &'a str,
-    pub role: &'a str,
+    #[diesel(serialize_as = String)]
+    pub role: Role,
     pub enterprise_id: Option<i64>,
     pub institution_id: Option<i64>,
     pub branch_id: Option<i64>,
@@ -107,7 +108,8 @@ impl User {
     }
 
     pub fn insert(conn: &mut DbConn, new: &NewUser) -> QueryResult<i64> {
-        diesel::insert_into(users::table).values(new).returning(users::id).get_result(conn)
+        // The role goes in as its stored code (`serialize_as`), so the row is inserted by value.
+        diesel::insert_into(users::table).values(new.clone()).returning(users::id).get_result(conn)
     }
 
     /// Counts a failed sign-in; the fifth in a row locks the account. Returns whether it is now locked.

@@ -139,7 +139,7 @@ pub fn demo(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<()> {
             email: "",
             display_name: name,
             password_hash: &hash,
-            role: role.as_str(),
+            role,
             enterprise_id: None,
             institution_id: None,
             branch_id: None,

@@ -67,7 +67,7 @@ pub fn create_admin(
                 email: &email,
                 display_name,
                 password_hash: &hash,
-                role: Role::CreditOffice.as_str(),
+                role: Role::CreditOffice,
                 enterprise_id: None,
                 institution_id: None,
                 branch_id: None,

@@ -175,7 +175,7 @@ impl TestApp {
                 email: &email,
                 display_name: username,
                 password_hash: &hash,
-                role: role.as_str(),
+                role,
                 enterprise_id,
                 institution_id,
                 branch_id,

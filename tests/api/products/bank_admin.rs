@@ -32,7 +32,7 @@ async fn a_disabled_officers_session_ends_at_once() {
             email: "officer@example.com",
             display_name: "钱经理",
             password_hash: &hash,
-            role: "officer",
+            role: Role::Officer,
             enterprise_id: None,
             institution_id: Some(institution),
             branch_id: Some(branch),
