@@ -1,7 +1,6 @@
 //! The emails the people actions send: the account emails (the verification
 //! link, the code that proves control, a registration attempt on an existing
-//! account, the credit office's decisions), the dispute emails and the
-//! invitation of an institution's first admin. Each is rendered and enqueued
+//! account, the credit office's decisions) and the dispute emails. Each is rendered and enqueued
 //! in the transaction of the change it reports, through [`send`].
 
 use askama::Template;
@@ -198,27 +197,5 @@ impl EmailTemplate for DisputeAnsweredEmail {
     }
     fn action(&self) -> Option<(&str, &str)> {
         Some(("查看信用画像", &self.link))
-    }
-}
-
-/// Invites an institution's first admin (or an officer) to choose a password.
-#[derive(Template)]
-#[template(path = "emails/invitation.txt", blocks = ["subject", "body"])]
-pub struct InvitationEmail {
-    pub institution: String,
-    pub role: &'static str,
-    pub link: String,
-    pub expires: String,
-}
-
-impl EmailTemplate for InvitationEmail {
-    fn subject(&self) -> askama::Result<String> {
-        self.as_subject().render()
-    }
-    fn body(&self) -> askama::Result<String> {
-        self.as_body().render()
-    }
-    fn action(&self) -> Option<(&str, &str)> {
-        Some(("接受邀请", &self.link))
     }
 }

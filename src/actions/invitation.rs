@@ -9,12 +9,11 @@ use super::{Ctx, Refusal};
 use crate::clock::datetime_text;
 use crate::db::{DbConn, write_tx};
 use crate::domain::Role;
-use crate::email::{Email, EmailTemplate};
+use crate::email::EmailTemplate;
 use crate::models::audit::Actor;
 use crate::models::institution::Institution;
 use crate::models::invitation::{INVITATION_VALIDITY, Invitation};
 use crate::models::user::{NewUser, User};
-use crate::notify::enqueue_email;
 
 #[derive(Template)]
 #[template(path = "emails/invitation.txt", blocks = ["subject", "body"])]
@@ -57,8 +56,7 @@ pub fn send_invitation(
         link: format!("{}/invitations/{token}", ctx.base_url),
         expires: datetime_text(&(ctx.now + INVITATION_VALIDITY)),
     };
-    let email = Email::render(email, &message).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
-    enqueue_email(conn, &email, ctx.now)?;
+    super::emails::send(conn, email, &message, ctx.now)?;
     ctx.audit(conn, "invitation_sent", &format!("invitation:{id}"))?;
     Ok(id)
 }
