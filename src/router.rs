@@ -80,16 +80,19 @@ fn pages() -> Vec<Group> {
         .route("/officer", get(dashboard::officer_home))
         .route("/officer/hall", get(hall::hall_page))
         .route("/officer/hall/{id}", get(hall::grab_form).post(hall::grab_need))
+        .route("/officer/hall/{id}/confirm", post(hall::confirm_grab))
         .route("/officer/offers", get(offers::offers))
         .route("/officer/offers/{id}", get(offers::offer))
         .route("/officer/offers/{id}/contact", post(offers::record_contact))
         .route("/officer/offers/{id}/decision", post(offers::record_decision))
+        .route("/officer/offers/{id}/decision/confirm", post(offers::confirm_decision))
         .route("/officer/subscriptions", get(subscriptions::subscriptions).post(subscriptions::subscribe))
         .route("/officer/subscriptions/{id}/delete", post(subscriptions::unsubscribe));
     let bank_admin = Group::new(Audience::BankAdmin)
         .route("/bank-admin", get(bank_admin::bank_admin_home))
         .route("/bank-admin/invitations", post(bank_admin::invite_officer))
         .route("/bank-admin/officers/{id}", post(bank_admin::change_officer))
+        .route("/bank-admin/officers/{id}/disable", get(bank_admin::confirm_disable))
         .route("/bank-admin/branches", post(bank_admin::add_branch))
         .route("/bank-admin/products", get(products::products).post(products::create_product))
         .route("/bank-admin/products/new", get(products::new_product))
@@ -119,6 +122,7 @@ fn pages() -> Vec<Group> {
         .route("/credit-office/accounts/{id}/unbind", post(claims::unbind_account))
         .route("/credit-office/disputes", get(disputes::disputes))
         .route("/credit-office/disputes/{id}", get(disputes::dispute).post(disputes::answer_dispute))
+        .route("/credit-office/disputes/{id}/confirm", post(disputes::confirm_answer))
         .route("/credit-office/imports/{id}/errors.csv", get(imports::import_errors_csv))
         .route("/credit-office/imports/templates/{kind}", get(imports::import_template));
     vec![public, signed_in, claimant, enterprise, portraits, offer_sides, officer, bank_admin, credit_office]
