@@ -309,6 +309,16 @@ pub fn csv_response(file_name: &str, rows: Vec<Vec<String>>) -> Response {
         .into_response()
 }
 
+/// The form again after a confirmation step's POST that did not confirm:
+/// filled and without errors when 返回修改 brought it back (`intent=edit`),
+/// otherwise with the errors the check found (422).
+pub fn form_again<T>(checked: Result<T, FormErrors>, intent: &str) -> (axum::http::StatusCode, FormErrors) {
+    match checked {
+        Err(errors) if intent != "edit" => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, errors),
+        _ => (axum::http::StatusCode::OK, FormErrors::default()),
+    }
+}
+
 /// A typed form's fields as (name, value) pairs, without `intent` (which button was pressed).
 pub fn form_fields<T: serde::Serialize>(form: &T) -> Vec<(String, String)> {
     let encoded = serde_urlencoded::to_string(form).unwrap_or_default();

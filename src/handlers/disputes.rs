@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::models::dispute::{Dispute, NewDispute, describe_record};
 use crate::models::enterprise::Enterprise;
 use crate::state::AppState;
-use crate::web::{ConfirmPage, FormErrors, Layout, PageQuery, Pager};
+use crate::web::{ConfirmPage, FormErrors, Layout, PageQuery, Pager, form_again};
 
 #[derive(Deserialize, Default)]
 pub struct DisputeForm {
@@ -225,10 +225,7 @@ pub async fn confirm_answer(
     let (outcome, answer) = match check_answer(&form, &dispute) {
         Ok(checked) if form.intent != "edit" => checked,
         checked => {
-            let (status, errors) = match checked {
-                Err(errors) if form.intent != "edit" => (StatusCode::UNPROCESSABLE_ENTITY, errors),
-                _ => (StatusCode::OK, FormErrors::default()),
-            };
+            let (status, errors) = form_again(checked, &form.intent);
             let page = DisputePage { layout: signed.layout(), dispute, enterprise, form, errors };
             return Ok((status, page).into_response());
         }

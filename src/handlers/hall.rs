@@ -27,7 +27,7 @@ use crate::models::product::Product;
 use crate::models::rate_limit;
 use crate::models::region::Region;
 use crate::state::AppState;
-use crate::web::{ConfirmPage, FormErrors, Layout, Pager, choices, url_encode};
+use crate::web::{ConfirmPage, FormErrors, Layout, Pager, choices, form_again, url_encode};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "officer/hall.html")]
@@ -270,16 +270,11 @@ pub async fn confirm_grab(
     if let (Ok(terms), "", None) = (&checked, form.intent.as_str(), &refusal) {
         return Ok(grab_summary(signed.layout(), &need, &form, terms).into_response());
     }
-    let status = match (&checked, form.intent.as_str()) {
-        (Err(_), "edit") => StatusCode::OK,
-        (Err(_), _) => StatusCode::UNPROCESSABLE_ENTITY,
-        (Ok(_), "") => StatusCode::CONFLICT,
-        (Ok(_), _) => StatusCode::OK,
-    };
-    let (preview, errors) = match checked {
-        Ok(terms) => (Some(preview(&terms)), FormErrors::default()),
-        Err(errors) if form.intent != "edit" => (None, errors),
-        Err(_) => (None, FormErrors::default()),
+    // Refused (409), previewed, back from the confirmation, or with errors.
+    let preview = checked.as_ref().ok().map(preview);
+    let (status, errors) = match form_again(checked, &form.intent) {
+        (StatusCode::OK, errors) if preview.is_some() && form.intent.is_empty() => (StatusCode::CONFLICT, errors),
+        again => again,
     };
     let left = need.deadline.map_or_else(String::new, |d| time_left(now, d));
     Ok((status, GrabPage { layout: signed.layout(), need, form, errors, refusal, left, methods, preview })

@@ -25,7 +25,7 @@ use crate::models::holiday::ScheduledYears;
 use crate::models::need::Need;
 use crate::models::offer::{Offer, OfferLine, Worklist};
 use crate::state::AppState;
-use crate::web::{ConfirmPage, FormErrors, Layout, Pager, empty_as_none, notice};
+use crate::web::{ConfirmPage, FormErrors, Layout, Pager, empty_as_none, form_again, notice};
 
 #[derive(Deserialize, Default)]
 pub struct OffersQuery {
@@ -270,14 +270,10 @@ pub async fn confirm_decision(
     Path(id): Path<i64>,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
-    let checked = validate(&form);
-    let edit = form.intent == "edit";
-    let decision = match checked {
-        Ok(decision) if !edit => decision,
-        Ok(_) => return Ok(page(&state, &signed, id, form, FormErrors::default(), None, None).await?.into_response()),
-        Err(errors) => {
-            let (status, errors) =
-                if edit { (StatusCode::OK, FormErrors::default()) } else { (StatusCode::UNPROCESSABLE_ENTITY, errors) };
+    let decision = match validate(&form) {
+        Ok(decision) if form.intent != "edit" => decision,
+        checked => {
+            let (status, errors) = form_again(checked, &form.intent);
             return Ok((status, page(&state, &signed, id, form, errors, None, None).await?).into_response());
         }
     };
