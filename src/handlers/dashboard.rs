@@ -106,13 +106,6 @@ pub struct OfficerHomePage {
     now: NaiveDateTime,
 }
 
-impl OfficerHomePage {
-    /// "剩余 5小时 20分钟", or "已超时".
-    fn left(&self, task: &OfferTask) -> String {
-        if task.due <= self.now { "已超时".into() } else { crate::domain::need::time_left(self.now, task.due) }
-    }
-}
-
 pub async fn officer_home(
     State(state): State<AppState>,
     signed: SignedIn,

@@ -81,6 +81,11 @@ impl OfferTask {
     pub fn urgency(&self, now: NaiveDateTime) -> Urgency {
         Urgency::of(self.due, now)
     }
+
+    /// "剩余 5小时 20分钟", or "已超时".
+    pub fn left(&self, now: NaiveDateTime) -> String {
+        if self.due <= now { "已超时".into() } else { crate::domain::need::time_left(now, self.due) }
+    }
 }
 
 impl Offer {
