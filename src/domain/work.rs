@@ -100,6 +100,11 @@ pub struct NeedNext {
 impl NeedFacts {
     pub fn next(&self) -> NeedNext {
         let by_date = |at: Option<NaiveDateTime>| at.map_or_else(String::new, |at| format!("，{}前", month_day(at)));
+        let closes = |at: Option<NaiveDateTime>| {
+            at.map_or_else(String::new, |at| {
+                format!("，{} {} 截止抢单", month_day(at), super::calendar::to_beijing(at).format("%H:%M"))
+            })
+        };
         let (action, text, by) = match self.status {
             NeedStatus::AwaitingChoice => {
                 (true, format!("{} 个报价待选择{}", self.choosable, by_date(self.choose_by)), self.choose_by)
@@ -110,12 +115,10 @@ impl NeedFacts {
                 self.choose_by,
             ),
             NeedStatus::Declined => (true, "银行已拒绝，可重新发布给其他银行".to_string(), None),
-            NeedStatus::Open if self.choosable > 0 => (
-                false,
-                format!("抢单中，已收到 {} 个报价，可随时选择{}截止", self.choosable, by_date(self.deadline)),
-                self.deadline,
-            ),
-            NeedStatus::Open => (false, format!("抢单中，等待银行报价{}截止", by_date(self.deadline)), self.deadline),
+            NeedStatus::Open if self.choosable > 0 => {
+                (false, format!("已收到 {} 个报价，可随时选择{}", self.choosable, closes(self.deadline)), self.deadline)
+            }
+            NeedStatus::Open => (false, format!("等待银行报价{}", closes(self.deadline)), self.deadline),
             NeedStatus::Matched => {
                 (false, format!("等待银行授信决定{}", by_date(self.decision_due)), self.decision_due)
             }
