@@ -66,6 +66,16 @@ impl Urgency {
     }
 }
 
+/// "剩余 5小时 20分钟" before `due`, "已超时 2天 3小时" after it.
+pub fn left_or_late(due: NaiveDateTime, now: NaiveDateTime) -> String {
+    if due > now {
+        super::need::time_left(now, due)
+    } else {
+        let late = super::need::time_left(due, now.max(due + chrono::Duration::minutes(1)));
+        format!("已超时 {}", late.trim_start_matches("剩余 "))
+    }
+}
+
 /// "12月11日" (Beijing date), for a deadline in a sentence.
 pub fn month_day(utc: NaiveDateTime) -> String {
     let date = beijing_date(utc);
@@ -158,6 +168,12 @@ mod tests {
         assert_eq!(Urgency::of(at(3, 1), now), Urgency::Overdue);
         assert_eq!(Urgency::of(at(3, 15), now), Urgency::Today, "23:00 Beijing, the same day");
         assert_eq!(Urgency::of(at(3, 16), now), Urgency::Later, "00:00 Beijing, the next day");
+    }
+
+    #[test]
+    fn late_work_says_by_how_much() {
+        assert_eq!(left_or_late(at(3, 12), at(3, 2)), "剩余 10小时 0分钟");
+        assert_eq!(left_or_late(at(3, 2), at(5, 5)), "已超时 2天 3小时");
     }
 
     #[test]

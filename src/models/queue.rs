@@ -82,9 +82,9 @@ impl OfferTask {
         Urgency::of(self.due, now)
     }
 
-    /// "剩余 5小时 20分钟", or "已超时".
+    /// "剩余 5小时 20分钟", or "已超时 2天 3小时".
     pub fn left(&self, now: NaiveDateTime) -> String {
-        if self.due <= now { "已超时".into() } else { crate::domain::need::time_left(now, self.due) }
+        crate::domain::work::left_or_late(self.due, now)
     }
 }
 
