@@ -144,6 +144,66 @@ async fn the_demo_credit_office_home_names_the_bank_late_with_a_decision() {
     app.run_jobs().await;
 }
 
+#[tokio::test]
+async fn the_credit_office_home_lists_disputes_by_due_time_and_imports_under_way_or_failed() {
+    use xinyidai::domain::records::RecordKind;
+    use xinyidai::models::dispute::{Dispute, NewDispute};
+    use xinyidai::models::import_batch::{ImportBatch, NewBatch};
+    let app = TestApp::new();
+    app.user(Role::CreditOffice, "office");
+    let user = app.user(Role::Enterprise, "disputer");
+    let enterprise: i64 =
+        users::table.find(user).select(users::enterprise_id).first::<Option<i64>>(&mut *app.conn()).unwrap().unwrap();
+    let dispute = |record_id, summary, at| {
+        let new = NewDispute {
+            enterprise_id: enterprise,
+            kind: RecordKind::Tax,
+            record_id,
+            summary,
+            reason: "金额有误",
+            user_id: user,
+        };
+        Dispute::open(&mut app.conn(), &new, at).unwrap().unwrap();
+    };
+    // Answered within 20 days: the first is due on the 20th day, the second 15 days later.
+    dispute(2, "2024 年纳税记录", start() + Duration::days(15));
+    dispute(1, "2025 年纳税记录", start());
+    let batch = |file_name, at| {
+        let new = NewBatch {
+            kind: RecordKind::Tax,
+            department: "税务局",
+            as_of: NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
+            file_name,
+            uploaded_by: None,
+        };
+        ImportBatch::begin(&mut app.conn(), &new, at).unwrap()
+    };
+    let failed = batch("坏文件.csv", start());
+    ImportBatch::fail(&mut app.conn(), failed, "文件编码无法识别", start()).unwrap();
+    let old = batch("上月坏文件.csv", start() - Duration::days(40));
+    ImportBatch::fail(&mut app.conn(), old, "文件编码无法识别", start() - Duration::days(40)).unwrap();
+    let queued = batch("排队文件.csv", start());
+    ImportBatch::queue(&mut app.conn(), queued, 100).unwrap();
+    app.clock.advance(Duration::days(21));
+
+    let office = signed_in(&app, "office").await;
+    let home = office.get("/credit-office").await.body;
+    let disputes: Vec<&str> = rows(&home).into_iter().filter(|r| r.contains("年纳税记录")).collect();
+    assert_eq!(disputes.len(), 2, "{home}");
+    assert!(
+        disputes[0].contains("2025 年纳税记录") && disputes[0].contains("badge danger\">已超时"),
+        "{}",
+        disputes[0]
+    );
+    assert!(disputes[1].contains("2024 年纳税记录") && !disputes[1].contains("已超时"), "{}", disputes[1]);
+    assert!(disputes[0].contains("disputer有限公司") && disputes[0].contains("/credit-office/disputes/"));
+    let imports: Vec<&str> = rows(&home).into_iter().filter(|r| r.contains(".csv")).collect();
+    assert_eq!(imports.len(), 2, "the one failed 40 days ago is left out: {home}");
+    assert!(imports.iter().any(|r| r.contains("排队文件.csv") && r.contains("badge info\">排队中")));
+    assert!(imports.iter().any(|r| r.contains("坏文件.csv") && r.contains("badge danger\">失败")));
+    app.run_jobs().await;
+}
+
 /// An enterprise on record with an open need of `amount` 万元 published at `at`.
 fn need_of(app: &TestApp, name: &str, amount: i64, at: NaiveDateTime) -> (i64, i64) {
     let (_, enterprise) = app.enterprise_on_record(name, "张三");
