@@ -39,7 +39,7 @@ impl LetterStatus {
 
     pub fn tone(self) -> Tone {
         match self {
-            LetterStatus::Pending => Tone::Neutral,
+            LetterStatus::Pending => Tone::Active,
             LetterStatus::Approved => Tone::Good,
             LetterStatus::Rejected => Tone::Bad,
         }
@@ -89,8 +89,9 @@ impl ClaimState {
     pub fn tone(self) -> Tone {
         match self {
             ClaimState::Proven => Tone::Good,
+            ClaimState::Verified => Tone::Active,
             ClaimState::Unbound => Tone::Bad,
-            _ => Tone::Neutral,
+            ClaimState::Unverified => Tone::Neutral,
         }
     }
 }

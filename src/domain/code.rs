@@ -5,10 +5,14 @@
 //! into the enum with `#[diesel(deserialize_as = String)]`: a code the enum
 //! does not know is an error, never a default.
 
-/// How a status badge is coloured (`macros.html`'s `badge`).
+/// How a status badge is coloured (`macros.html`'s `badge`), one meaning on
+/// every page: blue while something is under way and waits for someone,
+/// green once it ended well, red when it failed or is late, grey when it
+/// ended otherwise (expired, cancelled, not chosen) or has not started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tone {
     Neutral,
+    Active,
     Good,
     Bad,
 }
@@ -18,6 +22,7 @@ impl Tone {
     pub fn class(self) -> &'static str {
         match self {
             Tone::Neutral => "",
+            Tone::Active => "info",
             Tone::Good => "ok",
             Tone::Bad => "danger",
         }

@@ -46,10 +46,10 @@ impl DisputeStatus {
         }
     }
 
-    /// An open dispute waits; an answered one is closed, whatever it decided.
+    /// An open dispute is under way; an answered one is closed, whatever it decided.
     pub fn tone(self) -> Tone {
         match self {
-            DisputeStatus::Open => Tone::Neutral,
+            DisputeStatus::Open => Tone::Active,
             _ => Tone::Good,
         }
     }

@@ -74,7 +74,7 @@ impl BatchStage {
         match self {
             BatchStage::Recomputing | BatchStage::Done => Tone::Good,
             BatchStage::Failed => Tone::Bad,
-            _ => Tone::Neutral,
+            BatchStage::Uploading | BatchStage::Queued | BatchStage::Validating | BatchStage::Writing => Tone::Active,
         }
     }
 }

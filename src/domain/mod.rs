@@ -20,6 +20,7 @@ pub mod repayment;
 pub mod role;
 pub mod uscc;
 pub mod whitelist;
+pub mod work;
 
 pub use code::Tone;
 pub use money::Money;

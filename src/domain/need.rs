@@ -67,11 +67,15 @@ impl NeedStatus {
         }
     }
 
-    /// How the status badge is coloured: running and granted needs stand out.
+    /// How the status badge is coloured (`Tone`): a need in play is under
+    /// way, a granted one ended well, a declined one waits on a setback.
     pub fn tone(self) -> crate::domain::Tone {
+        use crate::domain::Tone;
         match self {
-            NeedStatus::Open | NeedStatus::Granted => crate::domain::Tone::Good,
-            _ => crate::domain::Tone::Neutral,
+            NeedStatus::Open | NeedStatus::AwaitingChoice | NeedStatus::Matched => Tone::Active,
+            NeedStatus::Granted => Tone::Good,
+            NeedStatus::Declined => Tone::Bad,
+            NeedStatus::Draft | NeedStatus::Expired | NeedStatus::Cancelled => Tone::Neutral,
         }
     }
 
@@ -252,9 +256,17 @@ impl OfferStatus {
         }
     }
 
-    /// How the status badge is coloured: the accepted offer stands out.
+    /// How the status badge is coloured (`Tone`): a standing offer is under
+    /// way, the accepted one won, a slot released for want of contact is the
+    /// bank's lateness, the rest ended.
     pub fn tone(self) -> crate::domain::Tone {
-        if self == OfferStatus::Accepted { crate::domain::Tone::Good } else { crate::domain::Tone::Neutral }
+        use crate::domain::Tone;
+        match self {
+            OfferStatus::Active => Tone::Active,
+            OfferStatus::Accepted => Tone::Good,
+            OfferStatus::Released => Tone::Bad,
+            OfferStatus::NotSelected | OfferStatus::Lapsed | OfferStatus::Withdrawn => Tone::Neutral,
+        }
     }
 
     pub fn is_accepted(self) -> bool {
@@ -367,6 +379,12 @@ pub const DECLINE_REASONS: [(&str, &str, Remedy); 7] = [
 
 pub fn decline_reason(code: &str) -> Option<(&'static str, Remedy)> {
     DECLINE_REASONS.iter().find(|(c, ..)| *c == code).map(|(_, label, remedy)| (*label, *remedy))
+}
+
+/// "已抢 2 / 共 3 个名额": a need's slots in the one wording every page uses
+/// (taken, not left, so the hall and the enterprise's pages read alike).
+pub fn slots_text(taken: i32, slots: i32) -> String {
+    format!("已抢 {taken} / 共 {slots} 个名额")
 }
 
 /// "剩余 2天 5小时", "剩余 35分钟", or "已截止".

@@ -44,6 +44,11 @@ pub struct BankAdminHomePage {
     regions: Vec<crate::models::region::Region>,
     /// Published products, applications to them, offers made.
     figures: (i64, i64, i64),
+    /// What the bank's officers owe on its offers, soonest due first.
+    queue: Vec<crate::models::queue::OfferTask>,
+    /// Needs in the hall that fit the bank's products now.
+    hall: String,
+    now: chrono::NaiveDateTime,
 }
 
 impl BankAdminHomePage {
@@ -71,9 +76,10 @@ async fn page(
 ) -> AppResult<BankAdminHomePage> {
     let institution_id = signed.user.institution_id.ok_or(AppError::Forbidden)?;
     let now = state.clock.now();
-    let (institution, branches, people, invitations, regions, figures) = state
+    let (institution, branches, people, invitations, regions, figures, (queue, hall)) = state
         .db
         .query(move |c| {
+            let (_, hall) = crate::models::hall::hall(c, institution_id, &Default::default(), now)?;
             Ok((
                 Institution::find(c, institution_id)?,
                 Branch::of_institution(c, institution_id)?,
@@ -81,6 +87,7 @@ async fn page(
                 Invitation::pending_of_institution(c, institution_id, now)?,
                 crate::models::region::Region::all(c)?,
                 Institution::figures(c, institution_id)?,
+                (crate::models::offer::Offer::queue(c, institution_id)?, hall.total_text()),
             ))
         })
         .await?;
@@ -95,6 +102,9 @@ async fn page(
         errors,
         regions,
         figures,
+        queue,
+        hall,
+        now,
     })
 }
 

@@ -11,7 +11,7 @@ use crate::domain::Money;
 use crate::domain::product::{Applicant, GUARANTEES, PROGRAMMES, estimate, ineligibility};
 use crate::error::{AppError, AppResult};
 use crate::models::institution::Institution;
-use crate::models::product::{CatalogueFilter, Product, applicant};
+use crate::models::product::{CatalogueFilter, Estimate, Estimates, Product, applicant};
 use crate::models::region::Region;
 use crate::models::user::User;
 use crate::state::AppState;
@@ -154,14 +154,6 @@ pub async fn product(State(state): State<AppState>, visitor: Visitor, Path(id): 
     })
 }
 
-/// One line of "能融多少".
-pub struct Estimate {
-    pub product: Product,
-    pub institution: String,
-    pub low: Money,
-    pub high: Money,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "enterprise/estimate.html")]
 pub struct EstimatePage {
@@ -175,22 +167,14 @@ pub struct EstimatePage {
 
 pub async fn estimates(State(state): State<AppState>, signed: SignedIn) -> AppResult<EstimatePage> {
     let enterprise_id = signed.enterprise()?;
-    let (products, applicant) =
-        state.db.query(move |c| Ok((Product::all_published(c)?, applicant(c, enterprise_id)?))).await?;
     let today = today(&state);
-    let (mut estimates, mut others) = (Vec::new(), Vec::new());
-    for (product, institution) in products {
-        let criteria = product.criteria();
-        let reasons = ineligibility(&criteria, &applicant, today);
-        match (reasons.first(), estimate(product.amount_min, &criteria, &applicant)) {
-            (None, Some((low, high))) => estimates.push(Estimate { product, institution, low, high }),
-            (None, None) => {
-                others.push((product, institution, "按您的经营规模，可申请额度低于产品最低额度".to_string()))
-            }
-            (Some(reason), _) => others.push((product, institution, reason.clone())),
-        }
-    }
-    estimates.sort_by(|a, b| b.high.cmp(&a.high).then(a.product.rate_min.cmp(&b.product.rate_min)));
-    let best = estimates.first().map(|e| e.high);
-    Ok(EstimatePage { layout: signed.layout(), estimates, others, best, dishonest: applicant.dishonest })
+    let all = state.db.query(move |c| Estimates::load(c, enterprise_id, today)).await?;
+    let best = all.best();
+    Ok(EstimatePage {
+        layout: signed.layout(),
+        estimates: all.fitting,
+        others: all.others,
+        best,
+        dishonest: all.dishonest,
+    })
 }

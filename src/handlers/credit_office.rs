@@ -29,7 +29,29 @@ pub struct CreditOfficeHomePage {
     figures: Vec<(&'static str, i64)>,
     /// Years a deadline set now reaches without their holiday schedule.
     missing_holidays: Vec<i32>,
+    /// What waits for the office: open disputes by due time, imports under
+    /// way or failed, banks late with credit decisions.
+    disputes: Vec<(crate::models::dispute::Dispute, String)>,
+    imports: Vec<crate::models::import_batch::ImportBatch>,
+    late_banks: Vec<crate::models::queue::LateBank>,
+    now: chrono::NaiveDateTime,
 }
+
+/// Open disputes the home lists, soonest due first.
+const HOME_DISPUTES: i64 = 10;
+
+impl CreditOfficeHomePage {
+    fn disputes_shown(&self) -> i64 {
+        HOME_DISPUTES
+    }
+
+    /// How close the answer to an open dispute is to its due time.
+    fn urgency(&self, dispute: &crate::models::dispute::Dispute) -> crate::domain::work::Urgency {
+        crate::domain::work::Urgency::of(dispute.due_at, self.now)
+    }
+}
+/// Imports the home lists.
+const HOME_IMPORTS: i64 = 10;
 
 pub async fn credit_office_home(
     State(state): State<AppState>,
@@ -38,20 +60,34 @@ pub async fn credit_office_home(
 ) -> AppResult<CreditOfficeHomePage> {
     signed.require(Role::CreditOffice)?;
     let now = state.clock.now();
-    let (figures, missing_holidays) = state
+    let (figures, missing_holidays, (disputes, imports, late_banks)) = state
         .db
         .query(move |c| {
+            let waiting = (
+                crate::models::dispute::Dispute::open_by_due(c, HOME_DISPUTES)?,
+                crate::models::import_batch::ImportBatch::needing_attention(c, now, HOME_IMPORTS)?,
+                crate::models::need::Need::overdue_by_bank(c)?,
+            );
             let figures = vec![
                 ("在册企业", Enterprise::count(c)?),
                 ("已注册企业", User::count_by_role(c, Role::Enterprise)?),
                 ("金融机构", Institution::count(c)?),
                 ("客户经理", User::count_by_role(c, Role::Officer)?),
             ];
-            Ok((figures, crate::models::holiday::missing_years(c, now)?))
+            Ok((figures, crate::models::holiday::missing_years(c, now)?, waiting))
         })
         .await?;
     let notice = notice(query.notice.as_deref());
-    Ok(CreditOfficeHomePage { layout: signed.layout(), notice, figures, missing_holidays })
+    Ok(CreditOfficeHomePage {
+        layout: signed.layout(),
+        notice,
+        figures,
+        missing_holidays,
+        disputes,
+        imports,
+        late_banks,
+        now,
+    })
 }
 
 #[derive(Template, WebTemplate)]

@@ -1,15 +1,24 @@
-//! The landing page of each signed-in role.
+//! The landing page of each signed-in role, leading with what waits for it:
+//! the enterprise's grade, what it could borrow and its needs by next step;
+//! the officer's queue of what the bank owes on its offers, soonest due first.
+//! (The bank admin's and the credit office's homes are in `bank_admin` and
+//! `credit_office`, with what waits for them from `models::queue`.)
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::Redirect;
+use chrono::NaiveDateTime;
 
 use crate::auth::SignedIn;
-use crate::domain::{Role, industry};
+use crate::credit::StoredEvaluation;
+use crate::domain::{Money, Role, industry};
 use crate::error::AppResult;
 use crate::models::enterprise::Enterprise;
 use crate::models::institution::{Branch, Institution};
+use crate::models::offer::Offer;
+use crate::models::product::Estimates;
+use crate::models::queue::{NeedWork, OfferTask};
 use crate::models::region::Region;
 use crate::state::AppState;
 use crate::web::{Layout, NoticeQuery, notice};
@@ -17,6 +26,9 @@ use crate::web::{Layout, NoticeQuery, notice};
 pub async fn dashboard(signed: SignedIn) -> Redirect {
     Redirect::to(signed.user.role().home())
 }
+
+/// Needs the enterprise's home lists; the rest are on 我的需求.
+const HOME_NEEDS: usize = 5;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "enterprise/home.html")]
@@ -28,6 +40,13 @@ pub struct EnterpriseHomePage {
     industry: &'static str,
     size_class: &'static str,
     email: String,
+    evaluation: Option<StoredEvaluation>,
+    /// The most it could ask of one product ("能融约 X 万元"), as 能融多少 says.
+    best: Option<Money>,
+    dishonest: bool,
+    needs: Vec<NeedWork>,
+    /// How many needs it has in all.
+    needs_total: usize,
 }
 
 pub async fn enterprise_home(
@@ -37,7 +56,25 @@ pub async fn enterprise_home(
 ) -> AppResult<EnterpriseHomePage> {
     signed.require(Role::Enterprise)?;
     let id = signed.user.enterprise_id.unwrap_or_default();
-    let (enterprise, regions) = state.db.query(move |c| Ok((Enterprise::find(c, id)?, Region::all(c)?))).await?;
+    let now = state.clock.now();
+    let today = crate::clock::beijing(now).date_naive();
+    let (enterprise, regions, evaluation, estimates, mut needs) = state
+        .db
+        .query(move |c| {
+            let enterprise = Enterprise::find(c, id)?;
+            let evaluation = StoredEvaluation::load(c, &enterprise.uscc)?;
+            let estimates = Estimates::load(c, id, today)?;
+            Ok((
+                enterprise,
+                Region::all(c)?,
+                evaluation,
+                estimates,
+                crate::models::need::Need::with_next_steps(c, id, now)?,
+            ))
+        })
+        .await?;
+    let needs_total = needs.len();
+    needs.truncate(HOME_NEEDS);
     Ok(EnterpriseHomePage {
         layout: signed.layout(),
         notice: notice(query.notice.as_deref()),
@@ -46,6 +83,11 @@ pub async fn enterprise_home(
         size_class: industry::size_class_label(&enterprise.size_class),
         email: signed.user.email.clone(),
         enterprise,
+        evaluation,
+        best: estimates.best(),
+        dishonest: estimates.dishonest,
+        needs,
+        needs_total,
     })
 }
 
@@ -57,9 +99,11 @@ pub struct OfficerHomePage {
     institution: Institution,
     branch: String,
     email: String,
-    /// Needs in the hall for this institution now, and offers waiting for it.
+    /// Needs in the hall for this institution now.
     hall: String,
-    todo: i64,
+    /// What the bank owes on its offers, soonest due first.
+    queue: Vec<OfferTask>,
+    now: NaiveDateTime,
 }
 
 pub async fn officer_home(
@@ -70,21 +114,15 @@ pub async fn officer_home(
     signed.require(Role::Officer)?;
     let (institution_id, branch_id) = (signed.user.institution_id.unwrap_or_default(), signed.user.branch_id);
     let now = state.clock.now();
-    let (institution, branches, hall, todo) = state
+    let (institution, branches, hall, queue) = state
         .db
         .query(move |c| {
             let (_, hall) = crate::models::hall::hall(c, institution_id, &Default::default(), now)?;
-            let (_, todo) = crate::models::offer::Offer::of_institution(
-                c,
-                institution_id,
-                crate::models::offer::Worklist::Todo,
-                None,
-            )?;
             Ok((
                 Institution::find(c, institution_id)?,
                 Branch::of_institution(c, institution_id)?,
                 hall.total_text(),
-                todo.total,
+                Offer::queue(c, institution_id)?,
             ))
         })
         .await?;
@@ -96,6 +134,7 @@ pub async fn officer_home(
         branch,
         email: signed.user.email.clone(),
         hall,
-        todo,
+        queue,
+        now,
     })
 }

@@ -43,15 +43,10 @@ pub struct NeedsPage {
 }
 
 impl NeedsPage {
-    fn tabs(&self) -> [(&'static str, &'static str); 6] {
-        [
-            ("", "全部"),
-            ("overdue", "决定超时"),
-            ("open", "抢单中"),
-            ("awaiting_choice", "待选择"),
-            ("matched", "待授信"),
-            ("granted", "已授信"),
-        ]
+    /// 全部, 决定超时, then the statuses worth a tab, named by their one label.
+    fn tabs(&self) -> Vec<(&'static str, &'static str)> {
+        let statuses = [NeedStatus::Open, NeedStatus::AwaitingChoice, NeedStatus::Matched, NeedStatus::Granted];
+        [("", "全部"), ("overdue", "决定超时")].into_iter().chain(statuses.map(|s| (s.as_str(), s.label()))).collect()
     }
     fn base(&self) -> String {
         format!("/credit-office/needs?show={}&", url_encode(&self.show))

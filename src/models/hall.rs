@@ -86,6 +86,10 @@ impl HallLine {
     pub fn slots_left(&self) -> i32 {
         self.slots - self.slots_taken
     }
+    /// "已抢 2 / 共 3 个名额".
+    pub fn slots_text(&self) -> String {
+        crate::domain::need::slots_text(self.slots_taken, self.slots)
+    }
 }
 
 /// What decides whether one published product fits a need: the amount

@@ -17,6 +17,7 @@ pub mod offer;
 pub mod page;
 pub mod portrait_view;
 pub mod product;
+pub mod queue;
 pub mod rate_limit;
 pub mod region;
 pub mod reminder;

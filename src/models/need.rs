@@ -214,6 +214,13 @@ impl Need {
     }
 }
 
+impl Need {
+    /// "已抢 2 / 共 3 个名额".
+    pub fn slots_text(&self) -> String {
+        crate::domain::need::slots_text(self.slots_taken, self.slots)
+    }
+}
+
 impl NewNeed {
     /// When a need published at `now` closes.
     pub fn deadline(&self, now: NaiveDateTime) -> NaiveDateTime {

@@ -11,7 +11,7 @@ use crate::domain::need::OfferStatus;
 use crate::domain::repayment::{Cost, Loan, RepaymentMethod};
 use crate::domain::{Guarantee, Money, Rate};
 use crate::models::need::Need;
-use crate::schema::{institutions, needs, offers};
+use crate::schema::{enterprises, institutions, needs, offers};
 
 mod record;
 pub use record::ResponseRecord;
@@ -289,8 +289,9 @@ impl Offer {
     }
 }
 
-/// An offer with its need, as the bank's work list shows it.
-pub type OfferLine = (Offer, Need);
+/// An offer with its need and the enterprise's name (the bank grabbed it, so
+/// the name is its to see), as the bank's work list shows it.
+pub type OfferLine = (Offer, Need, String);
 
 /// Which of the institution's offers a list shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -310,7 +311,7 @@ impl Offer {
     ) -> QueryResult<(Vec<OfferLine>, crate::models::page::Pager)> {
         let query = || {
             let mut query = offers::table
-                .inner_join(needs::table)
+                .inner_join(needs::table.inner_join(enterprises::table))
                 .filter(offers::institution_id.eq(institution_id))
                 .into_boxed::<crate::db::DbBackend>();
             if list == Worklist::Todo {
@@ -328,7 +329,7 @@ impl Offer {
             .order(offers::id.desc())
             .offset(pager.offset())
             .limit(pager.per_page)
-            .select((Offer::as_select(), Need::as_select()))
+            .select((Offer::as_select(), Need::as_select(), enterprises::name))
             .load(conn)?;
         Ok((lines, pager))
     }

@@ -15,6 +15,7 @@ mod handlers_write_nothing;
 mod health;
 mod helpers;
 mod holidays;
+mod homes;
 mod imports;
 mod invitations;
 mod jobs;

@@ -16,11 +16,13 @@ use crate::schema::{institutions, needs, products};
 
 mod catalogue;
 mod display;
+mod estimate;
 mod history;
 mod terms;
 
 pub use crate::domain::code_list::{unwrap, wrap};
 pub use catalogue::{CatalogueFilter, applicant};
+pub use estimate::{Estimate, Estimates};
 pub use history::{HistoryLine, ProductChange};
 pub use terms::ProductTerms;
 
