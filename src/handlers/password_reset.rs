@@ -14,7 +14,6 @@ use crate::actions::Ctx;
 use crate::actions::password_reset::{self, ResetRequested};
 use crate::auth::Visitor;
 use crate::auth::password::hash_async;
-use crate::domain::password;
 use crate::error::AppResult;
 use crate::models::password_reset as links;
 use crate::models::rate_limit;
@@ -123,12 +122,7 @@ pub async fn reset_password(
         return Ok((jar, ResetPage::dead(visitor.layout(&csrf))).into_response());
     }
     let mut errors = FormErrors::default();
-    if let Err(message) = password::check(&form.password) {
-        errors.add("password", message);
-    }
-    if form.password != form.password_confirm {
-        errors.add("password_confirm", "两次输入的新密码不一致");
-    }
+    super::account::new_password(&mut errors, &form.password, &form.password_confirm);
     if !errors.is_empty() {
         let page = ResetPage { layout: visitor.layout(&csrf), token, valid: true, errors };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, page).into_response());

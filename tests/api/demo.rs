@@ -59,6 +59,9 @@ async fn the_demo_start_creates_the_accounts_the_readme_lists_and_every_page_say
         assert!(home.body.contains(BANNER), "{name}'s home says 演示数据");
     }
     app.run_jobs().await;
+    let sent = app.sent_emails();
+    assert!(sent.iter().any(|e| e.text.contains(crate::helpers::BASE_URL)), "the demo's emails link to BASE_URL");
+    assert!(!sent.iter().any(|e| e.text.contains("localhost")), "never to a fixed address");
 }
 
 /// Runs the real binary on the test's database until it serves, and returns what it printed.
