@@ -30,14 +30,26 @@ impl Message {
         self.read_at.is_none()
     }
 
-    /// The body as paragraphs, for the message's page.
-    pub fn paragraphs(&self) -> Vec<&str> {
-        self.body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect()
+    /// The body as the message's page shows it: paragraphs without the
+    /// email's greeting, signature and bare links (the page has its own button).
+    pub fn paragraphs(&self) -> Vec<String> {
+        self.body
+            .split("\n\n")
+            .map(|paragraph| {
+                let lines: Vec<&str> = paragraph.lines().map(str::trim).collect();
+                let kept = lines.iter().enumerate().filter(|(i, line)| {
+                    let before_link = lines.get(i + 1).is_some_and(|next| next.starts_with("http"));
+                    !line.starts_with("http") && !(before_link && line.ends_with('：'))
+                });
+                kept.map(|(_, line)| *line).collect::<Vec<_>>().join("\n")
+            })
+            .filter(|p| !p.is_empty() && !p.ends_with("您好：") && p != "信易贷")
+            .collect()
     }
 
     /// The first words of the body after the greeting, for the list.
     pub fn excerpt(&self) -> String {
-        let text = self.paragraphs().into_iter().find(|p| *p != "您好：").unwrap_or_default();
+        let text = self.paragraphs().into_iter().next().unwrap_or_default();
         let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if text.chars().count() > 80 { format!("{}…", text.chars().take(80).collect::<String>()) } else { text }
     }
@@ -130,7 +142,23 @@ pub fn mark_all_read(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> Que
 
 #[cfg(test)]
 mod tests {
-    use super::site_path;
+    use super::{Message, site_path};
+
+    #[test]
+    fn the_page_shows_the_email_without_its_greeting_signature_and_bare_links() {
+        let body = "您好：\n\n云海银行抢到了您的融资需求 #2。\n下一步：比较报价。\n详情请查看：\nhttp://x.test/enterprise/needs/2\n\n信易贷";
+        let message = Message {
+            id: 1,
+            user_id: 1,
+            subject: "报价".into(),
+            body: body.into(),
+            link: None,
+            created_at: chrono::NaiveDateTime::default(),
+            read_at: None,
+        };
+        assert_eq!(message.paragraphs(), vec!["云海银行抢到了您的融资需求 #2。\n下一步：比较报价。".to_string()]);
+        assert_eq!(message.excerpt(), "云海银行抢到了您的融资需求 #2。 下一步：比较报价。");
+    }
 
     #[test]
     fn a_link_keeps_only_its_path_on_the_site() {
