@@ -39,7 +39,8 @@ impl Message {
                 let lines: Vec<&str> = paragraph.lines().map(str::trim).collect();
                 let kept = lines.iter().enumerate().filter(|(i, line)| {
                     let before_link = lines.get(i + 1).is_some_and(|next| next.starts_with("http"));
-                    !line.starts_with("http") && !(before_link && line.ends_with('：'))
+                    let link_line = line.starts_with("http") || (before_link && line.ends_with('：'));
+                    !link_line
                 });
                 kept.map(|(_, line)| *line).collect::<Vec<_>>().join("\n")
             })
