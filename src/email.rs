@@ -19,6 +19,22 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// Whether the email also lands in its recipient's 消息中心; not part of
+    /// the job's payload (the copy is written when the email is enqueued).
+    #[serde(skip)]
+    pub inbox: Inbox,
+}
+
+/// Whether an email is copied to its recipient's 消息中心, and the link to the
+/// object it is about.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Inbox {
+    /// An email that carries a secret (a one-time link or a code): no copy.
+    #[default]
+    None,
+    Copy {
+        link: Option<String>,
+    },
 }
 
 /// An email template: a `.txt` askama file with a `subject` block and a `body`
@@ -28,6 +44,17 @@ pub trait EmailTemplate {
     fn body(&self) -> askama::Result<String>;
     /// The link the email's button points to, if any.
     fn action(&self) -> Option<(&str, &str)>;
+    /// Whether the email carries a secret (a one-time link or a code). Such an
+    /// email makes no copy in the recipient's 消息中心, where an open session
+    /// would be enough to use it.
+    fn secret(&self) -> bool {
+        false
+    }
+    /// The page of the object the email is about (the need, the offer, the
+    /// dispute), for its copy in 消息中心: the button's link unless the template says otherwise.
+    fn object_link(&self) -> Option<&str> {
+        self.action().map(|(_, link)| link)
+    }
 }
 
 #[derive(Template)]
@@ -48,7 +75,12 @@ impl Email {
             action: template.action(),
         }
         .render()?;
-        Ok(Email { to: to.to_string(), subject, text, html })
+        let inbox = if template.secret() {
+            Inbox::None
+        } else {
+            Inbox::Copy { link: template.object_link().map(str::to_string) }
+        };
+        Ok(Email { to: to.to_string(), subject, text, html, inbox })
     }
 }
 

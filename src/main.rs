@@ -102,7 +102,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             blocking(|s| {
                 let mut conn = s.db.get()?;
                 db::migrate(&mut conn)?;
-                seed::demo(&mut conn, s.clock.now())
+                seed::demo(&mut conn, s.clock.now(), &s.config.base_url)
             })
             .await??;
         }
@@ -213,7 +213,7 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
         move || -> anyhow::Result<(bool, bool)> {
             let mut conn = state.db.get()?;
             db::migrate(&mut conn)?;
-            let seeded = seed::on_start(&mut conn, demo, state.clock.now())?;
+            let seeded = seed::on_start(&mut conn, demo, state.clock.now(), &state.config.base_url)?;
             db::refresh_statistics(&mut conn)?;
             Ok((seeded, xinyidai::models::setting::is_demo(&mut conn)?))
         }

@@ -8,8 +8,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::email::{Email, EmailTemplate};
+use crate::email::{Email, EmailTemplate, Inbox};
 use crate::jobs::queue;
+use crate::models::message;
 use crate::schema::users;
 
 /// The job kind of an email in the outbox.
@@ -19,16 +20,26 @@ pub const SEND_EMAIL: &str = "send_email";
 /// capped) before it is marked failed and listed for the credit office to resend.
 pub const MAIL_RETRY_HORIZON: chrono::Duration = chrono::Duration::days(3);
 
-/// Enqueues an email, retried for [`MAIL_RETRY_HORIZON`]; call inside the
-/// transaction of the change it reports.
+/// Enqueues an email, retried for [`MAIL_RETRY_HORIZON`], and its copy in the
+/// recipient's 消息中心; call inside the transaction of the change it reports.
 pub fn enqueue_email(conn: &mut DbConn, email: &Email, now: NaiveDateTime) -> QueryResult<i64> {
+    copy_to_messages(conn, email, now)?;
     queue::enqueue_with(conn, SEND_EMAIL, email, now, now, queue::Retry::Until(now + MAIL_RETRY_HORIZON))
 }
 
-/// Enqueues an email that a deadline depends on: retried until it is sent,
-/// however long the mail server is away.
+/// Enqueues an email that a deadline depends on (retried until it is sent,
+/// however long the mail server is away) and its copy in 消息中心.
 pub fn enqueue_deadline_email(conn: &mut DbConn, email: &Email, now: NaiveDateTime) -> QueryResult<i64> {
+    copy_to_messages(conn, email, now)?;
     queue::enqueue_with(conn, SEND_EMAIL, email, now, now, queue::Retry::Forever)
+}
+
+/// Every email to an account's address also lands in its 消息中心, unless it carries a secret.
+fn copy_to_messages(conn: &mut DbConn, email: &Email, now: NaiveDateTime) -> QueryResult<()> {
+    if let Inbox::Copy { link } = &email.inbox {
+        message::copy_email(conn, &email.to, &email.subject, &email.text, link.as_deref(), now)?;
+    }
+    Ok(())
 }
 
 #[derive(askama::Template)]

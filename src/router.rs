@@ -15,8 +15,8 @@ use tower_http::trace::TraceLayer;
 use crate::auth::{Audience, access, session};
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
-    hall, health, home, imports, invitations, lists, mail, market, needs, offers, portrait, products, register,
-    schedules, subscriptions,
+    hall, health, home, imports, invitations, lists, mail, market, messages, needs, offers, password_reset, portrait,
+    products, register, schedules, subscriptions,
 };
 use crate::state::AppState;
 use crate::web;
@@ -34,6 +34,8 @@ fn pages() -> Vec<Group> {
         .route("/", get(home::home))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
+        .route("/password-reset", get(password_reset::request_form).post(password_reset::request_reset))
+        .route("/password-reset/{token}", get(password_reset::reset_form).post(password_reset::reset_password))
         .route("/register", get(register::register_form).post(register::register))
         .route("/invitations/{token}", get(invitations::accept_form).post(invitations::accept))
         .route("/verify-email/{token}", get(claim::verify_email))
@@ -41,7 +43,11 @@ fn pages() -> Vec<Group> {
         .route("/products/{id}", get(catalogue::product));
     let signed_in = Group::new(Audience::SignedIn)
         .route("/dashboard", get(dashboard::dashboard))
-        .route("/account/password", get(account::password_form).post(account::change_password));
+        .route("/account/password", get(account::password_form).post(account::change_password))
+        .route("/messages", get(messages::messages))
+        .route("/messages/read", post(messages::read_all))
+        .route("/messages/{id}", get(messages::message))
+        .route("/messages/{id}/read", post(messages::read));
     // An enterprise account proving control of its enterprise.
     let claimant = Group::new(Audience::EnterpriseAccount)
         .route("/enterprise/claim", get(claim::claim_page))

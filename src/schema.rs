@@ -534,6 +534,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        subject -> Text,
+        body -> Text,
+        link -> Nullable<Text>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(enterprises -> regions (region));
 diesel::joinable!(claim_letters -> enterprises (enterprise_id));
 diesel::joinable!(branches -> institutions (institution_id));
@@ -588,6 +610,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_verifications,
     claim_codes,
     claim_letters,
+    password_resets,
+    messages,
 );
 diesel::joinable!(claim_letters -> users (user_id));
 diesel::joinable!(offers -> needs (need_id));

@@ -33,6 +33,8 @@ pub struct Layout {
     pub demo: bool,
     /// An enterprise account that has not yet proven control of its enterprise.
     pub claiming: bool,
+    /// The signed-in user's unread messages (消息中心), beside the name in the top bar.
+    pub unread: i64,
 }
 
 impl Layout {
@@ -43,7 +45,19 @@ impl Layout {
             csrf: csrf.to_string(),
             demo: is_demo_site(),
             claiming: user.is_some_and(|u| u.role() == Role::Enterprise && u.controlled_enterprise().is_none()),
+            unread: 0,
         }
+    }
+
+    /// The top bar's unread count: "99+" beyond 99.
+    pub fn unread_text(&self) -> String {
+        if self.unread > 99 { "99+".to_string() } else { self.unread.to_string() }
+    }
+
+    /// The layout with the count of unread messages the session layer found.
+    pub fn with_unread(mut self, unread: i64) -> Layout {
+        self.unread = unread;
+        self
     }
 
     pub fn role_label(&self) -> &'static str {
@@ -249,6 +263,8 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "claim_decided" => "已处理该授权书，企业将收到邮件通知。",
         "unbound" => "账号已解绑并停用，其授权已终止；该企业现在可以重新注册。",
         "password_changed" => "密码已修改，其他设备上的登录已退出。",
+        "password_reset" => "密码已重置，请用新密码登录。所有设备上的登录均已退出。",
+        "messages_read" => "全部消息已标为已读。",
         "invited" => "邀请邮件已发出，链接 72 小时内有效。",
         "institution_created" => "金融机构已创建，邀请邮件已发给其机构管理员。",
         "welcome" => "账号已开通，欢迎加入信易贷。",

@@ -28,6 +28,8 @@ pub struct AccountEmail {
     pub message: String,
     /// The button's label and link.
     pub action: Option<(String, String)>,
+    /// The link or the text holds a secret (a verification link, a code): no copy in 消息中心.
+    pub secret: bool,
 }
 
 impl EmailTemplate for AccountEmail {
@@ -40,11 +42,20 @@ impl EmailTemplate for AccountEmail {
     fn action(&self) -> Option<(&str, &str)> {
         self.action.as_ref().map(|(label, link)| (label.as_str(), link.as_str()))
     }
+    fn secret(&self) -> bool {
+        self.secret
+    }
 }
 
 impl AccountEmail {
     pub fn new(subject: impl Into<String>, message: impl Into<String>) -> AccountEmail {
-        AccountEmail { subject: subject.into(), message: message.into(), action: None }
+        AccountEmail { subject: subject.into(), message: message.into(), action: None, secret: false }
+    }
+
+    /// Marks an email whose link or text is a secret, so that it makes no copy in 消息中心.
+    pub fn carrying_secret(mut self) -> AccountEmail {
+        self.secret = true;
+        self
     }
 
     pub fn link(mut self, label: &str, link: String) -> AccountEmail {
@@ -71,7 +82,8 @@ pub fn verification(
              之后才能查看信用画像和发布融资需求。"
         ),
     )
-    .link("验证邮箱", format!("{base_url}/verify-email/{token}")))
+    .link("验证邮箱", format!("{base_url}/verify-email/{token}"))
+    .carrying_secret())
 }
 
 /// Someone registered with an email that already has an account.
@@ -80,7 +92,7 @@ pub fn registration_attempt(enterprise: &str, base_url: &str) -> AccountEmail {
         "有人尝试用您的邮箱注册",
         format!(
             "有人刚刚在信易贷用您的邮箱为「{enterprise}」注册企业账号。您的邮箱已开通账号，本次注册未创建新账号。\n\n\
-             如果是您本人，请直接登录；忘记密码请联系信用办。"
+             如果是您本人，请直接登录；忘记密码可在登录页点击“忘记密码？”重置。"
         ),
     )
     .link("登录信易贷", format!("{base_url}/login"))
@@ -122,6 +134,7 @@ pub fn claim_code(enterprise: &str, account: &str, code: &str) -> AccountEmail {
             mask_email(account)
         ),
     )
+    .carrying_secret()
 }
 
 /// Tells the account the credit office's decision: approved when there is no reason.
@@ -146,6 +159,50 @@ pub fn unbound(reason: &str) -> AccountEmail {
         "您的企业账号已被解绑",
         format!("信用办已解绑您的账号与该企业的关联，账号已停用。理由：{reason}\n\n如有异议，请联系信用办。"),
     )
+}
+
+/// The one-time link that sets a new password.
+#[derive(Template)]
+#[template(path = "emails/password_reset.txt", blocks = ["subject", "body"])]
+pub struct PasswordResetEmail {
+    pub name: String,
+    pub link: String,
+    pub expires: String,
+}
+
+impl PasswordResetEmail {
+    pub fn new(name: &str, token: &str, base_url: &str, now: NaiveDateTime) -> PasswordResetEmail {
+        let expires = datetime_text(&(now + crate::models::password_reset::RESET_VALIDITY));
+        PasswordResetEmail { name: name.to_string(), link: format!("{base_url}/password-reset/{token}"), expires }
+    }
+}
+
+impl EmailTemplate for PasswordResetEmail {
+    fn subject(&self) -> askama::Result<String> {
+        self.as_subject().render()
+    }
+    fn body(&self) -> askama::Result<String> {
+        self.as_body().render()
+    }
+    fn action(&self) -> Option<(&str, &str)> {
+        Some(("设置新密码", &self.link))
+    }
+    fn secret(&self) -> bool {
+        true
+    }
+}
+
+/// Tells the account its password was reset through the emailed link.
+pub fn password_was_reset(base_url: &str, now: NaiveDateTime) -> AccountEmail {
+    AccountEmail::new(
+        "您的密码已重置",
+        format!(
+            "您的信易贷账号已于 {}（北京时间）通过邮件链接设置了新密码，所有已登录的设备均已退出。\n\n\
+             如果这不是您本人的操作，请立即通过登录页的“忘记密码？”重新设置密码，并联系信用办。",
+            datetime_text(&now)
+        ),
+    )
+    .link("登录信易贷", format!("{base_url}/login"))
 }
 
 /// Tells the credit office of a new dispute.

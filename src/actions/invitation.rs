@@ -36,6 +36,11 @@ impl EmailTemplate for InvitationEmail {
     fn action(&self) -> Option<(&str, &str)> {
         Some(("接受邀请", &self.link))
     }
+
+    /// The link opens an account: no copy in an existing account's 消息中心.
+    fn secret(&self) -> bool {
+        true
+    }
 }
 
 /// Records an invitation, enqueues its email and audits it, in the caller's

@@ -28,6 +28,8 @@ pub struct Session {
     pub id: String,
     pub csrf_token: String,
     pub user: Option<User>,
+    /// The user's unread messages, counted once per request for the top bar.
+    pub unread: i64,
 }
 
 impl std::fmt::Debug for Session {
@@ -53,9 +55,9 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
     let token = jar.get(COOKIE).map(|c| c.value().to_string());
     if let Some(token) = token.filter(|t| t.len() == 32) {
         let now = state.clock.now();
-        match state.db.query(move |conn| SessionRow::load(conn, &token, now)).await {
-            Ok(Some((row, user))) => {
-                request.extensions_mut().insert(Session { id: row.id, csrf_token: row.csrf_token, user });
+        match state.db.query(move |conn| load_with_unread(conn, &token, now)).await {
+            Ok(Some((row, user, unread))) => {
+                request.extensions_mut().insert(Session { id: row.id, csrf_token: row.csrf_token, user, unread });
             }
             Ok(None) => {}
             Err(error) => return AppError::from(error).into_response(),
@@ -70,12 +72,34 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
     };
     // An error page shows the signed-in user's menu, as every other page does.
     if let Some(session) = signed_in {
-        response = crate::error::with_layout(response, || Layout::new(session.user.as_ref(), &session.csrf_token));
+        response = crate::error::with_layout(response, || session.layout());
     }
     if response.extensions().get::<Refused>().is_some() {
         audit_refusal(&state, actor, route).await;
     }
     response
+}
+
+/// The live session behind `token`, its user and, for a signed-in user, the
+/// count of unread messages (one indexed count) that the top bar shows.
+fn load_with_unread(
+    conn: &mut DbConn,
+    token: &str,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Option<(SessionRow, Option<User>, i64)>> {
+    let Some((row, user)) = SessionRow::load(conn, token, now)? else { return Ok(None) };
+    let unread = match &user {
+        Some(user) => crate::models::message::unread_count(conn, user.id)?,
+        None => 0,
+    };
+    Ok(Some((row, user, unread)))
+}
+
+impl Session {
+    /// The layout of a page for this session: its user's menu and unread count.
+    pub fn layout(&self) -> Layout {
+        Layout::new(self.user.as_ref(), &self.csrf_token).with_unread(self.unread)
+    }
 }
 
 /// Whether a URL-encoded text holds a NUL, which no page sends and which
@@ -170,7 +194,8 @@ impl Visitor {
     }
 
     pub fn layout(&self, csrf: &str) -> Layout {
-        Layout::new(self.user(), csrf)
+        let unread = self.session.as_ref().map_or(0, |s| s.unread);
+        Layout::new(self.user(), csrf).with_unread(unread)
     }
 }
 
@@ -237,6 +262,6 @@ impl SignedIn {
     }
 
     pub fn layout(&self) -> Layout {
-        Layout::new(Some(&self.user), &self.session.csrf_token)
+        self.session.layout()
     }
 }

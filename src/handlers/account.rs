@@ -31,6 +31,16 @@ pub async fn password_form(signed: SignedIn) -> PasswordPage {
     PasswordPage { layout: signed.layout(), forced: signed.user.must_change_password, errors: FormErrors::default() }
 }
 
+/// Checks a new password typed twice under the password rules (also the reset form's).
+pub fn new_password(errors: &mut FormErrors, password: &str, confirm: &str) {
+    if let Err(message) = password::check(password) {
+        errors.add("password", message);
+    }
+    if password != confirm {
+        errors.add("password_confirm", "两次输入的新密码不一致");
+    }
+}
+
 #[derive(Deserialize)]
 pub struct PasswordForm {
     current: String,
@@ -47,12 +57,7 @@ pub async fn change_password(
     if !verify_async(Some(signed.user.password_hash.clone()), form.current).await {
         errors.add("current", "当前密码不正确");
     }
-    if let Err(message) = password::check(&form.password) {
-        errors.add("password", message);
-    }
-    if form.password != form.password_confirm {
-        errors.add("password_confirm", "两次输入的新密码不一致");
-    }
+    new_password(&mut errors, &form.password, &form.password_confirm);
     if !errors.is_empty() {
         let page = PasswordPage { layout: signed.layout(), forced: signed.user.must_change_password, errors };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());

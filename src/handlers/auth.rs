@@ -31,11 +31,14 @@ pub struct LoginPage {
     login: String,
     next: String,
     error: Option<&'static str>,
+    /// What just happened (`?notice=password_reset`).
+    notice: Option<&'static str>,
 }
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
     next: Option<String>,
+    notice: Option<String>,
 }
 
 pub async fn login_form(
@@ -48,7 +51,9 @@ pub async fn login_form(
     }
     let (jar, csrf) = visitor.form_token(&state).await?;
     let next = safe_next(query.next.as_deref()).unwrap_or_default();
-    Ok((jar, LoginPage { layout: visitor.layout(&csrf), login: String::new(), next, error: None }).into_response())
+    let notice = crate::web::notice(query.notice.as_deref());
+    let page = LoginPage { layout: visitor.layout(&csrf), login: String::new(), next, error: None, notice };
+    Ok((jar, page).into_response())
 }
 
 #[derive(Deserialize)]
@@ -84,6 +89,7 @@ pub async fn login(
             login: form.login,
             next: safe_next(form.next.as_deref()).unwrap_or_default(),
             error: Some(LOGIN_FAILED),
+            notice: None,
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, jar, page).into_response());
     };

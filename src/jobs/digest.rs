@@ -85,7 +85,7 @@ fn digest_for(conn: &mut DbConn, officer: i64, base_url: &str, now: NaiveDateTim
     if !Subscription::claim_digest(conn, officer, DIGEST_EVERY, now)? {
         return Ok(0);
     }
-    let message = DigestEmail { lines, link: format!("{base_url}/officer") };
+    let message = DigestEmail { lines, link: format!("{base_url}/officer/hall") };
     let email =
         Email::render(&recipient.email, &message).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
     enqueue_email(conn, &email, now)?;

@@ -15,6 +15,11 @@ pub struct Limit {
 
 pub const LOGIN: Limit = Limit { max: 30, window: Duration::minutes(10) };
 pub const REGISTER: Limit = Limit { max: 10, window: Duration::minutes(60) };
+/// Password reset requests from one address (429 beyond it).
+pub const PASSWORD_RESET: Limit = Limit { max: 10, window: Duration::minutes(60) };
+/// Reset emails to one account: beyond it the request is answered the same
+/// and no email goes out, so that nobody floods a mailbox.
+pub const PASSWORD_RESET_ACCOUNT: Limit = Limit { max: 3, window: Duration::minutes(60) };
 /// Sessions started (sign-ins) from one address: enough for an office behind one
 /// address, and a ceiling on session rows whatever else is mistuned.
 pub const SESSION: Limit = Limit { max: 60, window: Duration::minutes(60) };

@@ -123,7 +123,7 @@ fn demo_uscc(rng: &mut StdRng, prefix: &str, region: &str) -> String {
     Uscc::with_check_character(&format!("{prefix}{region}{body}")).expect("valid characters").to_string()
 }
 
-pub fn demo(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<()> {
+pub fn demo(conn: &mut DbConn, now: NaiveDateTime, base_url: &str) -> anyhow::Result<()> {
     let hash = password::hash(DEMO_PASSWORD)?;
     let mut rng = StdRng::seed_from_u64(20261122);
     let demo_enterprise = write_tx(conn, |conn| {
@@ -203,7 +203,7 @@ pub fn demo(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<()> {
         Ok::<_, anyhow::Error>(demo_enterprise)
     })?;
     // Needs are made through the market's own transactions, one step at a time.
-    super::needs::add(conn, &mut rng, demo_enterprise, now)?;
+    super::needs::add(conn, &mut rng, demo_enterprise, now, base_url)?;
     tracing::info!("demo city loaded");
     Ok(())
 }

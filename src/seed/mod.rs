@@ -20,22 +20,23 @@ pub use demo::{DEMO_ACCOUNTS, DEMO_PASSWORD, demo};
 
 /// What `serve` loads at start: the demo city only when asked for (`--demo`
 /// or XINYIDAI_DEMO=1) and the database is empty; otherwise nothing, so a
-/// production database never gets an account it did not create itself.
-pub fn on_start(conn: &mut DbConn, demo_requested: bool, now: NaiveDateTime) -> anyhow::Result<bool> {
+/// production database never gets an account it did not create itself. The
+/// demo's emails link to `base_url` (BASE_URL).
+pub fn on_start(conn: &mut DbConn, demo_requested: bool, now: NaiveDateTime, base_url: &str) -> anyhow::Result<bool> {
     if !demo_requested {
         return Ok(false);
     }
-    demo_if_empty(conn, now)
+    demo_if_empty(conn, now, base_url)
 }
 
 /// Loads the demo city when the database holds no enterprises and no accounts.
-pub fn demo_if_empty(conn: &mut DbConn, now: NaiveDateTime) -> anyhow::Result<bool> {
+pub fn demo_if_empty(conn: &mut DbConn, now: NaiveDateTime, base_url: &str) -> anyhow::Result<bool> {
     let enterprises: i64 = enterprises::table.count().get_result(conn)?;
     let accounts: i64 = users::table.count().get_result(conn)?;
     if enterprises > 0 || accounts > 0 {
         return Ok(false);
     }
-    demo(conn, now)?;
+    demo(conn, now, base_url)?;
     Ok(true)
 }
 

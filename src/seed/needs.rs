@@ -23,9 +23,6 @@ use crate::models::offer::OfferTerms;
 use crate::models::product::Product;
 use crate::schema::{credit_evaluations, enterprises, users};
 
-/// Where links in the demo's emails point.
-const BASE_URL: &str = "http://localhost:8080";
-
 const PURPOSES: [&str; 6] =
     ["采购原材料", "支付供应商货款", "补充流动资金", "购置生产设备", "扩建仓储设施", "支付工程进度款"];
 const GUARANTEES: [Guarantee; 4] = [Guarantee::Credit, Guarantee::Guarantee, Guarantee::Mortgage, Guarantee::Credit];
@@ -64,6 +61,7 @@ fn publish(conn: &mut DbConn, rng: &mut StdRng, enterprise: i64, window: i32, at
 fn offer(
     conn: &mut DbConn,
     rng: &mut StdRng,
+    base_url: &str,
     need: i64,
     officer: &(String, i64, i64),
     at: NaiveDateTime,
@@ -81,7 +79,7 @@ fn offer(
         conditions: ["需开立本行结算账户", "需提供近一年纳税证明", "无"][rng.random_range(0..3)].into(),
         valid_until: n.deadline.unwrap_or(at) + Duration::days(10),
     };
-    let change = Change { actor: actor(officer), now: at, base_url: BASE_URL.into() };
+    let change = Change { actor: actor(officer), now: at, base_url: base_url.into() };
     let grab = Grab { need_id: need, institution_id: officer.1, officer_id: officer.2, terms };
     Ok(grab_need(conn, &change, &grab, &TestClock::new(at))?.ok())
 }
@@ -103,9 +101,9 @@ fn fitting(
     Ok(None)
 }
 
-fn at(change_now: NaiveDateTime, officer: Option<&(String, i64, i64)>) -> Change {
+fn at(base_url: &str, change_now: NaiveDateTime, officer: Option<&(String, i64, i64)>) -> Change {
     let actor = officer.map_or_else(|| Actor { role: Some("enterprise".into()), ..Actor::default() }, actor);
-    Change { actor, now: change_now, base_url: BASE_URL.into() }
+    Change { actor, now: change_now, base_url: base_url.into() }
 }
 
 fn refuse(reason: crate::actions::Refusal) -> anyhow::Error {
@@ -134,8 +132,16 @@ fn decide(
     record_decision(conn, change, Decide { offer, decision })?.map_err(refuse)
 }
 
-/// Adds the demo needs; `demo_enterprise` gets one open and one awaiting a choice.
-pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: NaiveDateTime) -> anyhow::Result<()> {
+/// Adds the demo needs; `demo_enterprise` gets one open and one awaiting a
+/// choice. The links in their emails point at `base_url` (the site's BASE_URL).
+pub fn add(
+    conn: &mut DbConn,
+    rng: &mut StdRng,
+    demo_enterprise: i64,
+    now: NaiveDateTime,
+    base_url: &str,
+) -> anyhow::Result<()> {
+    let at = |change_now: NaiveDateTime, officer: Option<&(String, i64, i64)>| at(base_url, change_now, officer);
     let officers = officers(conn)?;
     let by_name = |name: &str| officers.iter().find(|o| o.0 == name).cloned().expect("demo officer");
     let demo_officer = by_name("demo-officer");
@@ -157,11 +163,11 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: Naive
     let no_bank = || anyhow::anyhow!("no other demo bank has a product for the demo enterprise's need");
     let open = publish(conn, rng, demo_enterprise, 72, now - Duration::hours(20))?;
     let first = fitting(conn, open, &others, 0)?.ok_or_else(no_bank)?;
-    offer(conn, rng, open, &first, now - Duration::hours(18))?;
+    offer(conn, rng, base_url, open, &first, now - Duration::hours(18))?;
     let choosing = publish(conn, rng, demo_enterprise, 72, now - Duration::hours(80))?;
-    let mine = offer(conn, rng, choosing, &demo_officer, now - Duration::hours(78))?;
+    let mine = offer(conn, rng, base_url, choosing, &demo_officer, now - Duration::hours(78))?;
     let second = fitting(conn, choosing, &others, 1)?.ok_or_else(no_bank)?;
-    let theirs = offer(conn, rng, choosing, &second, now - Duration::hours(70))?;
+    let theirs = offer(conn, rng, base_url, choosing, &second, now - Duration::hours(70))?;
     for (offer, officer) in [(mine, &demo_officer), (theirs, &second)] {
         if let Some(offer) = offer {
             contact(conn, &at(now - Duration::hours(60), Some(officer)), officer, offer)?;
@@ -169,7 +175,7 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: Naive
     }
     // The demo enterprise's history: granted by the demo bank months ago.
     let granted = publish(conn, rng, demo_enterprise, 168, now - Duration::days(120))?;
-    if let Some(won) = offer(conn, rng, granted, &demo_officer, now - Duration::days(119))? {
+    if let Some(won) = offer(conn, rng, base_url, granted, &demo_officer, now - Duration::days(119))? {
         let e = at(now - Duration::days(117), None);
         accept(conn, &e, demo_enterprise, granted, won)?;
         let approval = Approval {
@@ -193,7 +199,7 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: Naive
         let need = publish(conn, rng, enterprise(), [72, 168, 168, 24][i % 4], published)?;
         if i % 3 == 0
             && let Some(officer) = fitting(conn, need, &others, i % others.len())?
-            && let Some(grabbed) = offer(conn, rng, need, &officer, published + Duration::minutes(30))?
+            && let Some(grabbed) = offer(conn, rng, base_url, need, &officer, published + Duration::minutes(30))?
         {
             contact(conn, &at(published + Duration::hours(1), Some(&officer)), &officer, grabbed)?;
         }
@@ -203,7 +209,7 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: Naive
         let e = enterprise();
         let need = publish(conn, rng, e, 24, now - Duration::days(days_ago + 2))?;
         if let Some(won) =
-            offer(conn, rng, need, &demo_officer, now - Duration::days(days_ago + 2) + Duration::hours(2))?
+            offer(conn, rng, base_url, need, &demo_officer, now - Duration::days(days_ago + 2) + Duration::hours(2))?
         {
             let contacted = now - Duration::days(days_ago + 1);
             contact(conn, &at(contacted, Some(&demo_officer)), &demo_officer, won)?;
@@ -213,7 +219,9 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: Naive
     // A need the demo bank declined, an expired one and a cancelled one.
     let e = enterprise();
     let declined = publish(conn, rng, e, 24, now - Duration::days(9))?;
-    if let Some(won) = offer(conn, rng, declined, &demo_officer, now - Duration::days(9) + Duration::hours(1))? {
+    if let Some(won) =
+        offer(conn, rng, base_url, declined, &demo_officer, now - Duration::days(9) + Duration::hours(1))?
+    {
         contact(conn, &at(now - Duration::days(8), Some(&demo_officer)), &demo_officer, won)?;
         accept(conn, &at(now - Duration::days(7), None), e, declined, won)?;
         let decline = Decision::Decline {
@@ -228,6 +236,6 @@ pub fn add(conn: &mut DbConn, rng: &mut StdRng, demo_enterprise: i64, now: Naive
     cancel_need(conn, &at(now - Duration::days(11), None), own)?.map_err(refuse)?;
 
     // Let the clock catch up: windows end, the overdue decision is flagged.
-    deadlines::sweep(conn, BASE_URL, now)?;
+    deadlines::sweep(conn, base_url, now)?;
     Ok(())
 }

@@ -181,8 +181,11 @@ async fn create_admin_gives_a_one_time_password_that_must_be_changed() {
 #[tokio::test]
 async fn the_demo_city_lets_every_role_sign_in() {
     let app = TestApp::new();
-    assert!(xinyidai::seed::demo_if_empty(&mut app.conn(), crate::helpers::start()).unwrap());
-    assert!(!xinyidai::seed::demo_if_empty(&mut app.conn(), crate::helpers::start()).unwrap(), "loaded once");
+    assert!(xinyidai::seed::demo_if_empty(&mut app.conn(), crate::helpers::start(), crate::helpers::BASE_URL).unwrap());
+    assert!(
+        !xinyidai::seed::demo_if_empty(&mut app.conn(), crate::helpers::start(), crate::helpers::BASE_URL).unwrap(),
+        "loaded once"
+    );
     for (username, home, heading) in [
         ("demo-enterprise", "/enterprise", "云海晨光精密机械有限公司"),
         ("demo-officer", "/officer", "高新支行"),

@@ -21,7 +21,7 @@ fn accounts(app: &TestApp) -> BTreeSet<String> {
 #[tokio::test]
 async fn a_start_without_the_demo_flag_loads_nothing_and_shows_no_banner() {
     let app = TestApp::new();
-    assert!(!xinyidai::seed::on_start(&mut app.conn(), false, start()).unwrap());
+    assert!(!xinyidai::seed::on_start(&mut app.conn(), false, start(), crate::helpers::BASE_URL).unwrap());
     assert!(accounts(&app).is_empty());
     let count: i64 = enterprises::table.count().get_result(&mut *app.conn()).unwrap();
     assert_eq!(count, 0);
@@ -33,8 +33,11 @@ async fn a_start_without_the_demo_flag_loads_nothing_and_shows_no_banner() {
 #[tokio::test]
 async fn the_demo_start_creates_the_accounts_the_readme_lists_and_every_page_says_so() {
     let app = TestApp::new();
-    assert!(xinyidai::seed::on_start(&mut app.conn(), true, start()).unwrap());
-    assert!(!xinyidai::seed::on_start(&mut app.conn(), true, start()).unwrap(), "loaded into an empty database only");
+    assert!(xinyidai::seed::on_start(&mut app.conn(), true, start(), crate::helpers::BASE_URL).unwrap());
+    assert!(
+        !xinyidai::seed::on_start(&mut app.conn(), true, start(), crate::helpers::BASE_URL).unwrap(),
+        "loaded into an empty database only"
+    );
     let listed: BTreeSet<String> = xinyidai::seed::DEMO_ACCOUNTS.iter().map(|(name, _)| name.to_string()).collect();
     assert_eq!(accounts(&app), listed);
     assert_eq!(listed.len(), 16);
@@ -56,6 +59,9 @@ async fn the_demo_start_creates_the_accounts_the_readme_lists_and_every_page_say
         assert!(home.body.contains(BANNER), "{name}'s home says 演示数据");
     }
     app.run_jobs().await;
+    let sent = app.sent_emails();
+    assert!(sent.iter().any(|e| e.text.contains(crate::helpers::BASE_URL)), "the demo's emails link to BASE_URL");
+    assert!(!sent.iter().any(|e| e.text.contains("localhost")), "never to a fixed address");
 }
 
 /// Runs the real binary on the test's database until it serves, and returns what it printed.

@@ -9,7 +9,13 @@ use xinyidai::jobs::queue;
 use crate::helpers::{TestApp, start};
 
 fn email() -> Email {
-    Email { to: "a@example.com".into(), subject: "s".into(), text: "t".into(), html: "<p>t</p>".into() }
+    Email {
+        to: "a@example.com".into(),
+        subject: "s".into(),
+        text: "t".into(),
+        html: "<p>t</p>".into(),
+        inbox: Default::default(),
+    }
 }
 
 #[tokio::test]

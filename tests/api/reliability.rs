@@ -34,7 +34,13 @@ fn sample(name: &str) -> Vec<u8> {
 }
 
 fn email(subject: &str) -> Email {
-    Email { to: "boss@example.com".into(), subject: subject.into(), text: "t".into(), html: "<p>t</p>".into() }
+    Email {
+        to: "boss@example.com".into(),
+        subject: subject.into(),
+        text: "t".into(),
+        html: "<p>t</p>".into(),
+        inbox: Default::default(),
+    }
 }
 
 /// A mailer that talks SMTP to `127.0.0.1:port`, each send bounded by `bound`.

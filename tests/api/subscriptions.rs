@@ -52,6 +52,7 @@ async fn matching_needs_reach_the_officer_in_one_digest_an_hour() {
     assert!(sent[0].text.contains("200.00 万元"));
     assert!(!sent[0].text.contains("50.00 万元"), "below the subscription's minimum");
     assert!(!sent[0].text.contains("300.00 万元"), "aimed at another bank");
+    assert!(sent[0].text.contains(&format!("{}/officer/hall\n", crate::helpers::BASE_URL)), "links to the hall");
 
     diesel::update(xinyidai::schema::needs::table)
         .set(xinyidai::schema::needs::status.eq("expired"))

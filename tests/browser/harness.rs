@@ -35,7 +35,8 @@ impl Browser {
             common::state(&db, Arc::new(xinyidai::clock::SystemClock), xinyidai::email::Mailer::memory(), &base_url);
         let seed_state = state.clone();
         tokio::task::spawn_blocking(move || {
-            xinyidai::seed::demo(&mut seed_state.db.get().unwrap(), seed_state.clock.now()).unwrap()
+            xinyidai::seed::demo(&mut seed_state.db.get().unwrap(), seed_state.clock.now(), &seed_state.config.base_url)
+                .unwrap()
         })
         .await
         .unwrap();
