@@ -15,8 +15,8 @@ use tower_http::trace::TraceLayer;
 use crate::auth::{Audience, access, session};
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
-    hall, health, home, imports, invitations, lists, mail, market, needs, offers, portrait, products, register,
-    schedules, subscriptions,
+    hall, health, home, imports, invitations, lists, mail, market, needs, offers, portrait, products, profile,
+    register, schedules, subscriptions, terms,
 };
 use crate::state::AppState;
 use crate::web;
@@ -35,6 +35,8 @@ fn pages() -> Vec<Group> {
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/register", get(register::register_form).post(register::register))
+        .route("/terms", get(terms::terms))
+        .route("/privacy", get(terms::privacy))
         .route("/invitations/{token}", get(invitations::accept_form).post(invitations::accept))
         .route("/verify-email/{token}", get(claim::verify_email))
         .route("/products", get(catalogue::catalogue))
@@ -56,6 +58,7 @@ fn pages() -> Vec<Group> {
         .route("/enterprise", get(dashboard::enterprise_home))
         .route("/enterprise/portrait", get(portrait::own_portrait))
         .route("/enterprise/estimate", get(catalogue::estimates))
+        .route("/enterprise/contact", get(profile::contact_form).post(profile::save_contact))
         .route("/enterprise/needs", get(needs::needs).post(needs::review_need))
         .route("/enterprise/needs/new", get(needs::new_need))
         .route("/enterprise/needs/publish", post(needs::publish_need))
@@ -80,6 +83,7 @@ fn pages() -> Vec<Group> {
         .route("/officer", get(dashboard::officer_home))
         .route("/officer/hall", get(hall::hall_page))
         .route("/officer/hall/{id}", get(hall::grab_form).post(hall::grab_need))
+        .route("/officer/profile", get(profile::profile_form).post(profile::save_profile))
         .route("/officer/offers", get(offers::offers))
         .route("/officer/offers/{id}", get(offers::offer))
         .route("/officer/offers/{id}/contact", post(offers::record_contact))

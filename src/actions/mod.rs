@@ -20,6 +20,7 @@ pub mod mail;
 pub mod need;
 pub mod offer;
 pub mod portrait;
+pub mod profile;
 pub mod subscription;
 pub mod sweep;
 pub mod whitelist;

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod claim;
 pub mod code;
 pub mod code_list;
+pub mod contact;
 pub mod credit;
 pub mod dispute;
 pub mod import;
@@ -18,6 +19,7 @@ pub mod rate;
 pub mod records;
 pub mod repayment;
 pub mod role;
+pub mod terms;
 pub mod uscc;
 pub mod whitelist;
 

@@ -24,6 +24,8 @@ pub mod needs;
 pub mod offers;
 pub mod portrait;
 pub mod products;
+pub mod profile;
 pub mod register;
 pub mod schedules;
 pub mod subscriptions;
+pub mod terms;
