@@ -4,6 +4,7 @@
 mod access;
 mod auth;
 mod claims;
+mod contact;
 mod deadlines;
 mod demo;
 mod disputes;
