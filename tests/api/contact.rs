@@ -120,7 +120,7 @@ async fn record(officer: &Client<'_>, offer: i64, fields: &[(&'static str, Strin
 #[tokio::test]
 async fn contact_is_recorded_with_how_and_when_and_a_time_in_the_future_is_refused() {
     let app = TestApp::new();
-    let (enterprise, need) = enterprise_with_contact(&app).await;
+    let (_, need) = enterprise_with_contact(&app).await;
     bank_with_product(&app, "mine");
     let mine = signed_in(&app, "mine").await;
     let offer = offer_id(&grab(&mine, need).await);
