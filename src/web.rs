@@ -313,6 +313,23 @@ pub fn csv_response(file_name: &str, rows: Vec<Vec<String>>) -> Response {
         .into_response()
 }
 
+/// The form again after a confirmation step's POST that did not confirm:
+/// filled and without errors when 返回修改 brought it back (`intent=edit`),
+/// otherwise with the errors the check found (422).
+pub fn form_again<T>(checked: Result<T, FormErrors>, intent: &str) -> (axum::http::StatusCode, FormErrors) {
+    match checked {
+        Err(errors) if intent != "edit" => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, errors),
+        _ => (axum::http::StatusCode::OK, FormErrors::default()),
+    }
+}
+
+/// A typed form's fields as (name, value) pairs, without `intent` (which button was pressed).
+pub fn form_fields<T: serde::Serialize>(form: &T) -> Vec<(String, String)> {
+    let encoded = serde_urlencoded::to_string(form).unwrap_or_default();
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&encoded).unwrap_or_default();
+    pairs.into_iter().filter(|(name, _)| name != "intent").collect()
+}
+
 /// A confirmation step before anything that cannot be undone.
 #[derive(askama::Template, askama_web::WebTemplate)]
 #[template(path = "confirm.html")]
@@ -325,4 +342,41 @@ pub struct ConfirmPage {
     pub button: String,
     pub back: String,
     pub danger: bool,
+    /// What will be done, line by line (label, value), when there is more than a sentence.
+    pub summary: Vec<(String, String)>,
+    /// The values typed in the form, carried in hidden fields to the confirming POST.
+    pub carry: Vec<(String, String)>,
+    /// Where 返回修改 posts the carried values (with `intent=edit`) to get the
+    /// form back filled; without it, 返回 is a link to `back`.
+    pub edit: Option<String>,
+}
+
+impl ConfirmPage {
+    /// A confirmation of a typed form: its summary, its values carried, and 返回修改 to `edit`.
+    pub fn typed(layout: Layout, title: &str, action: String, button: &str, edit: String) -> ConfirmPage {
+        ConfirmPage {
+            layout,
+            title: title.into(),
+            message: String::new(),
+            action,
+            button: button.into(),
+            back: String::new(),
+            danger: false,
+            summary: Vec::new(),
+            carry: Vec::new(),
+            edit: Some(edit),
+        }
+    }
+
+    /// Carries the typed form's values (all but `intent`) to the confirming POST.
+    pub fn carrying<T: serde::Serialize>(mut self, form: &T) -> ConfirmPage {
+        self.carry = form_fields(form);
+        self
+    }
+
+    /// Adds a line to the summary.
+    pub fn line(mut self, label: &str, value: impl Into<String>) -> ConfirmPage {
+        self.summary.push((label.into(), value.into()));
+        self
+    }
 }

@@ -94,6 +94,15 @@ impl DisputeOutcome {
         self.status().label()
     }
 
+    /// What the outcome does to the disputed record, as the confirmation says it.
+    pub fn effect(self) -> &'static str {
+        match self {
+            DisputeOutcome::Corrected => "撤销该记录，不再计入信用画像和评价",
+            DisputeOutcome::Upheld => "保留原记录，不作更改",
+            DisputeOutcome::Repaired => "标记为已信用修复，处罚于今日结束",
+        }
+    }
+
     /// Only a penalty (administrative or judicial) can be repaired.
     pub fn fits(self, kind: RecordKind) -> bool {
         self != DisputeOutcome::Repaired || kind == RecordKind::Penalties

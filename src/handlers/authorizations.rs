@@ -184,6 +184,9 @@ pub async fn confirm_revoke(
         button: "确认撤回授权".into(),
         back: "/enterprise/authorizations".into(),
         danger: true,
+        summary: Vec::new(),
+        carry: Vec::new(),
+        edit: None,
     })
 }
 

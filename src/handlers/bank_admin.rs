@@ -1,4 +1,5 @@
-//! The bank admin's page: the institution's branches and people, and inviting officers.
+//! The bank admin's page: the institution's branches and people, and inviting
+//! officers; disabling one is confirmed first.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -19,7 +20,7 @@ use crate::models::institution::{Branch, Institution};
 use crate::models::invitation::Invitation;
 use crate::models::user::User;
 use crate::state::AppState;
-use crate::web::{FormErrors, Layout, NoticeQuery, notice};
+use crate::web::{ConfirmPage, FormErrors, Layout, NoticeQuery, notice};
 
 #[derive(Deserialize, Default)]
 pub struct InviteForm {
@@ -166,6 +167,40 @@ impl OfficerForm {
             _ => None,
         }
     }
+}
+
+/// `GET /bank-admin/officers/{id}/disable`: the confirmation step, naming the
+/// officer and what disabling does.
+pub async fn confirm_disable(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> AppResult<ConfirmPage> {
+    signed.require(Role::BankAdmin)?;
+    let institution_id = signed.user.institution_id.ok_or(AppError::Forbidden)?;
+    let (people, branches) = state
+        .db
+        .query(move |c| Ok((User::of_institution(c, institution_id)?, Branch::of_institution(c, institution_id)?)))
+        .await?;
+    let officer =
+        people.into_iter().find(|p| p.id == id && p.role == Role::Officer && !p.disabled).ok_or(AppError::NotFound)?;
+    let branch =
+        branches.iter().find(|b| Some(b.id) == officer.branch_id).map_or("未分配支行", |b| b.name.as_str());
+    Ok(ConfirmPage {
+        layout: signed.layout(),
+        title: "停用客户经理".into(),
+        message: format!(
+            "停用后，{}（{}，{}）将立即退出登录且不能再登录，也不能再抢单；贵机构已做出的报价和授信决定不受影响，可随时重新启用。",
+            officer.display_name, branch, officer.email
+        ),
+        action: format!("/bank-admin/officers/{id}"),
+        button: "确认停用".into(),
+        back: "/bank-admin".into(),
+        danger: true,
+        summary: Vec::new(),
+        carry: vec![("action".into(), "disable".into())],
+        edit: None,
+    })
 }
 
 /// Disables, re-enables or moves one of the institution's officers.

@@ -154,6 +154,9 @@ pub async fn confirm_accept(
         button: "确认接受报价".into(),
         back: format!("/enterprise/needs/{id}"),
         danger: false,
+        summary: Vec::new(),
+        carry: Vec::new(),
+        edit: None,
     })
 }
 
@@ -188,6 +191,9 @@ pub async fn confirm_cancel(
         button: "确认撤销".into(),
         back: format!("/enterprise/needs/{id}"),
         danger: true,
+        summary: Vec::new(),
+        carry: Vec::new(),
+        edit: None,
     })
 }
 

@@ -1,5 +1,6 @@
 //! Disputes (异议): the enterprise contests a record from its portrait; the
-//! credit office answers within 20 days (`actions::dispute`: both sides are
+//! credit office answers within 20 days, confirming the answer beside the
+//! record's value before and after (`actions::dispute`: both sides are
 //! emailed, the score is recomputed in the same transaction as the answer).
 
 use askama::Template;
@@ -8,7 +9,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::actions::dispute::{self, Answer, Opened};
 use crate::auth::SignedIn;
@@ -19,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::models::dispute::{Dispute, NewDispute, describe_record};
 use crate::models::enterprise::Enterprise;
 use crate::state::AppState;
-use crate::web::{FormErrors, Layout, PageQuery, Pager};
+use crate::web::{ConfirmPage, FormErrors, Layout, PageQuery, Pager, form_again};
 
 #[derive(Deserialize, Default)]
 pub struct DisputeForm {
@@ -145,12 +146,15 @@ pub async fn disputes(
     Ok(DisputesPage { layout: signed.layout(), disputes, pager, now: state.clock.now() })
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
 pub struct AnswerForm {
     #[serde(default)]
     outcome: String,
     #[serde(default)]
     answer: String,
+    /// "edit": back from the confirmation to the form, filled.
+    #[serde(default)]
+    intent: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -187,14 +191,8 @@ pub async fn dispute(State(state): State<AppState>, signed: SignedIn, Path(id): 
     })
 }
 
-pub async fn answer_dispute(
-    State(state): State<AppState>,
-    signed: SignedIn,
-    Path(id): Path<i64>,
-    Form(form): Form<AnswerForm>,
-) -> AppResult<Response> {
-    signed.require(Role::CreditOffice)?;
-    let (dispute, enterprise) = load_dispute(&state, id).await?;
+/// The answer's outcome and words, checked against the dispute.
+fn check_answer(form: &AnswerForm, dispute: &Dispute) -> Result<(DisputeOutcome, String), FormErrors> {
     let mut errors = FormErrors::default();
     let outcome = DisputeOutcome::parse(&form.outcome);
     match outcome {
@@ -211,9 +209,62 @@ pub async fn answer_dispute(
     if !dispute.is_open() {
         errors.add("outcome", "该异议已答复");
     }
-    let Some(outcome) = outcome.filter(|_| errors.is_empty()) else {
-        let page = DisputePage { layout: signed.layout(), dispute, enterprise, form, errors };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    outcome.filter(|_| errors.is_empty()).map(|o| (o, answer)).ok_or(errors)
+}
+
+/// `POST /credit-office/disputes/{id}/confirm`: the answer as typed, with the
+/// record's value before and after it; 返回修改 gives the form back, filled.
+pub async fn confirm_answer(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+    Form(form): Form<AnswerForm>,
+) -> AppResult<Response> {
+    signed.require(Role::CreditOffice)?;
+    let (dispute, enterprise) = load_dispute(&state, id).await?;
+    let (outcome, answer) = match check_answer(&form, &dispute) {
+        Ok(checked) if form.intent != "edit" => checked,
+        checked => {
+            let (status, errors) = form_again(checked, &form.intent);
+            let page = DisputePage { layout: signed.layout(), dispute, enterprise, form, errors };
+            return Ok((status, page).into_response());
+        }
+    };
+    let (uscc, kind, record) = (enterprise.uscc.clone(), dispute.record_kind, dispute.record_id);
+    let now = state.db.query(move |c| describe_record(c, &uscc, kind, record)).await?;
+    let mut page = ConfirmPage::typed(
+        signed.layout(),
+        "确认答复异议",
+        format!("/credit-office/disputes/{id}"),
+        "确认提交答复",
+        format!("/credit-office/disputes/{id}/confirm"),
+    );
+    page.message = format!("{}的异议将按下面的结果关闭，企业会收到答复，信用评价随即重算。", enterprise.name);
+    page.danger = outcome == DisputeOutcome::Corrected;
+    let page = page
+        .line("处理结果", outcome.label())
+        .line("记录原值", now.unwrap_or(dispute.record_summary))
+        .line("处理后", outcome.effect())
+        .line("答复意见", answer)
+        .carrying(&form);
+    Ok(page.into_response())
+}
+
+/// `POST /credit-office/disputes/{id}`: answers (after the confirmation step; everything is checked again).
+pub async fn answer_dispute(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+    Form(form): Form<AnswerForm>,
+) -> AppResult<Response> {
+    signed.require(Role::CreditOffice)?;
+    let (dispute, enterprise) = load_dispute(&state, id).await?;
+    let (outcome, answer) = match check_answer(&form, &dispute) {
+        Ok(checked) => checked,
+        Err(errors) => {
+            let page = DisputePage { layout: signed.layout(), dispute, enterprise, form, errors };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
     };
     let (ctx, input) = (signed.change(&state), Answer { dispute_id: id, outcome, answer });
     state.db.query(move |c| dispute::answer(c, &ctx, input)).await?.map_err(|_| AppError::NotFound)?;

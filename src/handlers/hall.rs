@@ -1,6 +1,7 @@
 //! The hall (抢单大厅) and grabbing: an officer lists the open needs that fit
-//! the institution's products, opens one, and grabs it by making an offer in
-//! one step. A late or full grab gets a page that says so, never an error.
+//! the institution's products, opens one, types an offer, confirms it beside
+//! the need's summary (or goes back to the form, filled) and grabs. A late or
+//! full grab gets a page that says so, never an error.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -9,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use chrono::{Duration, NaiveDate, NaiveTime};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::actions::offer::{Grab, grab_need as grab, grab_refusal};
 use crate::auth::SignedIn;
@@ -26,7 +27,7 @@ use crate::models::product::Product;
 use crate::models::rate_limit;
 use crate::models::region::Region;
 use crate::state::AppState;
-use crate::web::{FormErrors, Layout, Pager, choices, url_encode};
+use crate::web::{ConfirmPage, FormErrors, Layout, Pager, choices, form_again, url_encode};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "officer/hall.html")]
@@ -99,7 +100,7 @@ pub async fn hall_page(
     Ok(HallPage { layout: signed.layout(), filter, lines, pager, regions, now, has_products })
 }
 
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone)]
 pub struct OfferForm {
     #[serde(default)]
     pub amount: String,
@@ -115,7 +116,8 @@ pub struct OfferForm {
     pub conditions: String,
     #[serde(default)]
     pub valid_until: String,
-    /// "preview": work out the repayment of the offer as typed, without grabbing.
+    /// "preview": work out the repayment of the offer as typed, without grabbing;
+    /// "edit": back from the confirmation to the form, filled.
     #[serde(default)]
     pub intent: String,
 }
@@ -251,11 +253,72 @@ fn validate(form: &OfferForm, need: &HallLine, methods: &[RepaymentMethod]) -> R
     }
 }
 
+/// `POST /officer/hall/{id}/confirm`: the offer as typed, checked, beside the
+/// need's summary for confirmation; 试算还款 and 返回修改 give the form back, filled.
+pub async fn confirm_grab(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+    Form(form): Form<OfferForm>,
+) -> AppResult<Response> {
+    let institution = signed.officer_institution()?;
+    let (need, methods) = need_summary(&state, id, institution).await?;
+    let now = state.clock.now();
+    let refusal = state.db.query(move |c| grab_refusal(c, id, institution, now)).await?;
+    let refusal = refusal.map(|r| format!("不能抢单：{r}。"));
+    let checked = validate(&form, &need, &methods);
+    if let (Ok(terms), "", None) = (&checked, form.intent.as_str(), &refusal) {
+        return Ok(grab_summary(signed.layout(), &need, &form, terms).into_response());
+    }
+    // Refused (409), previewed, back from the confirmation, or with errors.
+    let preview = checked.as_ref().ok().map(preview);
+    let (status, errors) = match form_again(checked, &form.intent) {
+        (StatusCode::OK, errors) if preview.is_some() && form.intent.is_empty() => (StatusCode::CONFLICT, errors),
+        again => again,
+    };
+    let left = need.deadline.map_or_else(String::new, |d| time_left(now, d));
+    Ok((status, GrabPage { layout: signed.layout(), need, form, errors, refusal, left, methods, preview })
+        .into_response())
+}
+
+/// The confirmation of a grab: what the need asks, and the offer as it will be made.
+fn grab_summary(layout: Layout, need: &HallLine, form: &OfferForm, terms: &OfferTerms) -> ConfirmPage {
+    let cost = terms.loan().cost();
+    let id = need.id;
+    let mut page = ConfirmPage::typed(
+        layout,
+        "确认抢单",
+        format!("/officer/hall/{id}"),
+        "确认抢单",
+        format!("/officer/hall/{id}/confirm"),
+    );
+    page.message = format!(
+        "需求 #{id}：{}，{}，{}，{} 个月，可接受最高年化 {}，可提供{}。提交后报价即发给企业，抢单成功后须在 2 个工作日内联系企业。",
+        need.region_name,
+        need.industry_name(),
+        need.amount.wan_text(),
+        need.term_months,
+        need.max_rate.percent_text(),
+        need.guarantee.label()
+    );
+    page.line("报价金额", terms.amount.wan_text())
+        .line("年化利率", terms.rate.percent_text())
+        .line("期限", format!("{} 个月", terms.term_months))
+        .line("还款方式", terms.repayment_method.label())
+        .line("要求的担保方式", terms.guarantee.label())
+        .line("附加条件", terms.conditions.clone())
+        .line("报价有效期至", crate::clock::datetime_text(&terms.valid_until))
+        .line("首期还款", cost.first_payment.yuan_text())
+        .line("总利息", cost.total_interest.yuan_text())
+        .carrying(form)
+}
+
 /// How many grabs one address may send a minute: far above any officer's clicking,
 /// low enough to stop a script sweeping the hall.
 const GRAB: rate_limit::Limit = rate_limit::Limit { max: 120, window: Duration::minutes(1) };
 
-/// `POST /officer/hall/{id}`: grab the need with this offer.
+/// `POST /officer/hall/{id}`: grab the need with this offer (after the
+/// confirmation step; everything is checked again).
 pub async fn grab_need(
     State(state): State<AppState>,
     signed: SignedIn,
@@ -266,20 +329,15 @@ pub async fn grab_need(
     crate::web::check_rate_limit(&state, "grab", signed.actor().ip.as_deref(), GRAB).await?;
     let (need, methods) = need_summary(&state, id, institution).await?;
     let now = state.clock.now();
-    let page = |form, errors, refusal: Option<String>, preview, status| {
+    let page = |form, errors, refusal: Option<String>, status| {
         let left = need.deadline.map_or_else(String::new, |d| time_left(now, d));
         let (need, methods) = (need.clone(), methods.clone());
-        let page = GrabPage { layout: signed.layout(), need, form, errors, refusal, left, methods, preview };
+        let page = GrabPage { layout: signed.layout(), need, form, errors, refusal, left, methods, preview: None };
         (status, page).into_response()
     };
     let terms = match validate(&form, &need, &methods) {
-        Ok(terms) if form.intent == "preview" => {
-            let refusal = state.db.query(move |c| grab_refusal(c, id, institution, now)).await?;
-            let refusal = refusal.map(|r| format!("不能抢单：{r}。"));
-            return Ok(page(form, FormErrors::default(), refusal, Some(preview(&terms)), StatusCode::OK));
-        }
         Ok(terms) => terms,
-        Err(errors) => return Ok(page(form, errors, None, None, StatusCode::UNPROCESSABLE_ENTITY)),
+        Err(errors) => return Ok(page(form, errors, None, StatusCode::UNPROCESSABLE_ENTITY)),
     };
     let (ctx, clock) = (signed.change(&state), state.clock.clone());
     let input = Grab { need_id: id, institution_id: institution, officer_id: signed.user.id, terms };
@@ -287,7 +345,7 @@ pub async fn grab_need(
         Ok(offer) => Ok(Redirect::to(&format!("/officer/offers/{offer}?notice=grabbed")).into_response()),
         Err(refused) => {
             let reason = format!("抢单未成功：{refused}。报价未提交，您填写的内容保留在下方。");
-            Ok(page(form, FormErrors::default(), Some(reason), None, StatusCode::CONFLICT))
+            Ok(page(form, FormErrors::default(), Some(reason), StatusCode::CONFLICT))
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The credit office's enterprise directory with the whitelist (白名单) and the
-//! dishonest list (严重失信主体名单), and the whitelist's rule and manual changes.
+//! dishonest list (严重失信主体名单), and the whitelist's rule (saved after a
+//! confirmation that says how many enterprises join and leave) and manual changes.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,7 +8,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::actions;
 use crate::actions::whitelist::Change;
@@ -19,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::models::enterprise::{DirectoryFilter, DirectoryLine, Enterprise};
 use crate::models::whitelist::{self, Rule};
 use crate::state::AppState;
-use crate::web::{FormErrors, Layout, NoticeQuery, Pager, notice, url_encode};
+use crate::web::{ConfirmPage, FormErrors, Layout, NoticeQuery, Pager, notice, url_encode};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "credit_office/enterprises.html")]
@@ -71,12 +72,27 @@ pub async fn enterprises(
     Ok(DirectoryPage { layout: signed.layout(), filter, lines, pager, grades, errors: FormErrors::default() })
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
 pub struct RuleForm {
     #[serde(default)]
     min_grade: String,
     #[serde(default)]
     no_active_penalty: Option<String>,
+    /// "edit": back from the confirmation to the form, filled.
+    #[serde(default)]
+    intent: String,
+}
+
+impl RuleForm {
+    fn rule(&self) -> Option<Rule> {
+        Some(Rule { min_grade: Grade::parse(&self.min_grade)?, no_active_penalty: self.no_active_penalty.is_some() })
+    }
+}
+
+/// A rule in words: "A 及以上，无有效行政处罚或司法记录".
+fn rule_text(rule: &Rule) -> String {
+    let penalty = if rule.no_active_penalty { "，无有效行政处罚或司法记录" } else { "" };
+    format!("信用等级 {} 及以上{penalty}", rule.min_grade.as_str())
 }
 
 #[derive(Deserialize, Default)]
@@ -137,14 +153,50 @@ pub async fn whitelist(
     .await
 }
 
+/// `POST /credit-office/whitelist/rule/confirm`: the rule as chosen, with how
+/// many enterprises would join and leave the whitelist; 返回修改 gives the form back, filled.
+pub async fn confirm_rule(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Form(form): Form<RuleForm>,
+) -> AppResult<Response> {
+    signed.require(Role::CreditOffice)?;
+    let rule = form.rule().ok_or(AppError::NotFound)?;
+    if form.intent == "edit" {
+        let mut page = whitelist_page(&state, &signed, ChangeForm::default(), FormErrors::default(), None).await?;
+        page.rule = rule;
+        return Ok(page.into_response());
+    }
+    let (user_id, now, trial) = (signed.user.id, state.clock.now(), rule.clone());
+    let (current, effect) =
+        state.db.query(move |c| Ok((whitelist::rule(c)?, whitelist::rule_effect(c, &trial, user_id, now)?))).await?;
+    let mut page = ConfirmPage::typed(
+        signed.layout(),
+        "确认保存入选规则",
+        "/credit-office/whitelist/rule".into(),
+        "确认保存规则",
+        "/credit-office/whitelist/rule/confirm".into(),
+    );
+    page.message = "保存后白名单立即按新规则重新生成，手工调整仍然有效。".into();
+    page.danger = effect.leaves > 0;
+    let page = page
+        .line("当前规则", rule_text(&current))
+        .line("新规则", rule_text(&rule))
+        .line("将加入白名单", format!("{} 家企业", effect.joins))
+        .line("将移出白名单", format!("{} 家企业", effect.leaves))
+        .line("保存后白名单", format!("共 {} 家企业", effect.members))
+        .carrying(&form);
+    Ok(page.into_response())
+}
+
+/// `POST /credit-office/whitelist/rule`: saves the rule (after the confirmation step).
 pub async fn set_rule(
     State(state): State<AppState>,
     signed: SignedIn,
     Form(form): Form<RuleForm>,
 ) -> AppResult<Response> {
     signed.require(Role::CreditOffice)?;
-    let min_grade = Grade::parse(&form.min_grade).ok_or(AppError::NotFound)?;
-    let (ctx, rule) = (signed.change(&state), Rule { min_grade, no_active_penalty: form.no_active_penalty.is_some() });
+    let (ctx, rule) = (signed.change(&state), form.rule().ok_or(AppError::NotFound)?);
     state.db.query(move |c| actions::whitelist::set_rule(c, &ctx, &rule)).await?;
     Ok(Redirect::to("/credit-office/whitelist?notice=whitelist_rule").into_response())
 }

@@ -1,5 +1,8 @@
 //! Publishing a financing need: a form, a confirmation step that states the
-//! authorization it gives, then publishing. An enterprise on the dishonest list
+//! authorization it gives, then publishing. The form's POST redirects to the
+//! review page with the typed values in its query (nothing kept on the server,
+//! so any instance answers it and the browser's Back shows it again); its
+//! 返回修改 carries them back into the form. An enterprise on the dishonest list
 //! is refused and told how credit repair works; at most three needs are open at once.
 
 use askama::Template;
@@ -8,7 +11,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::actions;
 use crate::actions::need::Publish;
@@ -21,7 +24,7 @@ use crate::models::product::{Product, applicant};
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout, NoticeQuery, notice};
 
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone)]
 pub struct NeedForm {
     #[serde(default)]
     pub amount: String,
@@ -77,11 +80,14 @@ impl ConfirmNeedPage {
     fn window(&self) -> &'static str {
         WINDOWS.iter().find(|(h, _)| *h == self.need.window_hours).map_or("", |(_, l)| *l)
     }
+    /// The form's values as a query: the review page's own address and 返回修改's.
+    fn query(&self) -> String {
+        query(&self.form)
+    }
 }
 
-#[derive(Deserialize, Default)]
-pub struct NewNeedQuery {
-    product: Option<i64>,
+fn query(form: &NeedForm) -> String {
+    serde_urlencoded::to_string(form).unwrap_or_default()
 }
 
 struct Context {
@@ -120,21 +126,30 @@ async fn context(state: &AppState, signed: &SignedIn, product_id: Option<i64>) -
     Ok(Context { product, refusal, product_reasons })
 }
 
+/// `GET /enterprise/needs/new`: the form; values in the query (a product, or
+/// what was typed, from the review's 返回修改) fill it, defaults the rest.
 pub async fn new_need(
     State(state): State<AppState>,
     signed: SignedIn,
-    Query(query): Query<NewNeedQuery>,
+    Query(typed): Query<NeedForm>,
 ) -> AppResult<NeedFormPage> {
     signed.require(Role::Enterprise)?;
-    let ctx = context(&state, &signed, query.product).await?;
-    let mut form =
-        NeedForm { window: "72".into(), slots: "3".into(), guarantee: "credit".into(), ..NeedForm::default() };
+    let ctx = context(&state, &signed, typed.product.parse().ok()).await?;
+    let mut form = NeedForm { product: String::new(), ..typed };
+    let or = |field: &mut String, default: String| {
+        if field.is_empty() {
+            *field = default;
+        }
+    };
     if let Some((p, _)) = &ctx.product {
         form.product = p.id.to_string();
-        form.term = p.term_min_months.max(12).min(p.term_max_months).to_string();
-        form.max_rate = p.rate_max.input_text();
-        form.guarantee = p.guarantees.first().map(|g| g.as_str().to_string()).unwrap_or_default();
+        or(&mut form.term, p.term_min_months.max(12).min(p.term_max_months).to_string());
+        or(&mut form.max_rate, p.rate_max.input_text());
+        or(&mut form.guarantee, p.guarantees.first().map(|g| g.as_str().to_string()).unwrap_or_default());
     }
+    or(&mut form.window, "72".into());
+    or(&mut form.slots, "3".into());
+    or(&mut form.guarantee, "credit".into());
     let refusal = ctx.refusal.or_else(|| {
         (!ctx.product_reasons.is_empty())
             .then(|| format!("您暂不符合该产品的申请条件：{}", ctx.product_reasons.join("；")))
@@ -203,26 +218,51 @@ fn validate(form: &NeedForm, product: Option<&Product>) -> Result<NewNeed, FormE
     }
 }
 
-/// `POST /enterprise/needs`: checks the form and shows the confirmation step.
+/// The form checked against the enterprise's standing and the product: the
+/// need to publish, or the form again with why not.
+async fn check(
+    state: &AppState,
+    signed: &SignedIn,
+    form: NeedForm,
+) -> AppResult<Result<ConfirmNeedPage, NeedFormPage>> {
+    let ctx = context(state, signed, form.product.parse().ok()).await?;
+    let outcome = validate(&form, ctx.product.as_ref().map(|(p, _)| p));
+    Ok(match (ctx.refusal, outcome) {
+        (None, Ok(need)) if ctx.product_reasons.is_empty() => {
+            Ok(ConfirmNeedPage { layout: signed.layout(), form, need, product: ctx.product })
+        }
+        (refusal, outcome) => {
+            let errors = outcome.err().unwrap_or_default();
+            let refusal = refusal.or_else(|| (!ctx.product_reasons.is_empty()).then(|| ctx.product_reasons.join("；")));
+            Err(NeedFormPage { layout: signed.layout(), form, errors, product: ctx.product, refusal })
+        }
+    })
+}
+
+/// `POST /enterprise/needs`: checks the form and redirects to the confirmation step.
 pub async fn review_need(
     State(state): State<AppState>,
     signed: SignedIn,
     Form(form): Form<NeedForm>,
 ) -> AppResult<Response> {
     signed.require(Role::Enterprise)?;
-    let ctx = context(&state, &signed, form.product.parse().ok()).await?;
-    let outcome = validate(&form, ctx.product.as_ref().map(|(p, _)| p));
-    match (ctx.refusal, outcome) {
-        (None, Ok(need)) if ctx.product_reasons.is_empty() => {
-            Ok(ConfirmNeedPage { layout: signed.layout(), form, need, product: ctx.product }.into_response())
-        }
-        (refusal, outcome) => {
-            let errors = outcome.err().unwrap_or_default();
-            let refusal = refusal.or_else(|| (!ctx.product_reasons.is_empty()).then(|| ctx.product_reasons.join("；")));
-            let page = NeedFormPage { layout: signed.layout(), form, errors, product: ctx.product, refusal };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-    }
+    Ok(match check(&state, &signed, form).await? {
+        Ok(review) => Redirect::to(&format!("/enterprise/needs/review?{}", review.query())).into_response(),
+        Err(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
+    })
+}
+
+/// `GET /enterprise/needs/review`: the confirmation step, from the values in the query, checked again.
+pub async fn review_page(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(form): Query<NeedForm>,
+) -> AppResult<Response> {
+    signed.require(Role::Enterprise)?;
+    Ok(match check(&state, &signed, form).await? {
+        Ok(review) => review.into_response(),
+        Err(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
+    })
 }
 
 /// `POST /enterprise/needs/publish`: publishes after the confirmation step, re-checking everything.
@@ -232,24 +272,9 @@ pub async fn publish_need(
     Form(form): Form<NeedForm>,
 ) -> AppResult<Response> {
     signed.require(Role::Enterprise)?;
-    let ctx = context(&state, &signed, form.product.parse().ok()).await?;
-    let need = match (
-        ctx.refusal.is_none() && ctx.product_reasons.is_empty(),
-        validate(&form, ctx.product.as_ref().map(|(p, _)| p)),
-    ) {
-        (true, Ok(need)) => need,
-        (_, outcome) => {
-            let refusal =
-                ctx.refusal.or_else(|| (!ctx.product_reasons.is_empty()).then(|| ctx.product_reasons.join("；")));
-            let page = NeedFormPage {
-                layout: signed.layout(),
-                form,
-                errors: outcome.err().unwrap_or_default(),
-                product: ctx.product,
-                refusal,
-            };
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-        }
+    let need = match check(&state, &signed, form).await? {
+        Ok(review) => review.need,
+        Err(page) => return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response()),
     };
     let input = Publish { enterprise_id: signed.enterprise()?, need };
     let ctx = signed.change(&state);

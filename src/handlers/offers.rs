@@ -1,7 +1,8 @@
 //! The bank's work on its offers: the list of what waits for it, each offer
 //! with the enterprise it was made to, recording contact, and the credit
 //! decision on an accepted offer. An officer sees only the institution's own
-//! offers, whatever id is typed in the URL.
+//! offers, whatever id is typed in the URL. The decision is confirmed on a
+//! summary before it is recorded (返回修改 gives the form back, filled).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -10,19 +11,19 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::actions::offer::{Approval, Decide, Decision, OwnOffer, record_decision as decide};
 use crate::auth::SignedIn;
 use crate::domain::Rate;
-use crate::domain::need::{DECLINE_REASONS, OfferStatus, time_left};
+use crate::domain::need::{DECLINE_REASONS, OfferStatus, decline_reason, time_left};
 use crate::error::{AppError, AppResult};
 use crate::models::enterprise::Enterprise;
 use crate::models::holiday::ScheduledYears;
 use crate::models::need::Need;
 use crate::models::offer::{Offer, OfferLine, Worklist};
 use crate::state::AppState;
-use crate::web::{FormErrors, Layout, Pager, empty_as_none, notice};
+use crate::web::{ConfirmPage, FormErrors, Layout, Pager, empty_as_none, form_again, notice};
 
 mod contact;
 pub use contact::record_contact;
@@ -85,7 +86,7 @@ pub async fn offers(
     Ok(OffersPage { layout: signed.layout(), all, lines, pager, now: state.clock.now(), scheduled })
 }
 
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone)]
 pub struct DecisionForm {
     #[serde(default)]
     decision: String,
@@ -101,6 +102,9 @@ pub struct DecisionForm {
     reason: String,
     #[serde(default)]
     note: String,
+    /// "edit": back from the confirmation to the form, filled.
+    #[serde(default)]
+    intent: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -239,7 +243,56 @@ fn validate(form: &DecisionForm) -> Result<Decision, FormErrors> {
     }
 }
 
-/// `POST /officer/offers/{id}/decision`.
+/// `POST /officer/offers/{id}/decision/confirm`: the decision as typed, checked
+/// and summed up for confirmation; 返回修改 gives the form back, filled.
+pub async fn confirm_decision(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+    Form(form): Form<DecisionForm>,
+) -> AppResult<Response> {
+    let decision = match validate(&form) {
+        Ok(decision) if form.intent != "edit" => decision,
+        checked => {
+            let (status, errors) = form_again(checked, &form.intent);
+            return Ok((status, page(&state, &signed, id, form, errors, None, None).await?).into_response());
+        }
+    };
+    let shown = page(&state, &signed, id, DecisionForm::default(), FormErrors::default(), None, None).await?;
+    if !shown.can_decide() {
+        let refusal = Some("该报价现在不能录入授信决定。".to_string());
+        let page = page(&state, &signed, id, form, FormErrors::default(), refusal, None).await?;
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
+    Ok(decision_summary(signed.layout(), &shown, &form, &decision).into_response())
+}
+
+/// The confirmation of a credit decision: the approved line, or the decline and what the enterprise will read.
+fn decision_summary(layout: Layout, shown: &OfferPage, form: &DecisionForm, decision: &Decision) -> ConfirmPage {
+    let id = shown.offer.id;
+    let (action, edit) = (format!("/officer/offers/{id}/decision"), format!("/officer/offers/{id}/decision/confirm"));
+    let whom = format!("{}的融资需求（{}）", shown.enterprise.name, shown.need.amount.wan_text());
+    let page = match decision {
+        Decision::Approve(a) => {
+            let mut page = ConfirmPage::typed(layout, "确认批准授信", action, "确认批准授信", edit);
+            page.message = format!("您将批准{whom}。确认后企业会收到通知，授信决定不能更改。");
+            page.line("授信额度", a.amount.wan_text())
+                .line("年化利率", a.rate.percent_text())
+                .line("期限", format!("{} 个月", a.term_months))
+                .line("授信日期", a.date.to_string())
+        }
+        Decision::Decline { reason, note } => {
+            let mut page = ConfirmPage::typed(layout, "确认拒绝授信", action, "确认拒绝授信", edit);
+            page.message = format!("您将拒绝{whom}。确认后企业会看到下面的原因和说明，授信决定不能更改。");
+            page.danger = true;
+            page.line("拒绝原因", decline_reason(reason).map_or("", |(label, _)| label)).line("具体说明", note.clone())
+        }
+    };
+    page.carrying(form)
+}
+
+/// `POST /officer/offers/{id}/decision`: records the decision (after the
+/// confirmation step; everything is checked again).
 pub async fn record_decision(
     State(state): State<AppState>,
     signed: SignedIn,

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::DbConn;
+use crate::db::{DbConn, write_tx};
 use crate::domain::credit::Grade;
 use crate::domain::whitelist::WhitelistAction;
 use crate::schema::{credit_evaluations, enterprises, penalty_records, users, whitelist_changes, whitelist_rule};
@@ -58,6 +58,56 @@ pub fn set_rule(conn: &mut DbConn, rule: &Rule, user_id: i64, now: NaiveDateTime
         ))
         .execute(conn)?;
     refresh_all(conn)
+}
+
+/// What saving a rule would do to the whitelist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleEffect {
+    /// Enterprises not on the whitelist now that the rule would put on it.
+    pub joins: usize,
+    /// Enterprises on the whitelist now that the rule would take off it.
+    pub leaves: usize,
+    /// How many the whitelist would hold.
+    pub members: usize,
+}
+
+/// What `set_rule` would do, found by doing it (the same code, so the counts
+/// cannot drift from what saving does) in a transaction that is rolled back.
+pub fn rule_effect(conn: &mut DbConn, rule: &Rule, user_id: i64, now: NaiveDateTime) -> QueryResult<RuleEffect> {
+    enum Trial {
+        Undone(RuleEffect),
+        Failed(diesel::result::Error),
+    }
+    impl From<diesel::result::Error> for Trial {
+        fn from(error: diesel::result::Error) -> Trial {
+            Trial::Failed(error)
+        }
+    }
+    let trial = write_tx(conn, |c| {
+        let before = members(c)?;
+        set_rule(c, rule, user_id, now)?;
+        let after = members(c)?;
+        let effect = RuleEffect {
+            joins: after.difference(&before).count(),
+            leaves: before.difference(&after).count(),
+            members: after.len(),
+        };
+        Err::<std::convert::Infallible, _>(Trial::Undone(effect))
+    });
+    match trial {
+        Err(Trial::Undone(effect)) => Ok(effect),
+        Err(Trial::Failed(error)) => Err(error),
+        Ok(never) => match never {},
+    }
+}
+
+/// The enterprises on the whitelist now.
+fn members(conn: &mut DbConn) -> QueryResult<std::collections::HashSet<String>> {
+    let usccs: Vec<String> = credit_evaluations::table
+        .filter(credit_evaluations::whitelisted.eq(true))
+        .select(credit_evaluations::uscc)
+        .load(conn)?;
+    Ok(usccs.into_iter().collect())
 }
 
 /// Whether the enterprise is on the dishonest list (its evaluation says so).

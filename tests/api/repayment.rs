@@ -123,7 +123,7 @@ async fn the_grab_form_offers_only_the_products_methods_and_previews_the_chosen_
         ("valid_until", "2026-12-10"),
         ("intent", "preview"),
     ];
-    let preview = officer.submit(&form, &form, &fields).await;
+    let preview = officer.submit(&form, &format!("{form}/confirm"), &fields).await;
     assert_eq!(preview.status, StatusCode::OK);
     let [first, largest, interest, total] = figures("bullet", "3.9");
     assert!(preview.body.contains("按到期一次还本付息试算"), "{}", preview.body);

@@ -67,6 +67,8 @@ async fn an_enterprise_publishes_an_officer_grabs_it_the_enterprise_accepts_and_
     fill(&browser, "rate", "4.2").await?;
     fill(&browser, "conditions", "需提供近一年纳税证明").await?;
     click(&browser, "form.form button[type=submit]").await?;
+    browser.screenshot("grab-confirm").await?;
+    click(&browser, ".confirm-actions button").await?;
     assert!(driver.find(By::Css(".notice")).await?.text().await?.contains("抢单成功"));
     assert!(driver.find(By::Css("h1")).await?.text().await?.contains("云海晨光精密机械有限公司"));
     click(&browser, "form[action$='/contact'] button").await?;
@@ -90,7 +92,9 @@ async fn an_enterprise_publishes_an_officer_grabs_it_the_enterprise_accepts_and_
     driver.goto(browser.url("/officer/offers?all=1")).await?;
     click(&browser, "table.table tbody tr td a").await?;
     browser.screenshot("decision-form").await?;
-    click(&browser, "form[action$='/decision'] button.button:not(.danger)").await?;
+    click(&browser, "form[action$='/decision/confirm'] button[value=approve]").await?;
+    browser.screenshot("decision-confirm").await?;
+    click(&browser, ".confirm-actions button").await?;
     assert!(driver.find(By::Css(".notice")).await?.text().await?.contains("授信决定已录入"));
     assert!(driver.source().await?.contains("已批准"));
     logout(&browser).await?;

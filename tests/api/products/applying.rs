@@ -49,7 +49,8 @@ async fn applying_publishes_a_need_for_the_products_bank_after_a_confirmation() 
 
     let mut good = fields("200");
     good.push(("product", &product_text));
-    let confirm = browser.submit(&form_path, "/enterprise/needs", &good).await;
+    let reviewed = browser.submit(&form_path, "/enterprise/needs", &good).await;
+    let confirm = browser.get(reviewed.location().expect("the review page")).await;
     assert_eq!(confirm.status, StatusCode::OK);
     assert!(confirm.body.contains("授权说明"));
     assert_eq!(
