@@ -16,7 +16,7 @@ use crate::auth::{Audience, access, session};
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
     hall, health, home, imports, invitations, lists, mail, market, messages, needs, offers, password_reset, portrait,
-    products, register, schedules, subscriptions,
+    products, profile, register, schedules, subscriptions, terms,
 };
 use crate::state::AppState;
 use crate::web;
@@ -37,6 +37,8 @@ fn pages() -> Vec<Group> {
         .route("/password-reset", get(password_reset::request_form).post(password_reset::request_reset))
         .route("/password-reset/{token}", get(password_reset::reset_form).post(password_reset::reset_password))
         .route("/register", get(register::register_form).post(register::register))
+        .route("/terms", get(terms::terms))
+        .route("/privacy", get(terms::privacy))
         .route("/invitations/{token}", get(invitations::accept_form).post(invitations::accept))
         .route("/verify-email/{token}", get(claim::verify_email))
         .route("/products", get(catalogue::catalogue))
@@ -62,6 +64,7 @@ fn pages() -> Vec<Group> {
         .route("/enterprise", get(dashboard::enterprise_home))
         .route("/enterprise/portrait", get(portrait::own_portrait))
         .route("/enterprise/estimate", get(catalogue::estimates))
+        .route("/enterprise/contact", get(profile::contact_form).post(profile::save_contact))
         .route("/enterprise/needs", get(needs::needs).post(needs::review_need))
         .route("/enterprise/needs/new", get(needs::new_need))
         .route("/enterprise/needs/review", get(needs::review_page))
@@ -88,6 +91,7 @@ fn pages() -> Vec<Group> {
         .route("/officer/hall", get(hall::hall_page))
         .route("/officer/hall/{id}", get(hall::grab_form).post(hall::grab_need))
         .route("/officer/hall/{id}/confirm", post(hall::confirm_grab))
+        .route("/officer/profile", get(profile::profile_form).post(profile::save_profile))
         .route("/officer/offers", get(offers::offers))
         .route("/officer/offers/{id}", get(offers::offer))
         .route("/officer/offers/{id}/contact", post(offers::record_contact))

@@ -71,6 +71,11 @@ diesel::table! {
         control_proven_at -> Nullable<Timestamp>,
         control_proof -> Nullable<Text>,
         unbound_at -> Nullable<Timestamp>,
+        contact_person -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        terms_version -> Nullable<Text>,
+        terms_accepted_at -> Nullable<Timestamp>,
     }
 }
 
@@ -468,6 +473,8 @@ diesel::table! {
         approved_on -> Nullable<Date>,
         repayment_method -> Text,
         accepted_at -> Nullable<Timestamp>,
+        contact_method -> Nullable<Text>,
+        contact_recorded_at -> Nullable<Timestamp>,
     }
 }
 

@@ -78,6 +78,7 @@ impl Layout {
                 ("/enterprise/estimate", "能融多少"),
                 ("/enterprise/needs", "融资需求"),
                 ("/enterprise/authorizations", "授权与查询"),
+                ("/enterprise/contact", "联系方式"),
                 ("/account/password", "修改密码"),
             ],
             Some(Role::Officer) => vec![
@@ -86,6 +87,7 @@ impl Layout {
                 ("/officer/offers", "我的抢单"),
                 ("/officer/subscriptions", "需求订阅"),
                 ("/products", "金融超市"),
+                ("/officer/profile", "个人资料"),
                 ("/account/password", "修改密码"),
             ],
             Some(Role::BankAdmin) => vec![
@@ -285,6 +287,8 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "need_published" => "融资需求已发布，银行将在限定时间内抢单报价。",
         "grabbed" => "抢单成功，报价已送达企业。请在联系时限内联系企业并记录，否则名额将被释放。",
         "contacted" => "已记录联系。",
+        "contact_saved" => "联系方式已保存，抢单银行的客户经理将看到新的联系方式。",
+        "profile_saved" => "个人资料已保存，企业在报价旁将看到您的姓名和电话。",
         "decided" => "授信决定已录入，企业将收到邮件通知。",
         "accepted" => "已接受报价，银行将在 10 个工作日内作出授信决定。",
         "cancelled" => "融资需求已撤销，银行的报价已关闭。",

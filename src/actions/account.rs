@@ -8,6 +8,7 @@ use super::{Ctx, Outcome, Refusal, guarded, refuse};
 use crate::db::{DbConn, write_tx};
 use crate::domain::Role;
 use crate::models::audit::{self, Actor};
+use crate::models::contact::{EnterpriseContact, record_consent};
 use crate::models::email_verification;
 use crate::models::enterprise::Enterprise;
 use crate::models::session::SessionRow;
@@ -18,6 +19,10 @@ pub struct Registration {
     pub enterprise: Enterprise,
     pub email: String,
     pub password_hash: String,
+    /// Whom a bank calls after a grab, kept on the new account.
+    pub contact: EnterpriseContact,
+    /// The version of the 用户协议 and 隐私政策 the visitor accepted.
+    pub terms_version: &'static str,
 }
 
 /// What a registration did; the visitor is told the same either way.
@@ -44,7 +49,7 @@ impl Registered {
 /// Creates the unverified account and sends its verification link, or, when
 /// the email or the enterprise is taken, tells the owner instead.
 pub fn register(conn: &mut DbConn, ctx: &Ctx, input: Registration) -> QueryResult<Registered> {
-    let Registration { enterprise, email, password_hash } = input;
+    let Registration { enterprise, email, password_hash, contact, terms_version } = input;
     let now = ctx.now;
     write_tx(conn, |c| {
         let object = format!("enterprise:{}", enterprise.id);
@@ -80,8 +85,11 @@ pub fn register(conn: &mut DbConn, ctx: &Ctx, input: Registration) -> QueryResul
                 created_at: now,
             },
         )?;
+        contact.set(c, user_id)?;
+        record_consent(c, user_id, terms_version, now)?;
         let actor = Actor { user_id: Some(user_id), role: Some(Role::Enterprise.as_str().into()), ..ctx.actor.clone() };
         audit::record(c, &actor, "register", Some(&object), "ok", now)?;
+        audit::record(c, &actor, "terms_accepted", Some(&format!("terms:{terms_version}")), "ok", now)?;
         let mail = emails::verification(c, user_id, &enterprise.name, &ctx.base_url, now)?;
         emails::send(c, &email, &mail, now)?;
         Ok(Registered::Created)

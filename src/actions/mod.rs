@@ -22,6 +22,7 @@ pub mod need;
 pub mod offer;
 pub mod password_reset;
 pub mod portrait;
+pub mod profile;
 pub mod subscription;
 pub mod sweep;
 pub mod whitelist;

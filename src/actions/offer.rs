@@ -18,6 +18,7 @@ use crate::actions::need::{locked_need, step_need};
 use crate::actions::{Ctx, Outcome, Refusal, Stop, guarded, refuse};
 use crate::clock::Clock;
 use crate::db::DbConn;
+use crate::domain::contact::{ContactMethod, check_contact_time};
 use crate::domain::need::{GrabRefusal, GrabState, NeedEvent, OfferStatus, decline_reason};
 use crate::models::authorization::Authorization;
 use crate::models::hall::FitRules;
@@ -159,14 +160,30 @@ fn own_offer(conn: &mut DbConn, own: OwnOffer) -> Result<Offer, Stop> {
     offer.map_or_else(|| refuse(Refusal::NotFound("报价")), Ok)
 }
 
-/// Records that the bank contacted the enterprise; this keeps the slot.
-pub fn record_contact(conn: &mut DbConn, ctx: &Ctx, input: OwnOffer) -> Outcome<()> {
+/// The bank's contact with the enterprise on its offer: how, and when it
+/// happened (the stated time, which the contact time is judged by).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Contact {
+    pub offer: OwnOffer,
+    pub method: ContactMethod,
+    pub at: NaiveDateTime,
+}
+
+/// Records that the bank contacted the enterprise, how and when; on an offer
+/// still in the hall this keeps the slot. A time in the future, before the
+/// grab or (in the hall) after the contact time is refused with a
+/// `ContactTimeError` code; a second record changes nothing.
+pub fn record_contact(conn: &mut DbConn, ctx: &Ctx, input: Contact) -> Outcome<()> {
     guarded(conn, |c| {
-        let offer = own_offer(c, input)?;
+        let offer = own_offer(c, input.offer)?;
         if offer.contacted_at.is_some() {
             return Ok(());
         }
-        if !Offer::mark_contacted(c, offer.id, ctx.now)? {
+        let in_hall = offer.status == OfferStatus::Active;
+        if let Err(e) = check_contact_time(input.at, offer.created_at, offer.contact_due, in_hall, ctx.now) {
+            return refuse(Refusal::rule(e.code(), e.to_string()));
+        }
+        if !Offer::mark_contacted(c, offer.id, (input.method, input.at), ctx.now)? {
             return refuse(Refusal::rule("offer_closed", "该报价已关闭，无需再记录联系"));
         }
         ctx.audit(c, "contact_recorded", &format!("offer:{}", offer.id))?;

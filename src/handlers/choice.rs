@@ -2,7 +2,9 @@
 //! priced under its own repayment method (first and largest payment, total
 //! interest, total repayable), with each bank's response record; accepting
 //! one (after a confirmation step), cancelling, and after a decline accepting
-//! another valid offer or republishing in one click.
+//! another valid offer or republishing in one click. Beside each offer, the
+//! officer who grabbed the need: name, branch and phone, shown to the
+//! enterprise whose need it is and for as long as the offer is listed.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -18,6 +20,7 @@ use crate::auth::SignedIn;
 use crate::domain::need::{NeedStatus, Remedy, decline_reason, time_left};
 use crate::domain::repayment::{Cost, lowest_interest_badges};
 use crate::error::{AppError, AppResult};
+use crate::models::contact::OfficerContact;
 use crate::models::need::Need;
 use crate::models::offer::{Offer, ResponseRecord};
 use crate::state::AppState;
@@ -27,6 +30,8 @@ use crate::web::{ConfirmPage, Layout, NoticeQuery, notice};
 pub struct Compared {
     pub offer: Offer,
     pub institution: String,
+    /// The officer who grabbed the need: whom the enterprise can call.
+    pub officer: OfficerContact,
     pub record: ResponseRecord,
     /// What the offer costs under its own repayment method.
     pub cost: Cost,
@@ -82,8 +87,9 @@ async fn need_page(
             let mut compared = Vec::new();
             for (offer, institution) in Offer::of_need(c, id)? {
                 let record = ResponseRecord::of(c, offer.institution_id)?;
+                let officer = OfficerContact::of_user(c, offer.officer_id)?;
                 let cost = offer.cost();
-                compared.push(Compared { offer, institution, record, cost, badge: None });
+                compared.push(Compared { offer, institution, officer, record, cost, badge: None });
             }
             let interests: Vec<_> = compared.iter().map(|c| c.cost.total_interest).collect();
             for (c, badge) in compared.iter_mut().zip(lowest_interest_badges(&interests)) {

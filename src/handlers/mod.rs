@@ -26,6 +26,8 @@ pub mod offers;
 pub mod password_reset;
 pub mod portrait;
 pub mod products;
+pub mod profile;
 pub mod register;
 pub mod schedules;
 pub mod subscriptions;
+pub mod terms;

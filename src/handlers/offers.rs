@@ -13,9 +13,7 @@ use axum_extra::extract::Form;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::actions::offer::{
-    Approval, Decide, Decision, OwnOffer, record_contact as contact, record_decision as decide,
-};
+use crate::actions::offer::{Approval, Decide, Decision, OwnOffer, record_decision as decide};
 use crate::auth::SignedIn;
 use crate::domain::Rate;
 use crate::domain::need::{DECLINE_REASONS, OfferStatus, decline_reason, time_left};
@@ -26,6 +24,10 @@ use crate::models::need::Need;
 use crate::models::offer::{Offer, OfferLine, Worklist};
 use crate::state::AppState;
 use crate::web::{ConfirmPage, FormErrors, Layout, Pager, empty_as_none, form_again, notice};
+
+mod contact;
+pub use contact::record_contact;
+use contact::{ContactForm, ContactSide};
 
 #[derive(Deserialize, Default)]
 pub struct OffersQuery {
@@ -119,6 +121,8 @@ pub struct OfferPage {
     now: chrono::NaiveDateTime,
     /// Marks due dates counted without their year's holiday schedule.
     scheduled: ScheduledYears,
+    /// The enterprise's contact, and the form that records contact with it.
+    contact: ContactSide,
 }
 
 impl OfferPage {
@@ -163,6 +167,7 @@ async fn page(
     let institution = signed.officer_institution()?;
     let (offer, need, enterprise) = load(state, institution, id).await?;
     let scheduled = state.db.query(ScheduledYears::load).await?;
+    let contact = ContactSide::load(state, signed, need.enterprise_id, ContactForm::now(state)).await?;
     let form = if form.decision.is_empty() {
         DecisionForm {
             decision: "approve".into(),
@@ -186,6 +191,7 @@ async fn page(
         refusal,
         now: state.clock.now(),
         scheduled,
+        contact,
     })
 }
 
@@ -197,31 +203,6 @@ pub async fn offer(
     Query(query): Query<OffersQuery>,
 ) -> AppResult<OfferPage> {
     page(&state, &signed, id, DecisionForm::default(), FormErrors::default(), None, query.notice.as_deref()).await
-}
-
-/// `POST /officer/offers/{id}/contact`.
-pub async fn record_contact(
-    State(state): State<AppState>,
-    signed: SignedIn,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let input = OwnOffer { institution_id: signed.officer_institution()?, offer_id: id };
-    let ctx = signed.change(&state);
-    match state.db.query(move |c| contact(c, &ctx, input)).await? {
-        Ok(()) => Ok(Redirect::to(&format!("/officer/offers/{id}?notice=contacted")).into_response()),
-        Err(reason) => {
-            let page = page(
-                &state,
-                &signed,
-                id,
-                DecisionForm::default(),
-                FormErrors::default(),
-                Some(reason.to_string()),
-                None,
-            );
-            Ok((StatusCode::CONFLICT, page.await?).into_response())
-        }
-    }
 }
 
 fn validate(form: &DecisionForm) -> Result<Decision, FormErrors> {

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod authorization;
 pub mod claim;
+pub mod contact;
 pub mod credit_record;
 pub mod dispute;
 pub mod email_verification;

@@ -13,6 +13,7 @@ use crate::domain::{Guarantee, Money, Rate};
 use crate::models::need::Need;
 use crate::schema::{enterprises, institutions, needs, offers};
 
+mod contact;
 mod record;
 pub use record::ResponseRecord;
 
@@ -38,6 +39,8 @@ pub struct Offer {
     #[diesel(deserialize_as = String)]
     pub status: OfferStatus,
     pub contact_due: NaiveDateTime,
+    /// When the bank contacted the enterprise, as the officer stated it: the
+    /// time the contact time is judged by (`domain::contact`).
     pub contacted_at: Option<NaiveDateTime>,
     pub decision: Option<String>,
     pub decision_due: Option<NaiveDateTime>,
@@ -50,6 +53,10 @@ pub struct Offer {
     pub created_at: NaiveDateTime,
     pub approved_on: Option<chrono::NaiveDate>,
     pub repayment_method: String,
+    /// How, as `domain::contact::ContactMethod` stores it (read by `contact_method()`).
+    pub contact_method: Option<String>,
+    /// When the officer recorded the contact.
+    pub contact_recorded_at: Option<NaiveDateTime>,
 }
 
 /// An approval as the bank records it.
@@ -237,17 +244,6 @@ impl Offer {
         ))
         .execute(conn)?;
         Ok(taken == 1)
-    }
-
-    /// Records contact on an open offer not yet contacted; false if it was closed or contacted.
-    pub fn mark_contacted(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
-        let open = [OfferStatus::Active.as_str(), OfferStatus::Accepted.as_str()];
-        let recorded = diesel::update(
-            offers::table.find(id).filter(offers::status.eq_any(open)).filter(offers::contacted_at.is_null()),
-        )
-        .set(offers::contacted_at.eq(now))
-        .execute(conn)?;
-        Ok(recorded == 1)
     }
 
     /// Records an approval on the undecided offer.

@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use crate::auth::password;
 use crate::db::{DbConn, write_tx};
 use crate::domain::{Role, Uscc};
+use crate::models::contact::{EnterpriseContact, OfficerContact};
 use crate::models::enterprise::{Enterprise, NewEnterprise};
 use crate::models::institution::{Branch, Institution};
 use crate::models::region::Region;
@@ -161,6 +162,13 @@ pub fn demo(conn: &mut DbConn, now: NaiveDateTime, base_url: &str) -> anyhow::Re
         User::verify_email(conn, enterprise_account, now)?;
         let enterprise_account = User::find(conn, enterprise_account)?;
         User::prove_control(conn, &enterprise_account, "demo", now)?;
+        // Whom a grabbing bank calls (a fictitious mobile).
+        let contact = EnterpriseContact {
+            person: "林晓晨".into(),
+            mobile: "13900000001".into(),
+            email: "finance@chenguang.demo.xinyidai.local".into(),
+        };
+        contact.set(conn, enterprise_account.id)?;
         crate::models::setting::set(conn, crate::models::setting::DEMO_DATA, "loaded")?;
         with_email(account("demo-credit-office", "信用办 陈静", Role::CreditOffice), conn)?;
         for (i, demo) in INSTITUTIONS.iter().enumerate() {
@@ -183,8 +191,8 @@ pub fn demo(conn: &mut DbConn, now: NaiveDateTime, base_url: &str) -> anyhow::Re
                 },
                 conn,
             )?;
-            for (username, name, branch) in demo.officers {
-                with_email(
+            for (k, (username, name, branch)) in demo.officers.iter().enumerate() {
+                let officer = with_email(
                     NewUser {
                         institution_id: Some(institution_id),
                         branch_id: Some(branch_ids[(*branch).min(branch_ids.len() - 1)]),
@@ -192,6 +200,8 @@ pub fn demo(conn: &mut DbConn, now: NaiveDateTime, base_url: &str) -> anyhow::Re
                     },
                     conn,
                 )?;
+                // The phone the enterprise sees beside the offer (a fictitious landline).
+                OfficerContact::set(conn, officer, name, &format!("0871-65{i:02}{:04}", k + 1))?;
             }
         }
         super::products::add(conn, now)?;

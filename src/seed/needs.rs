@@ -11,9 +11,12 @@ use rand::rngs::StdRng;
 
 use crate::actions::Ctx as Change;
 use crate::actions::need::{Accept, OwnNeed, accept_offer, cancel_need};
-use crate::actions::offer::{Approval, Decide, Decision, Grab, OwnOffer, grab_need, record_contact, record_decision};
+use crate::actions::offer::{
+    Approval, Contact, Decide, Decision, Grab, OwnOffer, grab_need, record_contact, record_decision,
+};
 use crate::clock::TestClock;
 use crate::db::DbConn;
+use crate::domain::contact::ContactMethod;
 use crate::domain::{Guarantee, Money, Rate};
 use crate::jobs::deadlines;
 use crate::models::audit::Actor;
@@ -110,9 +113,10 @@ fn refuse(reason: crate::actions::Refusal) -> anyhow::Error {
     anyhow::anyhow!(reason.to_string())
 }
 
-/// The demo officer records contact on its offer.
+/// The demo officer records a call to the enterprise on its offer, made as it records it.
 fn contact(conn: &mut DbConn, change: &Change, officer: &(String, i64, i64), offer: i64) -> anyhow::Result<()> {
-    record_contact(conn, change, OwnOffer { institution_id: officer.1, offer_id: offer })?.map_err(refuse)
+    let offer = OwnOffer { institution_id: officer.1, offer_id: offer };
+    record_contact(conn, change, Contact { offer, method: ContactMethod::Phone, at: change.now })?.map_err(refuse)
 }
 
 /// The enterprise accepts the offer of its need.

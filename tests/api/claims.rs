@@ -30,6 +30,9 @@ async fn claimant<'a>(app: &'a TestApp, email: Option<&str>, mobile: Option<&str
         ("email", ACCOUNT),
         ("password", ACCOUNT_PASSWORD),
         ("password_confirm", ACCOUNT_PASSWORD),
+        ("contact_person", "王丽"),
+        ("mobile", "13912345678"),
+        ("consent", "on"),
     ];
     app.client().submit("/register", "/register", &form).await;
     let mail = app.emails_to(ACCOUNT).await.pop().expect("verification email");
@@ -294,6 +297,9 @@ async fn the_credit_office_unbinds_a_wrong_claim_and_the_real_enterprise_registe
         ("email", ACCOUNT),
         ("password", ACCOUNT_PASSWORD),
         ("password_confirm", ACCOUNT_PASSWORD),
+        ("contact_person", "王丽"),
+        ("mobile", "13912345678"),
+        ("consent", "on"),
     ];
     app.client().submit("/register", "/register", &form).await;
     let mail = app.emails_to(ACCOUNT).await.pop().unwrap();

@@ -47,6 +47,9 @@ async fn grab(app: &TestApp, officer: &str, need: i64) -> i64 {
     location.trim_start_matches("/officer/offers/").split('?').next().unwrap().parse().unwrap()
 }
 
+/// A call recorded as made at the suite's start (Beijing time), when the grabs happen.
+const CALLED_AT_START: [(&str, &str); 2] = [("method", "phone"), ("contacted_at", "2026-11-23T09:30")];
+
 fn subjects(app: &TestApp, to: &str) -> Vec<String> {
     app.sent_emails().into_iter().filter(|e| e.to == to).map(|e| e.subject).collect()
 }
@@ -99,8 +102,9 @@ async fn recorded_contact_keeps_the_slot() {
     let offer = grab(&app, "officer", need).await;
     let client = app.client();
     client.login("officer", PASSWORD).await;
-    let page =
-        client.submit(&format!("/officer/offers/{offer}"), &format!("/officer/offers/{offer}/contact"), &[]).await;
+    let page = client
+        .submit(&format!("/officer/offers/{offer}"), &format!("/officer/offers/{offer}/contact"), &CALLED_AT_START)
+        .await;
     assert_eq!(page.location(), Some(format!("/officer/offers/{offer}?notice=contacted").as_str()));
     app.clock.advance(Duration::days(5));
     assert_eq!(sweep(&app).await.slots_released, 0);
@@ -117,7 +121,9 @@ async fn the_window_ends_and_then_the_offers_lapse() {
     let offer = grab(&app, "officer", with_offer).await;
     let client = app.client();
     client.login("officer", PASSWORD).await;
-    client.submit(&format!("/officer/offers/{offer}"), &format!("/officer/offers/{offer}/contact"), &[]).await;
+    client
+        .submit(&format!("/officer/offers/{offer}"), &format!("/officer/offers/{offer}/contact"), &CALLED_AT_START)
+        .await;
 
     app.clock.advance(Duration::hours(24) - Duration::seconds(1));
     assert_eq!(sweep(&app).await.windows_ended, 0);

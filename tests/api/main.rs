@@ -5,6 +5,7 @@ mod access;
 mod auth;
 mod claims;
 mod confirmations;
+mod contact;
 mod deadlines;
 mod demo;
 mod disputes;

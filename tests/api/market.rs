@@ -211,7 +211,13 @@ async fn nobody_sees_or_touches_another_tenants_needs_and_offers() {
 
     let theirs = signed_in(&app, "theirs").await;
     assert_eq!(theirs.get(&format!("/officer/offers/{offer}")).await.status, StatusCode::NOT_FOUND);
-    let contact = theirs.submit("/officer/offers", &format!("/officer/offers/{offer}/contact"), &[]).await;
+    let contact = theirs
+        .submit(
+            "/officer/offers",
+            &format!("/officer/offers/{offer}/contact"),
+            &[("method", "phone"), ("contacted_at", "2026-11-23T09:30")],
+        )
+        .await;
     assert_eq!(contact.status, StatusCode::NOT_FOUND);
     let other = signed_in(&app, "other-ent").await;
     assert_eq!(other.get(&format!("/enterprise/needs/{need}")).await.status, StatusCode::NOT_FOUND);

@@ -11,10 +11,14 @@ use crate::helpers::{BASE_URL, TestApp, link_in};
 
 const PASSWORD: &str = "晨光机械-2026年";
 const NAME: &str = "云海晨光精密机械有限公司";
+/// The fields beside the enterprise's and the password: whom to call, and the consent.
+const CONTACT_AND_CONSENT: [(&str, &str); 3] =
+    [("contact_person", "王丽"), ("mobile", "139 1234 5678"), ("consent", "on")];
 
 async fn register(app: &TestApp, fields: [(&str, &str); 4]) -> crate::helpers::Page {
     let mut all = fields.to_vec();
     all.extend([("password", PASSWORD), ("password_confirm", PASSWORD)]);
+    all.extend(CONTACT_AND_CONSENT);
     app.client().submit("/register", "/register", &all).await
 }
 
@@ -42,6 +46,9 @@ async fn a_matching_enterprise_registers_and_verifies_its_email_by_the_link() {
                 ("email", "Finance@ChenGuang.example"),
                 ("password", PASSWORD),
                 ("password_confirm", PASSWORD),
+                CONTACT_AND_CONSENT[0],
+                CONTACT_AND_CONSENT[1],
+                CONTACT_AND_CONSENT[2],
             ],
         )
         .await;
@@ -206,6 +213,9 @@ async fn a_breached_password_is_refused() {
                     ("email", "finance@chenguang.example"),
                     ("password", breached),
                     ("password_confirm", breached),
+                    CONTACT_AND_CONSENT[0],
+                    CONTACT_AND_CONSENT[1],
+                    CONTACT_AND_CONSENT[2],
                 ],
             )
             .await;
@@ -249,5 +259,84 @@ async fn a_code_pasted_in_groups_or_with_invisible_characters_is_accepted() {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("请查收验证邮件"), "{}", page.body);
     assert_eq!(account_count(&app), 1, "the cleaned code found the enterprise on record");
+    app.run_jobs().await;
+}
+
+#[tokio::test]
+async fn registration_without_consent_is_refused_and_nothing_is_written() {
+    let app = TestApp::new();
+    let (uscc, _) = app.enterprise_on_record(NAME, "李建国");
+    let page = app
+        .client()
+        .submit(
+            "/register",
+            "/register",
+            &[
+                ("uscc", &uscc),
+                ("name", NAME),
+                ("legal_representative", "李建国"),
+                ("contact_person", "王丽"),
+                ("mobile", "13912345678"),
+                ("email", "finance@chenguang.example"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("id=\"consent-error\">请阅读并同意《用户协议》和《隐私政策》"), "{}", page.body);
+    assert!(page.body.contains("value=\"王丽\""), "what was typed is kept");
+    assert_eq!(account_count(&app), 0);
+    app.run_jobs().await;
+    assert!(app.sent_emails().is_empty(), "no email either");
+}
+
+#[tokio::test]
+async fn registration_with_everything_missing_names_every_field() {
+    let app = TestApp::new();
+    let page = app.client().submit("/register", "/register", &[]).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = [
+        "uscc",
+        "name",
+        "legal_representative",
+        "contact_person",
+        "mobile",
+        "email",
+        "password",
+        "password_confirm",
+        "consent",
+    ];
+    for field in fields {
+        assert!(page.body.contains(&format!("id=\"{field}-error\"")), "{field} is named: {}", page.body);
+    }
+    assert_eq!(account_count(&app), 0);
+}
+
+#[tokio::test]
+async fn consent_is_recorded_with_its_time_and_the_contact_kept() {
+    let app = TestApp::new();
+    let (uscc, _) = app.enterprise_on_record(NAME, "李建国");
+    let terms = app.client().get("/terms").await;
+    assert!(terms.body.contains("用户协议") && terms.body.contains(xinyidai::domain::terms::TERMS_VERSION));
+    let privacy = app.client().get("/privacy").await;
+    assert!(privacy.body.contains("隐私政策") && privacy.body.contains("抢单的客户经理"), "{}", privacy.body);
+    let form = app.client().get("/register").await;
+    assert!(form.body.contains("href=\"/terms\"") && form.body.contains("href=\"/privacy\""));
+
+    app.clock.advance(chrono::Duration::minutes(7));
+    let page = register_as(&app, &uscc, "finance@chenguang.example").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    {
+        let conn = &mut *app.conn();
+        let id: i64 =
+            users::table.filter(users::email.eq("finance@chenguang.example")).select(users::id).first(conn).unwrap();
+        let consent = xinyidai::models::contact::consent_of(conn, id).unwrap();
+        let at = crate::helpers::start() + chrono::Duration::minutes(7);
+        assert_eq!(consent, Some((xinyidai::domain::terms::TERMS_VERSION.to_string(), at)));
+        let contact = xinyidai::models::contact::EnterpriseContact::of_user(conn, id).unwrap();
+        assert_eq!((contact.person.as_str(), contact.mobile.as_str()), ("王丽", "13912345678"));
+        assert_eq!(contact.email, "finance@chenguang.example");
+    }
     app.run_jobs().await;
 }
