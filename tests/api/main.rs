@@ -8,6 +8,7 @@ mod deadlines;
 mod demo;
 mod disputes;
 mod error_pages;
+mod exports;
 mod grab_rule;
 mod grabbing;
 mod handlers_write_nothing;
