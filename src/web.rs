@@ -33,6 +33,8 @@ pub struct Layout {
     pub demo: bool,
     /// An enterprise account that has not yet proven control of its enterprise.
     pub claiming: bool,
+    /// The path of the page shown, to mark its menu entry.
+    pub path: String,
 }
 
 impl Layout {
@@ -43,7 +45,18 @@ impl Layout {
             csrf: csrf.to_string(),
             demo: is_demo_site(),
             claiming: user.is_some_and(|u| u.role() == Role::Enterprise && u.controlled_enterprise().is_none()),
+            path: REQUEST_PATH.try_with(String::clone).unwrap_or_default(),
         }
+    }
+
+    /// Whether `href` is the menu entry of the page shown: the entry whose
+    /// path is the page's or, failing that, its longest ancestor in the menu
+    /// (the hall's grab page marks 抢单大厅, not 工作台).
+    pub fn is_current(&self, href: &str) -> bool {
+        let under = |entry: &str| {
+            self.path == entry || (entry != "/" && self.path.strip_prefix(entry).is_some_and(|r| r.starts_with('/')))
+        };
+        under(href) && !self.menu().iter().any(|(other, _)| other.len() > href.len() && under(other))
     }
 
     pub fn role_label(&self) -> &'static str {
@@ -145,6 +158,8 @@ pub fn url_encode(text: &str) -> String {
 tokio::task_local! {
     /// Whether the request being answered belongs to a demo site (see `demo_site`).
     static DEMO_SITE: bool;
+    /// The path of the request being answered, for the menu's current entry.
+    static REQUEST_PATH: String;
 }
 
 /// Whether the page being rendered belongs to a demo site.
@@ -187,7 +202,8 @@ pub async fn demo_site(State((state, flag)): State<(AppState, DemoFlag)>, reques
         return next.run(request).await;
     }
     let demo = flag.get(&state).await;
-    DEMO_SITE.scope(demo, next.run(request)).await
+    let path = path.to_string();
+    DEMO_SITE.scope(demo, REQUEST_PATH.scope(path, next.run(request))).await
 }
 
 /// Counts a hit of `action` from `ip` (`models::rate_limit`); a 429 with

@@ -19,6 +19,7 @@ mod imports;
 mod invitations;
 mod jobs;
 mod layers;
+mod layout;
 mod lists;
 mod long_lists;
 mod market;
