@@ -15,8 +15,8 @@ use tower_http::trace::TraceLayer;
 use crate::auth::{Audience, access, session};
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
-    hall, health, home, imports, invitations, lists, mail, market, messages, needs, offers, password_reset, portrait,
-    products, profile, register, schedules, subscriptions, terms,
+    exports, hall, health, home, imports, invitations, lists, mail, market, messages, needs, offers, password_reset,
+    portrait, products, profile, register, schedules, subscriptions, terms,
 };
 use crate::state::AppState;
 use crate::web;
@@ -136,7 +136,14 @@ fn pages() -> Vec<Group> {
         .route("/credit-office/disputes/{id}", get(disputes::dispute).post(disputes::answer_dispute))
         .route("/credit-office/disputes/{id}/confirm", post(disputes::confirm_answer))
         .route("/credit-office/imports/{id}/errors.csv", get(imports::import_errors_csv))
-        .route("/credit-office/imports/templates/{kind}", get(imports::import_template));
+        .route("/credit-office/imports/templates/{kind}", get(imports::import_template))
+        // The lists above as CSV, under the same filters as their pages.
+        .route("/credit-office/enterprises.csv", get(exports::enterprises_csv))
+        .route("/credit-office/whitelist.csv", get(exports::whitelist_csv))
+        .route("/credit-office/needs.csv", get(exports::needs_csv))
+        .route("/credit-office/disputes.csv", get(exports::disputes_csv))
+        .route("/credit-office/institutions.csv", get(exports::institutions_csv))
+        .route("/credit-office/imports.csv", get(exports::imports_csv));
     vec![public, signed_in, claimant, enterprise, portraits, offer_sides, officer, bank_admin, credit_office]
 }
 

@@ -35,6 +35,8 @@ pub struct Layout {
     pub claiming: bool,
     /// The signed-in user's unread messages (消息中心), beside the name in the top bar.
     pub unread: i64,
+    /// The path of the page shown, to mark its menu entry.
+    pub path: String,
 }
 
 impl Layout {
@@ -46,6 +48,7 @@ impl Layout {
             demo: is_demo_site(),
             claiming: user.is_some_and(|u| u.role() == Role::Enterprise && u.controlled_enterprise().is_none()),
             unread: 0,
+            path: REQUEST_PATH.try_with(String::clone).unwrap_or_default(),
         }
     }
 
@@ -58,6 +61,16 @@ impl Layout {
     pub fn with_unread(mut self, unread: i64) -> Layout {
         self.unread = unread;
         self
+    }
+
+    /// Whether `href` is the menu entry of the page shown: the entry whose
+    /// path is the page's or, failing that, its longest ancestor in the menu
+    /// (the hall's grab page marks 抢单大厅, not 工作台).
+    pub fn is_current(&self, href: &str) -> bool {
+        let under = |entry: &str| {
+            self.path == entry || (entry != "/" && self.path.strip_prefix(entry).is_some_and(|r| r.starts_with('/')))
+        };
+        under(href) && !self.menu().iter().any(|(other, _)| other.len() > href.len() && under(other))
     }
 
     pub fn role_label(&self) -> &'static str {
@@ -161,6 +174,8 @@ pub fn url_encode(text: &str) -> String {
 tokio::task_local! {
     /// Whether the request being answered belongs to a demo site (see `demo_site`).
     static DEMO_SITE: bool;
+    /// The path of the request being answered, for the menu's current entry.
+    static REQUEST_PATH: String;
 }
 
 /// Whether the page being rendered belongs to a demo site.
@@ -203,7 +218,8 @@ pub async fn demo_site(State((state, flag)): State<(AppState, DemoFlag)>, reques
         return next.run(request).await;
     }
     let demo = flag.get(&state).await;
-    DEMO_SITE.scope(demo, next.run(request)).await
+    let path = path.to_string();
+    DEMO_SITE.scope(demo, REQUEST_PATH.scope(path, next.run(request))).await
 }
 
 /// Counts a hit of `action` from `ip` (`models::rate_limit`); a 429 with
@@ -312,21 +328,56 @@ pub struct PageQuery {
     pub page: Option<i64>,
 }
 
-/// A CSV cell that a spreadsheet will not run as a formula (= + - @ lead).
+/// A CSV cell that a spreadsheet will not run as a formula: a cell that
+/// starts with = + - @ (or a tab or carriage return, which Excel skips before
+/// reading one of those) gets a leading apostrophe.
 pub fn csv_cell(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() }
 }
 
-/// A CSV download: UTF-8 with a BOM so that Excel shows the Chinese correctly.
-pub fn csv_response(file_name: &str, rows: Vec<Vec<String>>) -> Response {
-    let mut writer = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+/// The one CSV writer of the site: UTF-8 with one BOM so that Excel shows the
+/// Chinese correctly, every cell through `csv_cell`, quoting by the csv crate.
+pub fn csv_bytes(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(vec![0xEF, 0xBB, 0xBF]);
     for row in rows {
+        // Writing to a Vec fails only on a record the builder refuses; flexible takes every length.
         let _ = writer.write_record(row.iter().map(|cell| csv_cell(cell)));
     }
-    let body = writer.into_inner().unwrap_or_default();
-    let disposition = format!("attachment; filename=\"{}\"", file_name.replace(['"', '\\'], ""));
-    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
-        .into_response()
+    writer.into_inner().unwrap_or_default()
+}
+
+/// A CSV download of `rows` (the header first) named `file_name`.
+pub fn csv_response(file_name: &str, rows: Vec<Vec<String>>) -> Response {
+    let ascii: String = file_name.chars().filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
+    let fallback =
+        if ascii.trim_start_matches(['-', '_', '.']).len() > ".csv".len() { ascii } else { "export.csv".into() };
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}");
+    let headers =
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)];
+    (headers, csv_bytes(&rows)).into_response()
+}
+
+/// A list page exported as CSV: its `header`, its `lines` (the page's query
+/// asked for one page of `EXPORT_ROWS`), and when the list held more than
+/// that, a last line saying how many were left out and what to do.
+pub fn csv_export(file_name: &str, header: &[&str], lines: Vec<Vec<String>>, pager: &Pager) -> Response {
+    let mut rows = Vec::with_capacity(lines.len() + 2);
+    rows.push(header.iter().map(|h| h.to_string()).collect());
+    rows.extend(lines);
+    if pager.total > pager.per_page {
+        rows.push(vec![format!(
+            "仅导出前 {} 行（共 {} 行），请缩小筛选范围后分批导出",
+            pager.per_page,
+            pager.total_text()
+        )]);
+    }
+    csv_response(file_name, rows)
 }
 
 /// The form again after a confirmation step's POST that did not confirm:

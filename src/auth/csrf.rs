@@ -1,6 +1,7 @@
 //! Every POST must come from our own pages: its Origin (or Referer) is our
-//! BASE_URL, and it carries a CSRF token, in the form body or, for file
-//! uploads, in the `csrf` query parameter.
+//! BASE_URL, and it carries a CSRF token in the form body: for file uploads,
+//! the multipart body's first field (`multipart`), never the URL, where it
+//! would land in logs, history and the Referer.
 //!
 //! A signed-in visitor's token is the one stored with the session. A form
 //! shown to an anonymous visitor (login, registration, an invitation) needs no
@@ -11,6 +12,8 @@
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::{Method, header};
+
+mod multipart;
 
 use crate::auth::Session;
 use crate::error::{AppError, AppResult};
@@ -62,8 +65,7 @@ pub async fn verify(request: Request, state: &AppState) -> Result<Request, AppEr
     let content_type =
         request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     if content_type.starts_with("multipart/form-data") {
-        let query = request.uri().query().unwrap_or("");
-        return if field(query.as_bytes(), &expected) { Ok(request) } else { Err(AppError::Csrf) };
+        return multipart::verify(request, &content_type, &expected).await;
     }
     if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(AppError::Csrf);
@@ -86,7 +88,7 @@ fn field(encoded: &[u8], expected: &str) -> bool {
 
 /// Compares without an early exit, so the time taken tells nothing of where a
 /// guessed token first differs (only the length, which is public, ends it early).
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;
     a.ct_eq(b).into()
 }

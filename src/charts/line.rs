@@ -22,18 +22,15 @@ const STYLES: [(&str, &str); 5] =
 
 /// A line per series over the union of their labels (in order of first
 /// appearance), with a legend below when there are several. The axis starts
-/// at zero unless the values vary well above it. A missing or non-finite
-/// value breaks the line.
+/// at zero unless the values vary a lot far from it (`value_range`). A missing
+/// or non-finite value breaks the line.
 pub fn line_chart(title: &str, unit: &str, series: &[Series]) -> String {
     let (labels, grid) = align(series);
     let present = || grid.iter().flatten().flatten().copied();
     let (Some(min), Some(max)) = (present().reduce(f64::min), present().reduce(f64::max)) else {
         return placeholder(title);
     };
-    // Zoom in on a trend that stays well away from zero; a flat line or a
-    // single value keeps zero in view.
-    let lo = if min > 0.0 && min > max * 0.5 && min < max { min } else { min.min(0.0) };
-    let hi = if max < 0.0 && max < min * 0.5 && min < max { max } else { max.max(0.0) };
+    let (lo, hi) = value_range(min, max);
     let legend = if series.len() > 1 { legend_rows(series) } else { Vec::new() };
     let height = HEIGHT + if legend.is_empty() { 0.0 } else { 4.0 + legend.len() as f64 * LEGEND_ROW };
 
@@ -139,3 +136,21 @@ fn draw_legend(svg: &mut Svg, rows: &[Vec<Entry>]) {
 
 #[cfg(test)]
 mod tests;
+
+/// Share of the largest magnitude by which values must vary before the axis
+/// leaves zero to fit them.
+const FIT_SPREAD: f64 = 0.2;
+
+/// The value axis's range for values from `min` to `max`: from zero, unless
+/// they stay on one side of it, well away (none nearer zero than half the
+/// farthest), and vary by at least `FIT_SPREAD` of the farthest; then the axis
+/// fits them. A fitted axis stretches any change to the chart's full height,
+/// so a 1.6% dip would read as a collapse; on a zero-based axis it looks as
+/// small as it is.
+pub(crate) fn value_range(min: f64, max: f64) -> (f64, f64) {
+    let far = max.abs().max(min.abs());
+    let varies = max - min >= FIT_SPREAD * far;
+    let lo = if min > 0.0 && min > max * 0.5 && varies { min } else { min.min(0.0) };
+    let hi = if max < 0.0 && max < min * 0.5 && varies { max } else { max.max(0.0) };
+    (lo, hi)
+}

@@ -246,7 +246,7 @@ pub async fn import_errors_csv(
     Ok(csv_response(&format!("import-{id}-errors.csv"), rows))
 }
 
-/// The template file of one kind: the header row and an example.
+/// The template file of one kind: a note with an example, then the header row.
 pub async fn import_template(signed: SignedIn, Path(kind): Path<String>) -> AppResult<Response> {
     signed.require(Role::CreditOffice)?;
     let kind = RecordKind::parse(kind.trim_end_matches(".csv")).ok_or(AppError::NotFound)?;

@@ -50,6 +50,14 @@ impl DirectoryPage {
         )
     }
 
+    /// The CSV export of what the filters select, every page of it.
+    fn export(&self) -> String {
+        self.base()
+            .replacen("/credit-office/enterprises?", "/credit-office/enterprises.csv?", 1)
+            .trim_end_matches('&')
+            .to_string()
+    }
+
     fn tab(&self, list: &str) -> String {
         format!(
             "/credit-office/enterprises?q={}&list={list}&grade={}",

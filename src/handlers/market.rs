@@ -32,6 +32,16 @@ pub struct NeedsQuery {
     page: Option<i64>,
 }
 
+impl NeedsQuery {
+    /// Which needs the tab asks for; the page and its CSV export read it alike.
+    pub fn overview(&self) -> Overview {
+        match self.show.as_str() {
+            "overdue" => Overview::Overdue,
+            other => NeedStatus::parse(other).map_or(Overview::All, Overview::Status),
+        }
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "credit_office/needs.html")]
 pub struct NeedsPage {
@@ -51,6 +61,10 @@ impl NeedsPage {
     fn base(&self) -> String {
         format!("/credit-office/needs?show={}&", url_encode(&self.show))
     }
+    /// The CSV export of the tab shown, every page of it.
+    fn export(&self) -> String {
+        format!("/credit-office/needs.csv?show={}", url_encode(&self.show))
+    }
 }
 
 /// `GET /credit-office/needs`.
@@ -60,13 +74,9 @@ pub async fn needs(
     Query(query): Query<NeedsQuery>,
 ) -> AppResult<NeedsPage> {
     signed.require(Role::CreditOffice)?;
-    let which = match query.show.as_str() {
-        "overdue" => Overview::Overdue,
-        other => NeedStatus::parse(other).map_or(Overview::All, Overview::Status),
-    };
-    let page = query.page;
+    let (which, page) = (query.overview(), query.page);
     let ((lines, pager), scheduled) =
-        state.db.query(move |c| Ok((Need::overview(c, which, page)?, ScheduledYears::load(c)?))).await?;
+        state.db.query(move |c| Ok((Need::overview(c, which, page, 30)?, ScheduledYears::load(c)?))).await?;
     Ok(NeedsPage { layout: signed.layout(), show: query.show, lines, pager, scheduled })
 }
 

@@ -258,6 +258,7 @@ impl Need {
         conn: &mut DbConn,
         which: Overview,
         page: Option<i64>,
+        per_page: i64,
     ) -> QueryResult<(Vec<OverviewLine>, crate::models::page::Pager)> {
         use crate::schema::{enterprises, offers};
         let query = || {
@@ -274,7 +275,7 @@ impl Need {
                 Overview::Status(s) => query.filter(needs::status.eq(s.as_str())),
             }
         };
-        let pager = crate::models::page::Pager::new(page, 30, query().count().get_result(conn)?);
+        let pager = crate::models::page::Pager::new(page, per_page, query().count().get_result(conn)?);
         let lines = query()
             .order(needs::id.desc())
             .offset(pager.offset())

@@ -2,6 +2,11 @@
 //! query-string helper of list filters. Pure values, so that a model's list
 //! query can return its page without knowing the web.
 
+/// The most lines one CSV export of a list holds: the export asks the list's
+/// own query for one page this long, so memory stays bounded, and a longer
+/// list says in the file's last line that it was cut (`web::csv_export`).
+pub const EXPORT_ROWS: i64 = 10_000;
+
 /// Which page of a long list is shown; `?page=N` in the URL, 1-based.
 #[derive(Clone, Copy, Debug)]
 pub struct Pager {

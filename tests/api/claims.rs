@@ -60,7 +60,8 @@ async fn upload_letter(browser: &Client<'_>, file_name: &str, bytes: &[u8]) -> P
     let token = browser.get("/enterprise/claim").await.csrf();
     let boundary = "----claim-letter-boundary";
     let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"letter\"; filename=\"{file_name}\"\r\n\
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"letter\"; filename=\"{file_name}\"\r\n\
          Content-Type: application/octet-stream\r\n\r\n"
     )
     .into_bytes();
@@ -68,7 +69,7 @@ async fn upload_letter(browser: &Client<'_>, file_name: &str, bytes: &[u8]) -> P
     body.extend(format!("\r\n--{boundary}--\r\n").bytes());
     let request = Request::builder()
         .method("POST")
-        .uri(format!("/enterprise/claim/letter?csrf={token}"))
+        .uri("/enterprise/claim/letter")
         .header("x-forwarded-for", "198.51.100.7")
         .header(header::COOKIE, browser.cookie())
         .header(header::ORIGIN, BASE_URL)

@@ -277,7 +277,8 @@ impl Client<'_> {
         let token = self.get("/credit-office/imports").await.csrf();
         let boundary = "----xinyidai-test-boundary";
         let mut body = Vec::new();
-        for (name, value) in [("kind", kind), ("department", department), ("as_of", as_of)] {
+        // The token first: the upload check reads only the first field.
+        for (name, value) in [("csrf", token.as_str()), ("kind", kind), ("department", department), ("as_of", as_of)] {
             body.extend(
                 format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
             );
@@ -291,7 +292,7 @@ impl Client<'_> {
         body.extend_from_slice(bytes);
         body.extend(format!("\r\n--{boundary}--\r\n").bytes());
         let request = self
-            .request("POST", &format!("/credit-office/imports?csrf={token}"))
+            .request("POST", "/credit-office/imports")
             .header(header::ORIGIN, BASE_URL)
             .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
             .body(Body::from(body))

@@ -193,13 +193,13 @@ async fn import(client: &crate::helpers::Client<'_>, year: &str, source: &str, l
     let token = client.get("/credit-office/holidays").await.csrf();
     let boundary = "----xinyidai-holidays";
     let mut body = String::new();
-    for (name, value) in [("year", year), ("source", source), ("lines", lines)] {
+    for (name, value) in [("csrf", token.as_str()), ("year", year), ("source", source), ("lines", lines)] {
         body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
     }
     body.push_str(&format!("--{boundary}--\r\n"));
     let request = axum::http::Request::builder()
         .method("POST")
-        .uri(format!("/credit-office/holidays/import?csrf={token}"))
+        .uri("/credit-office/holidays/import")
         .header(header::ORIGIN, BASE_URL)
         .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
         .header(header::COOKIE, client.cookie())

@@ -53,11 +53,12 @@ async fn a_wrong_method_or_content_type_renders_the_error_page() {
     assert_eq!(wrong_method.headers.get(header::ALLOW).unwrap(), "POST");
 
     let token = visitor.get("/login").await.csrf();
-    let request = Request::post(format!("/login?csrf={token}"))
+    // The token where an upload carries it: the multipart body's first field.
+    let request = Request::post("/login")
         .header(header::ORIGIN, BASE_URL)
         .header(header::COOKIE, visitor.cookie())
         .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
-        .body(Body::from("--x--\r\n"))
+        .body(Body::from(format!("--x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n--x--\r\n")))
         .unwrap();
     let wrong_type = visitor.send(request).await;
     assert_error_page(&wrong_type, StatusCode::UNSUPPORTED_MEDIA_TYPE, "提交格式不支持", "415");

@@ -74,7 +74,9 @@ impl Browser {
             "--disable-sync",
             "--disable-dev-shm-usage",
             "--window-size=1280,800",
+            // With Debian's chromium-l10n (.ci/run installs it), file pickers and date fields speak Chinese.
             "--lang=zh-CN",
+            "--accept-lang=zh-CN,zh",
         ] {
             caps.add_arg(arg).unwrap();
         }

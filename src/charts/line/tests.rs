@@ -74,8 +74,8 @@ fn labels_are_the_union_in_order_of_appearance() {
 }
 
 #[test]
-fn values_far_from_zero_get_their_own_range() {
-    let svg = line_chart("参保人数", "人", &[Series::new("参保人数", months(6, |i| 480.0 + i as f64 * 4.0))]);
+fn values_far_from_zero_that_vary_a_lot_get_their_own_range() {
+    let svg = line_chart("参保人数", "人", &[Series::new("参保人数", months(6, |i| 400.0 + i as f64 * 20.0))]);
     let doc = check(&svg, "参保人数");
     let ticks = texts_in(&doc, "y-ticks");
     assert!(ticks[0] != "0" && ticks.len() >= 3, "{ticks:?}");
@@ -97,4 +97,17 @@ fn names_and_labels_are_escaped() {
     check(&svg, "t");
     assert!(!svg.contains("<script>") && !svg.contains("<i>"));
     assert!(svg.contains("&lt;script&gt;x&lt;/script&gt;") && svg.contains("&apos;&quot;"));
+}
+
+#[test]
+fn a_small_change_far_from_zero_keeps_zero_in_view() {
+    // 1,000 to 984 kWh: a 1.6% dip.
+    let values = [1000.0, 996.0, 992.0, 990.0, 987.0, 984.0];
+    let svg = line_chart("用电", "千瓦时", &[Series::new("用电", months(6, |i| values[i]))]);
+    let doc = check(&svg, "用电");
+    assert_eq!(texts_in(&doc, "y-ticks")[0], "0", "the axis starts at zero");
+    assert_eq!(super::value_range(984.0, 1000.0), (0.0, 1000.0));
+    assert_eq!(super::value_range(-1000.0, -984.0), (-1000.0, 0.0), "below zero alike");
+    assert_eq!(super::value_range(800.0, 1000.0), (800.0, 1000.0), "a 20% change is the story");
+    assert_eq!(super::value_range(-5.0, 10.0), (-5.0, 10.0), "values across zero keep it");
 }

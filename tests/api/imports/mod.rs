@@ -26,6 +26,7 @@ macro_rules! count {
 mod encodings;
 mod recompute;
 mod registry;
+mod templates;
 mod uploads;
 
 pub(super) async fn office(app: &TestApp) -> crate::helpers::Client<'_> {

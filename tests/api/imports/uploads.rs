@@ -28,7 +28,9 @@ async fn a_chunked_upload_over_the_limit_is_refused_and_leaves_nothing_behind() 
     let token = browser.get("/credit-office/imports").await.csrf();
     let boundary = "----xinyidai-chunked";
     let mut head = Vec::new();
-    for (name, value) in [("kind", "utilities"), ("department", "云海水务集团"), ("as_of", "2026-10-31")] {
+    for (name, value) in
+        [("csrf", token.as_str()), ("kind", "utilities"), ("department", "云海水务集团"), ("as_of", "2026-10-31")]
+    {
         head.extend(
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
         );
@@ -42,7 +44,7 @@ async fn a_chunked_upload_over_the_limit_is_refused_and_leaves_nothing_behind() 
         tail: Some(format!("\r\n--{boundary}--\r\n").into_bytes()),
         waited: false,
     };
-    let request = Request::post(format!("/credit-office/imports?csrf={token}"))
+    let request = Request::post("/credit-office/imports")
         .header(header::ORIGIN, crate::helpers::BASE_URL)
         .header(header::COOKIE, browser.cookie())
         .header("x-forwarded-for", "198.51.100.7")

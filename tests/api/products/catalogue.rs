@@ -173,3 +173,19 @@ async fn an_enterprise_sees_whether_it_qualifies_and_why_not() {
     assert!(estimate.body.contains("人人可贷"));
     assert!(estimate.body.contains("暂不符合（1）"));
 }
+
+#[tokio::test]
+async fn a_product_page_names_its_programmes_and_has_no_empty_programme_line() {
+    let app = TestApp::new();
+    let [_, _, with_two, without] = known_catalogue(&app);
+    let visitor = app.client();
+    let page = visitor.get(&format!("/products/{with_two}")).await;
+    assert!(page.body.contains("<dt>专项</dt>"));
+    assert!(
+        page.body.contains("<span class=\"tag\">科技贷</span>")
+            && page.body.contains("<span class=\"tag\">首贷</span>")
+    );
+    let page = visitor.get(&format!("/products/{without}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("<dt>专项</dt>"), "no 专项 line without a programme");
+}
