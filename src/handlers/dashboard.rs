@@ -16,6 +16,7 @@ use crate::domain::{Money, Role, industry};
 use crate::error::AppResult;
 use crate::models::enterprise::Enterprise;
 use crate::models::institution::{Branch, Institution};
+use crate::models::message::{self, Message};
 use crate::models::offer::Offer;
 use crate::models::product::Estimates;
 use crate::models::queue::{NeedWork, OfferTask};
@@ -29,6 +30,9 @@ pub async fn dashboard(signed: SignedIn) -> Redirect {
 
 /// Needs the enterprise's home lists; the rest are on 我的需求.
 const HOME_NEEDS: usize = 5;
+
+/// Messages the enterprise's home lists; the rest are in the 消息中心.
+const HOME_MESSAGES: i64 = 3;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "enterprise/home.html")]
@@ -47,6 +51,7 @@ pub struct EnterpriseHomePage {
     needs: Vec<NeedWork>,
     /// How many needs it has in all.
     needs_total: usize,
+    messages: Vec<Message>,
 }
 
 pub async fn enterprise_home(
@@ -58,7 +63,8 @@ pub async fn enterprise_home(
     let id = signed.user.enterprise_id.unwrap_or_default();
     let now = state.clock.now();
     let today = crate::clock::beijing(now).date_naive();
-    let (enterprise, regions, evaluation, estimates, mut needs) = state
+    let user_id = signed.user.id;
+    let (enterprise, regions, evaluation, estimates, mut needs, messages) = state
         .db
         .query(move |c| {
             let enterprise = Enterprise::find(c, id)?;
@@ -70,6 +76,7 @@ pub async fn enterprise_home(
                 evaluation,
                 estimates,
                 crate::models::need::Need::with_next_steps(c, id, now)?,
+                message::latest(c, user_id, HOME_MESSAGES)?,
             ))
         })
         .await?;
@@ -88,6 +95,7 @@ pub async fn enterprise_home(
         dishonest: estimates.dishonest,
         needs,
         needs_total,
+        messages,
     })
 }
 

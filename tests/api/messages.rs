@@ -40,6 +40,9 @@ async fn a_grab_puts_a_message_with_its_link_in_the_enterprise_s_list_and_readin
     assert!(list.body.contains("<li class=\"unread\">"), "unread in bold");
     assert_eq!(unread_badge(&list.body).as_deref(), Some("1"));
     assert_eq!(unread_badge(&owner.get("/enterprise/portrait").await.body).as_deref(), Some("1"), "on every page");
+    let home = owner.get("/enterprise").await.body;
+    let latest = &home[home.find("最新消息").expect("the home lists the latest messages")..];
+    assert!(latest.contains("甲行经理银行对您的融资需求报价") && latest.contains("（1 条未读）"), "{latest}");
 
     let mine: Vec<message::Message> = message::latest(&mut app.conn(), ent_user(&app), 5).unwrap();
     assert_eq!(mine.len(), 1);
