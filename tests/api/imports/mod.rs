@@ -171,7 +171,7 @@ async fn a_broken_file_leaves_nothing_behind() {
     let uploaded = browser.upload("tax", "税务局", "2024-12-31", "broken.csv", &file).await;
     app.run_jobs().await;
     let report = browser.get(uploaded.location().unwrap()).await;
-    assert!(report.body.contains("<dt>状态</dt><dd>失败</dd>"), "{}", report.body);
+    assert!(report.body.contains("<dt>状态</dt><dd><span class=\"badge danger\">失败</span></dd>"), "{}", report.body);
     let told = format!("导入失败：第 {broken_row} 行起的一条记录超过 1 MB，可能是引号没有配对，请检查该行");
     assert!(report.body.contains(&told), "{}", report.body);
     assert!(!report.body.contains("新增或更新"), "a failed file reports no stored rows");
