@@ -76,6 +76,11 @@ impl Notice {
     }
 }
 
+/// The bank admin's home on the site of an officer's page link.
+fn bank_admin_link(link: &str) -> String {
+    link.find("/officer/").map_or_else(|| link.to_string(), |at| format!("{}/bank-admin", &link[..at]))
+}
+
 /// Who is told: the users of an enterprise, or one officer.
 #[derive(Clone, Copy, Debug)]
 pub enum To {
@@ -96,7 +101,9 @@ pub fn send(conn: &mut DbConn, to: To, notice: &Notice, now: NaiveDateTime) -> Q
             .load(conn)?,
         To::User(id) => query.filter(users::id.eq(id)).load(conn)?,
     };
-    // An officer who was disabled since: the bank's admins hear instead.
+    // An officer who was disabled since: the bank's admins hear instead, with
+    // a link to their own home (they cannot open an officer's page).
+    let mut for_admins = None;
     if let (To::User(id), true) = (to, addresses.is_empty()) {
         let institution: Option<i64> =
             users::table.find(id).select(users::institution_id).first(conn).optional()?.flatten();
@@ -107,8 +114,15 @@ pub fn send(conn: &mut DbConn, to: To, notice: &Notice, now: NaiveDateTime) -> Q
                 .filter(users::disabled.eq(false))
                 .select(users::email)
                 .load(conn)?;
+            for_admins = Some(Notice {
+                subject: notice.subject.clone(),
+                message: notice.message.clone(),
+                next: notice.next.clone(),
+                link: bank_admin_link(&notice.link),
+            });
         }
     }
+    let notice = for_admins.as_ref().unwrap_or(notice);
     for address in addresses {
         let email = Email::render(&address, notice).map_err(|e| diesel::result::Error::QueryBuilderError(e.into()))?;
         // A notice with a due time is never given up: someone has a deadline to meet.

@@ -155,12 +155,13 @@ pub fn sign_out(conn: &mut DbConn, ctx: &Ctx, session_id: &str) -> QueryResult<(
 }
 
 /// Sets the actor's new password (already hashed): every session of the account
-/// ends and a new one starts; returns its cookie token.
+/// and every open reset link end, and a new session starts; returns its cookie token.
 pub fn change_password(conn: &mut DbConn, ctx: &Ctx, password_hash: &str) -> Outcome<String> {
     let Some(user_id) = ctx.actor.user_id else { return Ok(Err(Refusal::NotFound("账号"))) };
     guarded(conn, |c| {
         User::set_password(c, user_id, password_hash)?;
         SessionRow::delete_for_user(c, user_id)?;
+        crate::models::password_reset::end_all(c, user_id, ctx.now)?;
         audit::record(c, &ctx.actor, "password_changed", None, "ok", ctx.now)?;
         Ok(SessionRow::create(c, Some(user_id), ctx.actor.ip.as_deref(), ctx.now)?.0)
     })

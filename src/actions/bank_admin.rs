@@ -55,7 +55,7 @@ pub struct ChangeOfficer {
     pub change: OfficerChange,
 }
 
-/// Disables, re-enables or moves the officer; not found when the officer or
+/// Disables (ending its open password reset links), re-enables or moves the officer; not found when the officer or
 /// the branch is not the institution's.
 pub fn change_officer(conn: &mut DbConn, ctx: &Ctx, input: ChangeOfficer) -> Outcome<()> {
     let ChangeOfficer { institution_id, officer_id: id, change } = input;
@@ -70,6 +70,10 @@ pub fn change_officer(conn: &mut DbConn, ctx: &Ctx, input: ChangeOfficer) -> Out
         };
         if !done {
             return refuse(Refusal::NotFound("客户经理"));
+        }
+        if matches!(change, OfficerChange::Disable) {
+            // A link asked for before the disabling must not outlive it.
+            crate::models::password_reset::end_all(c, id, ctx.now)?;
         }
         ctx.audit(c, event, &format!("user:{id}"))?;
         Ok(())

@@ -11,7 +11,7 @@
 //! then, so a late entry of a timely contact counts only while the sweep has
 //! not run yet).
 
-use chrono::NaiveDateTime;
+use chrono::{DurationRound, NaiveDateTime};
 
 use crate::domain::uscc::half_width;
 
@@ -82,6 +82,8 @@ impl std::fmt::Display for ContactTimeError {
 
 /// The stated time of a contact against the offer: made at `grabbed_at`,
 /// due for contact by `contact_due` while `in_hall` (active, not yet accepted).
+/// A stated time is to the minute, so the grab's own minute counts: a call
+/// made at once after a grab at 10:30:45 is stated as 10:30.
 pub fn check_contact_time(
     at: NaiveDateTime,
     grabbed_at: NaiveDateTime,
@@ -91,7 +93,7 @@ pub fn check_contact_time(
 ) -> Result<(), ContactTimeError> {
     if at > now {
         Err(ContactTimeError::Future)
-    } else if at < grabbed_at {
+    } else if at < grabbed_at.duration_trunc(chrono::TimeDelta::minutes(1)).unwrap_or(grabbed_at) {
         Err(ContactTimeError::BeforeGrab)
     } else if in_hall && at > contact_due {
         Err(ContactTimeError::Late)
@@ -171,6 +173,14 @@ mod tests {
         assert_eq!(check_contact_time(t(1), grab, due, true, now), Err(ContactTimeError::BeforeGrab));
         assert_eq!(check_contact_time(t(9), grab, due, true, now), Err(ContactTimeError::Late));
         assert_eq!(check_contact_time(t(9), grab, due, false, now), Ok(()), "an accepted offer has no slot to lose");
+    }
+
+    #[test]
+    fn a_contact_stated_in_the_grabs_own_minute_counts() {
+        let grab = t(2) + chrono::TimeDelta::seconds(45);
+        assert_eq!(check_contact_time(t(2), grab, t(8), true, t(3)), Ok(()));
+        let minute_before = t(2) - chrono::TimeDelta::minutes(1);
+        assert_eq!(check_contact_time(minute_before, grab, t(8), true, t(3)), Err(ContactTimeError::BeforeGrab));
     }
 
     #[test]

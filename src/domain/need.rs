@@ -221,6 +221,12 @@ pub enum OfferStatus {
 crate::stored_as_text!(OfferStatus);
 
 impl OfferStatus {
+    /// The offer is still in the deal (in its window, or chosen), so its bank
+    /// sees the enterprise's contact; once out of it, the contact is hidden.
+    pub fn in_deal(self) -> bool {
+        matches!(self, OfferStatus::Active | OfferStatus::Accepted)
+    }
+
     pub const ALL: [OfferStatus; 6] = [
         OfferStatus::Active,
         OfferStatus::Accepted,

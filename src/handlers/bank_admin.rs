@@ -45,7 +45,7 @@ pub struct BankAdminHomePage {
     /// Published products, applications to them, offers made.
     figures: (i64, i64, i64),
     /// What the bank's officers owe on its offers, soonest due first.
-    queue: Vec<crate::models::queue::OfferTask>,
+    queue: crate::models::queue::OfferQueue,
     /// Needs in the hall that fit the bank's products now.
     hall: String,
     now: chrono::NaiveDateTime,

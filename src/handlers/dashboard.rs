@@ -19,7 +19,7 @@ use crate::models::institution::{Branch, Institution};
 use crate::models::message::{self, Message};
 use crate::models::offer::Offer;
 use crate::models::product::Estimates;
-use crate::models::queue::{NeedWork, OfferTask};
+use crate::models::queue::{NeedWork, OfferQueue};
 use crate::models::region::Region;
 use crate::state::AppState;
 use crate::web::{Layout, NoticeQuery, notice};
@@ -110,7 +110,7 @@ pub struct OfficerHomePage {
     /// Needs in the hall for this institution now.
     hall: String,
     /// What the bank owes on its offers, soonest due first.
-    queue: Vec<OfferTask>,
+    queue: OfferQueue,
     now: NaiveDateTime,
 }
 

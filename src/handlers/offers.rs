@@ -167,7 +167,8 @@ async fn page(
     let institution = signed.officer_institution()?;
     let (offer, need, enterprise) = load(state, institution, id).await?;
     let scheduled = state.db.query(ScheduledYears::load).await?;
-    let contact = ContactSide::load(state, signed, need.enterprise_id, ContactForm::now(state)).await?;
+    let contact =
+        ContactSide::load(state, signed, need.enterprise_id, offer.status.in_deal(), ContactForm::now(state)).await?;
     let form = if form.decision.is_empty() {
         DecisionForm {
             decision: "approve".into(),

@@ -58,12 +58,16 @@ impl Message {
 
 /// The path of `url` on its site ("https://host/officer/offers/7" gives
 /// "/officer/offers/7"), so that a stored link outlives a change of BASE_URL.
+/// Only a path on this site: "//host/…" or "/\host" would leave it when
+/// opened, so they give none.
 pub fn site_path(url: &str) -> Option<String> {
-    if url.starts_with('/') {
-        return Some(url.to_string());
-    }
-    let (_, rest) = url.split_once("://")?;
-    Some(rest.find('/').map_or_else(|| "/".to_string(), |at| rest[at..].to_string()))
+    let path = if url.starts_with('/') {
+        url.to_string()
+    } else {
+        let (_, rest) = url.split_once("://")?;
+        rest.find('/').map_or_else(|| "/".to_string(), |at| rest[at..].to_string())
+    };
+    (!path.starts_with("//") && !path.starts_with("/\\")).then_some(path)
 }
 
 /// Copies an email to the messages of the account whose address it goes to;
@@ -167,5 +171,8 @@ mod tests {
         assert_eq!(site_path("http://127.0.0.1:8080").as_deref(), Some("/"));
         assert_eq!(site_path("/enterprise/portrait#disputes").as_deref(), Some("/enterprise/portrait#disputes"));
         assert_eq!(site_path("mailto:someone"), None);
+        assert_eq!(site_path("//evil.example/x"), None);
+        assert_eq!(site_path("https://xyd.example.cn//evil.example/x"), None);
+        assert_eq!(site_path("/\\evil.example"), None);
     }
 }

@@ -1,6 +1,7 @@
 //! Password reset links: a one-time token, valid for an hour, stored as its
 //! digest like the email verification links. Setting a new password through
-//! one ends every other open link of the account.
+//! one, or changing the password when signed in, ends every other open link
+//! of the account.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -47,10 +48,17 @@ pub fn redeem(conn: &mut DbConn, token: &str, now: NaiveDateTime) -> QueryResult
     if used != 1 {
         return Ok(None);
     }
+    end_all(conn, user_id, now)?;
+    Ok(Some(user_id))
+}
+
+/// Ends every open link of the account: its password was set another way, or
+/// one link was used.
+pub fn end_all(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(password_resets::table)
         .filter(password_resets::user_id.eq(user_id))
         .filter(password_resets::used_at.is_null())
         .set(password_resets::used_at.eq(now))
-        .execute(conn)?;
-    Ok(Some(user_id))
+        .execute(conn)
+        .map(drop)
 }

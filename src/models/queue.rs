@@ -88,44 +88,80 @@ impl OfferTask {
     }
 }
 
+/// Rows a home lists of its bank's queue; 我的抢单 has them all.
+pub const QUEUE_ROWS: i64 = 20;
+
+/// The soonest due of what a bank owes on its offers, and how many it owes in all.
+pub struct OfferQueue {
+    pub tasks: Vec<OfferTask>,
+    pub total: i64,
+}
+
+impl OfferQueue {
+    pub fn is_empty(&self) -> bool {
+        self.tasks.is_empty()
+    }
+
+    /// More are owed than the home lists.
+    pub fn cut(&self) -> bool {
+        self.total > self.tasks.len() as i64
+    }
+}
+
 impl Offer {
     /// What the institution owes on its offers (contact not recorded on a
-    /// standing offer, a decision on an accepted one), soonest due first.
-    pub fn queue(conn: &mut DbConn, institution_id: i64) -> QueryResult<Vec<OfferTask>> {
-        type Row = (i64, i64, String, String, i64, String, NaiveDateTime, Option<NaiveDateTime>);
-        let rows: Vec<Row> = offers::table
-            .inner_join(needs::table.inner_join(enterprises::table))
-            .inner_join(users::table.on(users::id.eq(offers::officer_id)))
-            .filter(offers::institution_id.eq(institution_id))
-            .filter(
-                offers::status
-                    .eq(OfferStatus::Active.as_str())
-                    .and(offers::contacted_at.is_null())
-                    .or(offers::status.eq(OfferStatus::Accepted.as_str()).and(offers::decision.is_null())),
-            )
-            .select((
-                offers::id,
-                needs::id,
-                enterprises::name,
-                users::display_name,
-                offers::amount_fen,
-                offers::status,
-                offers::contact_due,
-                offers::decision_due,
-            ))
-            .load(conn)?;
-        let mut tasks: Vec<OfferTask> = rows
-            .into_iter()
-            .map(|(offer_id, need_id, enterprise, officer, amount, status, contact_due, decision_due)| {
-                let (task, due) = match (status == OfferStatus::Accepted.as_str(), decision_due) {
-                    (true, Some(due)) => (Task::Decide, due),
-                    _ => (Task::Contact, contact_due),
-                };
-                OfferTask { offer_id, need_id, enterprise, officer, amount: Money::from_fen(amount), task, due }
-            })
-            .collect();
+    /// standing offer, a decision on an accepted one), the `QUEUE_ROWS`
+    /// soonest due first: each kind is read in due order and cut in SQL.
+    pub fn queue(conn: &mut DbConn, institution_id: i64) -> QueryResult<OfferQueue> {
+        type Row = (i64, i64, String, String, i64, NaiveDateTime, Option<NaiveDateTime>);
+        let owed = |task: Task| {
+            let query = offers::table
+                .inner_join(needs::table.inner_join(enterprises::table))
+                .inner_join(users::table.on(users::id.eq(offers::officer_id)))
+                .filter(offers::institution_id.eq(institution_id))
+                .into_boxed::<crate::db::DbBackend>();
+            match task {
+                Task::Contact => {
+                    query.filter(offers::status.eq(OfferStatus::Active.as_str())).filter(offers::contacted_at.is_null())
+                }
+                Task::Decide => {
+                    query.filter(offers::status.eq(OfferStatus::Accepted.as_str())).filter(offers::decision.is_null())
+                }
+            }
+        };
+        let mut tasks = Vec::new();
+        let mut total = 0;
+        for task in [Task::Contact, Task::Decide] {
+            total += owed(task).count().get_result::<i64>(conn)?;
+            let soonest = match task {
+                Task::Contact => owed(task).order((offers::contact_due, offers::id)),
+                Task::Decide => owed(task).order((offers::decision_due, offers::id)),
+            };
+            let rows: Vec<Row> = soonest
+                .select((
+                    offers::id,
+                    needs::id,
+                    enterprises::name,
+                    users::display_name,
+                    offers::amount_fen,
+                    offers::contact_due,
+                    offers::decision_due,
+                ))
+                .limit(QUEUE_ROWS)
+                .load(conn)?;
+            tasks.extend(rows.into_iter().map(
+                |(offer_id, need_id, enterprise, officer, amount, contact_due, decision_due)| {
+                    let due = match task {
+                        Task::Decide => decision_due.unwrap_or(contact_due),
+                        Task::Contact => contact_due,
+                    };
+                    OfferTask { offer_id, need_id, enterprise, officer, amount: Money::from_fen(amount), task, due }
+                },
+            ));
+        }
         tasks.sort_by_key(|t| (t.due, t.offer_id));
-        Ok(tasks)
+        tasks.truncate(QUEUE_ROWS as usize);
+        Ok(OfferQueue { tasks, total })
     }
 }
 

@@ -138,9 +138,16 @@ impl User {
             .map(drop)
     }
 
+    /// A new password; the failed sign-ins counted against the old one, and
+    /// the lock they caused, end with it.
     pub fn set_password(conn: &mut DbConn, id: i64, hash: &str) -> QueryResult<()> {
         diesel::update(users::table.find(id))
-            .set((users::password_hash.eq(hash), users::must_change_password.eq(false)))
+            .set((
+                users::password_hash.eq(hash),
+                users::must_change_password.eq(false),
+                users::failed_logins.eq(0),
+                users::locked_until.eq(None::<NaiveDateTime>),
+            ))
             .execute(conn)
             .map(drop)
     }

@@ -72,6 +72,29 @@ async fn the_enterprises_contact_is_shown_only_to_the_bank_that_grabbed() {
 }
 
 #[tokio::test]
+async fn a_bank_out_of_the_deal_no_longer_sees_the_contact() {
+    let app = TestApp::new();
+    let (owner, need) = enterprise_with_contact(&app).await;
+    bank_with_product(&app, "lost");
+    bank_with_product(&app, "chosen");
+    let lost = signed_in(&app, "lost").await;
+    let offer = offer_id(&grab(&lost, need).await);
+    let chosen = signed_in(&app, "chosen").await;
+    let won = offer_id(&grab(&chosen, need).await);
+    let accept = format!("/enterprise/needs/{need}/offers/{won}/accept");
+    let accepted = owner.submit(&accept, &accept, &[]).await;
+    assert_eq!(accepted.location(), Some(format!("/enterprise/needs/{need}?notice=accepted").as_str()));
+
+    let page = lost.get(&format!("/officer/offers/{offer}")).await;
+    assert_eq!(page.status, StatusCode::OK, "the bank still sees its own offer");
+    shows_no_contact(&page.body, "an offer not selected");
+    assert!(page.body.contains("已不在对接中"), "{}", page.body);
+    let kept = chosen.get(&format!("/officer/offers/{won}")).await;
+    assert!(kept.body.contains(MOBILE), "the chosen bank keeps the contact");
+    app.run_jobs().await;
+}
+
+#[tokio::test]
 async fn the_enterprise_sees_the_grabbing_officers_name_branch_and_phone() {
     let app = TestApp::new();
     let (enterprise, need) = enterprise_with_contact(&app).await;

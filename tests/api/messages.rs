@@ -108,3 +108,35 @@ async fn an_email_to_an_address_without_an_account_makes_no_message() {
     assert_eq!(copies, vec!["测试通知".to_string()], "only the account's address gets a copy");
     assert_eq!(app.emails_to("stranger@example.com").await.len(), 1, "the email itself still goes out");
 }
+
+#[tokio::test]
+async fn a_disabled_officers_notice_reaches_the_bank_admin_with_a_link_to_the_admins_home() {
+    use xinyidai::schema::users;
+    let app = TestApp::new();
+    let (enterprise, _) = enterprise_with_records(&app, "ent");
+    let institution = bank_with_product(&app, "甲行经理");
+    let need = Need::publish(&mut app.conn(), enterprise, &new_need(200, 72), start()).unwrap();
+    let offer = offer_id(&grab(&signed_in(&app, "甲行经理").await, need).await);
+    let admin = app.user(Role::BankAdmin, "甲行管理员");
+    {
+        let conn = &mut *app.conn();
+        diesel::update(users::table.find(admin)).set(users::institution_id.eq(institution)).execute(conn).unwrap();
+        diesel::update(users::table.filter(users::username.eq("甲行经理")))
+            .set(users::disabled.eq(true))
+            .execute(conn)
+            .unwrap();
+    }
+    let owner = signed_in(&app, "ent").await;
+    let accept = format!("/enterprise/needs/{need}/offers/{offer}/accept");
+    owner.submit(&accept, &accept, &[]).await;
+    app.run_jobs().await;
+
+    let told: Vec<message::Message> = message::latest(&mut app.conn(), admin, 5).unwrap();
+    assert!(!told.is_empty(), "the bank admin hears in place of the disabled officer");
+    assert!(
+        told.iter().all(|m| m.link.as_deref() == Some("/bank-admin")),
+        "{:?}",
+        told.iter().map(|m| &m.link).collect::<Vec<_>>()
+    );
+    assert!(!told.iter().any(|m| m.body.contains("/officer/")), "no link the admin cannot open");
+}

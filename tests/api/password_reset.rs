@@ -138,3 +138,45 @@ async fn reset_requests_are_limited_per_address_and_per_account() {
     assert!(spent.headers.contains_key("retry-after"));
     app.run_jobs().await;
 }
+
+#[tokio::test]
+async fn a_password_changed_another_way_ends_the_open_links_and_a_reset_lifts_a_lockout() {
+    let app = TestApp::new();
+    app.user(Role::Officer, "officer-wu");
+    assert_eq!(ask(&app.client(), "officer-wu").await.status, StatusCode::OK);
+    let link = reset_link(&app, "officer-wu@example.com").await;
+    let signed = app.client();
+    signed.login("officer-wu", PASSWORD).await;
+    let changed = signed
+        .submit(
+            "/account/password",
+            "/account/password",
+            &[("current", PASSWORD), ("password", NEW_PASSWORD), ("password_confirm", NEW_PASSWORD)],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    assert_eq!(app.client().get(&link).await.status, StatusCode::GONE, "the link asked for before the change is dead");
+
+    // Five wrong passwords lock the account; a reset through the mailbox lifts the lock.
+    for _ in 0..5 {
+        app.client().login("officer-wu", "不是这个密码-Wrong1").await;
+    }
+    assert_eq!(app.client().login("officer-wu", NEW_PASSWORD).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let browser = app.client();
+    assert_eq!(ask(&browser, "officer-wu").await.status, StatusCode::OK);
+    let mails: Vec<_> = app
+        .emails_to("officer-wu@example.com")
+        .await
+        .into_iter()
+        .filter(|e| e.subject.contains("重置您的登录密码"))
+        .collect();
+    let second = link_in(mails.last().expect("a second reset email"), &format!("{BASE_URL}/password-reset/"));
+    let third = "云海第三个密码-Lock77";
+    assert_eq!(set_password(&browser, &second, third).await.location(), Some("/login?notice=password_reset"));
+    assert_eq!(
+        app.client().login("officer-wu", third).await.location(),
+        Some("/officer"),
+        "the lock ended with the reset"
+    );
+    app.run_jobs().await;
+}

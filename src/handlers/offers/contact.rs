@@ -57,8 +57,12 @@ impl ContactForm {
 
 /// What the offer page shows and asks about contact.
 pub struct ContactSide {
-    /// The enterprise's contact; None when no account holds the enterprise now.
+    /// The enterprise's contact; None when no account holds the enterprise now
+    /// or the offer is out of the deal.
     pub enterprise: Option<EnterpriseContact>,
+    /// The offer is out of the deal (not selected, lapsed, released, withdrawn):
+    /// the bank no longer sees the enterprise's contact.
+    pub out_of_deal: bool,
     pub form: ContactForm,
     pub errors: FormErrors,
     /// The officer has given no phone, so the enterprise sees none beside the offer.
@@ -71,16 +75,24 @@ impl ContactSide {
         state: &AppState,
         signed: &SignedIn,
         enterprise_id: i64,
+        in_deal: bool,
         form: ContactForm,
     ) -> AppResult<ContactSide> {
         let user_id = signed.user.id;
         let (enterprise, officer) = state
             .db
             .query(move |c| {
-                Ok((EnterpriseContact::of_enterprise(c, enterprise_id)?, OfficerContact::of_user(c, user_id)?))
+                let enterprise = if in_deal { EnterpriseContact::of_enterprise(c, enterprise_id)? } else { None };
+                Ok((enterprise, OfficerContact::of_user(c, user_id)?))
             })
             .await?;
-        Ok(ContactSide { enterprise, form, errors: FormErrors::default(), phone_missing: officer.phone.is_none() })
+        Ok(ContactSide {
+            enterprise,
+            out_of_deal: !in_deal,
+            form,
+            errors: FormErrors::default(),
+            phone_missing: officer.phone.is_none(),
+        })
     }
 
     pub fn methods(&self) -> Vec<(&'static str, &'static str)> {
