@@ -34,7 +34,10 @@ pub async fn run_one_in(state: &AppState, worker: &str, lane: queue::Lane) -> Re
     let outcome = execute(state, &job).await;
     let now = state.clock.now();
     match outcome {
-        Ok(()) => state.db.query(move |conn| queue::complete(conn, job.id, now)).await?,
+        Ok(()) => match sent_record(&job) {
+            Some(kept) => state.db.query(move |conn| queue::complete_keeping(conn, job.id, &kept, now)).await?,
+            None => state.db.query(move |conn| queue::complete(conn, job.id, now)).await?,
+        },
         Err(error) => {
             tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, error = %error, "job failed");
             let message = error.to_string();
@@ -42,6 +45,16 @@ pub async fn run_one_in(state: &AppState, worker: &str, lane: queue::Lane) -> Re
         }
     }
     Ok(true)
+}
+
+/// What a sent email's job keeps: its address and subject. The body goes, since
+/// it may carry a one-time link or code that the database must not keep readable.
+fn sent_record(job: &queue::Job) -> Option<String> {
+    if job.kind != SEND_EMAIL {
+        return None;
+    }
+    let email: Email = serde_json::from_str(&job.payload).ok()?;
+    serde_json::to_string(&Email { text: String::new(), html: String::new(), ..email }).ok()
 }
 
 async fn execute(state: &AppState, job: &queue::Job) -> anyhow::Result<()> {

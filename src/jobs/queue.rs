@@ -154,6 +154,16 @@ pub fn complete(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<(
         .map(drop)
 }
 
+/// Completes the job and keeps only `kept` of its payload: what the record
+/// needs once the work is done (a sent email's address and subject, not a
+/// body that may hold a one-time link).
+pub fn complete_keeping(conn: &mut DbConn, id: i64, kept: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id))
+        .set((jobs::finished_at.eq(now), jobs::locked_until.eq(None::<NaiveDateTime>), jobs::payload.eq(kept)))
+        .execute(conn)
+        .map(drop)
+}
+
 /// Records a failure: retried after 30 s, 1 min, 2 min, ... then every hour,
 /// until its [`Retry`] runs out and the job is marked failed for an operator to see.
 pub fn fail(conn: &mut DbConn, job: &Job, error: &str, now: NaiveDateTime) -> QueryResult<()> {

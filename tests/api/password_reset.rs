@@ -48,6 +48,11 @@ async fn a_reset_by_email_sets_the_new_password_and_ends_every_session() {
     assert!(asked.body.contains(SAME_ANSWER));
 
     let link = reset_link(&app, "officer-li@example.com").await;
+    let token = link.rsplit('/').next().unwrap().to_string();
+    let kept: Vec<String> =
+        xinyidai::schema::jobs::table.select(xinyidai::schema::jobs::payload).load(&mut *app.conn()).unwrap();
+    assert!(kept.iter().any(|p| p.contains("重置您的登录密码")), "the sent email's record stays: {kept:?}");
+    assert!(!kept.iter().any(|p| p.contains(&token)), "the sent link is not kept readable in the outbox");
     let form = browser.get(&link).await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("设置新密码"));
