@@ -563,6 +563,101 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    loans (id) {
+        id -> BigInt,
+        offer_id -> BigInt,
+        institution_id -> BigInt,
+        enterprise_id -> BigInt,
+        officer_id -> BigInt,
+        branch_id -> Nullable<BigInt>,
+        contract_no -> Text,
+        line_fen -> BigInt,
+        rate -> BigInt,
+        term_months -> Integer,
+        signed_on -> Date,
+        maturity -> Date,
+        repayment_method -> Text,
+        guarantees -> Text,
+        credit_only -> Bool,
+        first_loan -> Bool,
+        renewal -> Bool,
+        renews_loan_id -> Nullable<BigInt>,
+        status -> Text,
+        status_on -> Date,
+        classification -> Text,
+        drawn_fen -> BigInt,
+        outstanding_fen -> BigInt,
+        version -> Integer,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    drawdowns (id) {
+        id -> BigInt,
+        loan_id -> BigInt,
+        iou_no -> Text,
+        amount_fen -> BigInt,
+        value_date -> Date,
+        term_months -> Integer,
+        maturity -> Date,
+        outstanding_fen -> BigInt,
+        receipt -> Text,
+        receipt_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    instalments (drawdown_id, number) {
+        drawdown_id -> BigInt,
+        number -> Integer,
+        loan_id -> BigInt,
+        due_on -> Date,
+        principal_fen -> BigInt,
+        interest_fen -> BigInt,
+        paid_principal_fen -> BigInt,
+        paid_interest_fen -> BigInt,
+        paid_on -> Nullable<Date>,
+        overdue_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    repayments (id) {
+        id -> BigInt,
+        loan_id -> BigInt,
+        drawdown_id -> BigInt,
+        paid_on -> Date,
+        principal_fen -> BigInt,
+        interest_fen -> BigInt,
+        penalty_fen -> BigInt,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    loan_events (id) {
+        id -> BigInt,
+        loan_id -> BigInt,
+        kind -> Text,
+        happened_on -> Date,
+        recorded_at -> Timestamp,
+        actor_id -> Nullable<BigInt>,
+        field -> Nullable<Text>,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        drawdown_id -> Nullable<BigInt>,
+        repayment_id -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(enterprises -> regions (region));
 diesel::joinable!(claim_letters -> enterprises (enterprise_id));
 diesel::joinable!(branches -> institutions (institution_id));
@@ -580,6 +675,11 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    loans,
+    drawdowns,
+    instalments,
+    repayments,
+    loan_events,
     regions,
     enterprises,
     institutions,
@@ -632,3 +732,12 @@ diesel::joinable!(portrait_views -> institutions (institution_id));
 diesel::joinable!(portrait_views -> users (viewer_id));
 diesel::joinable!(disputes -> enterprises (enterprise_id));
 diesel::joinable!(authorizations -> enterprises (enterprise_id));
+diesel::joinable!(loans -> enterprises (enterprise_id));
+diesel::joinable!(loans -> institutions (institution_id));
+diesel::joinable!(loans -> offers (offer_id));
+diesel::joinable!(loans -> branches (branch_id));
+diesel::joinable!(drawdowns -> loans (loan_id));
+diesel::joinable!(instalments -> drawdowns (drawdown_id));
+diesel::joinable!(repayments -> drawdowns (drawdown_id));
+diesel::joinable!(loan_events -> loans (loan_id));
+diesel::joinable!(loans -> users (officer_id));

@@ -37,6 +37,7 @@ use crate::models::audit::{self, Actor};
 pub mod bank_admin;
 pub mod import;
 pub mod invitation;
+pub mod loan;
 pub mod product;
 
 /// Who acts, when, and the site's address for the links in emails.
@@ -86,6 +87,16 @@ pub enum Refusal {
     TooMany { retry_after_secs: i64 },
     /// Any other rule of the platform.
     Rule { code: &'static str, message: String },
+    /// Values as typed that break a rule, each to be shown beside its field.
+    Fields(Vec<FieldRefusal>),
+}
+
+/// A typed value refused: the form field it belongs beside, a stable code and the words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldRefusal {
+    pub field: &'static str,
+    pub code: &'static str,
+    pub message: String,
 }
 
 impl Refusal {
@@ -101,6 +112,7 @@ impl Refusal {
             Refusal::Transition(_) => "not_allowed_in_status",
             Refusal::TooMany { .. } => "rate_limited",
             Refusal::Rule { code, .. } => code,
+            Refusal::Fields(fields) => fields.first().map_or("invalid", |f| f.code),
         }
     }
 }
@@ -113,6 +125,9 @@ impl std::fmt::Display for Refusal {
             Refusal::Transition(e) => f.write_str(&e.message()),
             Refusal::TooMany { .. } => f.write_str("您的操作过于频繁，请稍后再试"),
             Refusal::Rule { message, .. } => f.write_str(message),
+            Refusal::Fields(fields) => {
+                f.write_str(&fields.iter().map(|x| x.message.as_str()).collect::<Vec<_>>().join("；"))
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod dispute;
 pub mod import;
 pub mod industry;
 pub mod institution;
+pub mod loan;
 pub mod money;
 pub mod need;
 pub mod password;

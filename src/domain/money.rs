@@ -48,6 +48,21 @@ impl Money {
         i64::try_from(wan * Decimal::from(1_000_000)).ok().map(Money)
     }
 
+    /// An amount typed in 元 with at most two decimals ("1,234.56"), zero
+    /// allowed (a repayment's interest or penalty may be nothing).
+    pub fn parse_yuan(text: &str) -> Option<Money> {
+        let yuan: Decimal = text.trim().replace([',', '，'], "").parse().ok()?;
+        if yuan.scale() > 2 || yuan < Decimal::ZERO {
+            return None;
+        }
+        i64::try_from(yuan * Decimal::from(100)).ok().filter(|fen| *fen <= Money::MAX_LOAN.fen()).map(Money)
+    }
+
+    /// The amount in 元 as a form field shows it ("1234.5").
+    pub fn yuan_input(self) -> String {
+        self.to_decimal().normalize().to_string()
+    }
+
     /// The amount in 万元 as a form field shows it ("200.5").
     pub fn wan_input(self) -> String {
         Decimal::new(self.0, 6).normalize().to_string()
@@ -96,6 +111,12 @@ mod tests {
             assert_eq!(Money::parse_wan(bad), None, "{bad}");
         }
         assert_eq!(Money::from_yuan(2_005_000).wan_input(), "200.5");
+        assert_eq!(Money::parse_yuan("1,234.56"), Some(Money::from_fen(123_456)));
+        assert_eq!(Money::parse_yuan("0"), Some(Money::from_fen(0)));
+        for bad in ["", "-1", "1.234", "abc", "2000000000"] {
+            assert_eq!(Money::parse_yuan(bad), None, "{bad}");
+        }
+        assert_eq!(Money::from_fen(123_450).yuan_input(), "1234.5");
     }
 
     #[test]

@@ -63,6 +63,13 @@ impl RepaymentMethod {
     }
 }
 
+impl TryFrom<String> for RepaymentMethod {
+    type Error = String;
+    fn try_from(code: String) -> Result<RepaymentMethod, String> {
+        RepaymentMethod::parse(&code).ok_or_else(|| format!("unknown repayment method {code:?}"))
+    }
+}
+
 /// A loan as an offer names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Loan {

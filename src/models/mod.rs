@@ -13,6 +13,7 @@ pub mod holiday;
 pub mod import_batch;
 pub mod institution;
 pub mod invitation;
+pub mod loan;
 pub mod message;
 pub mod need;
 pub mod offer;

@@ -24,6 +24,8 @@ mod jobs;
 mod layers;
 mod layout;
 mod lists;
+mod loan_setup;
+mod loans;
 mod long_lists;
 mod market;
 mod market_setup;

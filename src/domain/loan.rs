@@ -1,0 +1,551 @@
+//! Loans (贷款) after the credit decision: the statuses a loan moves through,
+//! the five-level classification beside them, how repayments cover a
+//! drawdown's schedule, and the checks on what a bank records. Pure rules;
+//! the rows are in `models::loan`, the changes in `actions::loan`.
+//!
+//! The life of a loan: it opens 正常 with nothing drawn; drawdowns draw on the
+//! line while it is 正常; an instalment unpaid the day after it falls due
+//! makes it 逾期, and repayments that cover every instalment due make it 正常
+//! again; the repayment that brings the outstanding principal to zero makes
+//! it 结清; the bank may write it off (核销) while it is 正常 or 逾期. 结清 and
+//! 核销 are terminal.
+
+use chrono::NaiveDate;
+
+use super::{Guarantee, Money, Tone};
+
+/// Where a loan is. The strings are stored in `loans.status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LoanStatus {
+    Normal,
+    Overdue,
+    Settled,
+    WrittenOff,
+}
+
+crate::stored_as_text!(LoanStatus);
+
+impl LoanStatus {
+    pub const ALL: [LoanStatus; 4] =
+        [LoanStatus::Normal, LoanStatus::Overdue, LoanStatus::Settled, LoanStatus::WrittenOff];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoanStatus::Normal => "normal",
+            LoanStatus::Overdue => "overdue",
+            LoanStatus::Settled => "settled",
+            LoanStatus::WrittenOff => "written_off",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<LoanStatus> {
+        LoanStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LoanStatus::Normal => "正常",
+            LoanStatus::Overdue => "逾期",
+            LoanStatus::Settled => "结清",
+            LoanStatus::WrittenOff => "核销",
+        }
+    }
+
+    /// A running loan is under way, a settled one ended well, an overdue one
+    /// is late, a written-off one ended otherwise.
+    pub fn tone(self) -> Tone {
+        match self {
+            LoanStatus::Normal => Tone::Active,
+            LoanStatus::Overdue => Tone::Bad,
+            LoanStatus::Settled => Tone::Good,
+            LoanStatus::WrittenOff => Tone::Neutral,
+        }
+    }
+
+    /// 结清 and 核销 end the loan: nothing more is drawn, repaid or classified.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, LoanStatus::Settled | LoanStatus::WrittenOff)
+    }
+}
+
+/// The five-level classification (五级分类). Stored in `loans.classification`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Classification {
+    Normal,
+    SpecialMention,
+    Substandard,
+    Doubtful,
+    Loss,
+}
+
+crate::stored_as_text!(Classification);
+
+impl Classification {
+    pub const ALL: [Classification; 5] = [
+        Classification::Normal,
+        Classification::SpecialMention,
+        Classification::Substandard,
+        Classification::Doubtful,
+        Classification::Loss,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Classification::Normal => "normal",
+            Classification::SpecialMention => "special_mention",
+            Classification::Substandard => "substandard",
+            Classification::Doubtful => "doubtful",
+            Classification::Loss => "loss",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Classification> {
+        Classification::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Classification::Normal => "正常",
+            Classification::SpecialMention => "关注",
+            Classification::Substandard => "次级",
+            Classification::Doubtful => "可疑",
+            Classification::Loss => "损失",
+        }
+    }
+
+    /// 次级 or worse is 不良 (non-performing).
+    pub fn is_non_performing(self) -> bool {
+        self >= Classification::Substandard
+    }
+
+    pub fn tone(self) -> Tone {
+        match self {
+            Classification::Normal => Tone::Good,
+            Classification::SpecialMention => Tone::Active,
+            _ => Tone::Bad,
+        }
+    }
+}
+
+/// Whether the enterprise confirmed a drawdown reached it. Stored in `drawdowns.receipt`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Receipt {
+    Pending,
+    Confirmed,
+    Disputed,
+}
+
+crate::stored_as_text!(Receipt);
+
+impl Receipt {
+    pub const ALL: [Receipt; 3] = [Receipt::Pending, Receipt::Confirmed, Receipt::Disputed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Receipt::Pending => "pending",
+            Receipt::Confirmed => "confirmed",
+            Receipt::Disputed => "disputed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Receipt> {
+        Receipt::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Receipt::Pending => "待企业确认",
+            Receipt::Confirmed => "企业已确认到账",
+            Receipt::Disputed => "企业提出异议",
+        }
+    }
+
+    pub fn tone(self) -> Tone {
+        match self {
+            Receipt::Pending => Tone::Active,
+            Receipt::Confirmed => Tone::Good,
+            Receipt::Disputed => Tone::Bad,
+        }
+    }
+}
+
+/// What a loan's history records. Stored in `loan_events.kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LoanEventKind {
+    /// The contract recorded on the approval.
+    Opened,
+    Drawdown,
+    Repayment,
+    /// The status moved (逾期, back to 正常, 结清, 核销).
+    Status,
+    Classification,
+    /// A recorded value corrected, with the old value and the reason.
+    Correction,
+    /// The enterprise confirmed a drawdown's receipt, or reported it wrong.
+    Receipt,
+}
+
+crate::stored_as_text!(LoanEventKind);
+
+impl LoanEventKind {
+    pub const ALL: [LoanEventKind; 7] = [
+        LoanEventKind::Opened,
+        LoanEventKind::Drawdown,
+        LoanEventKind::Repayment,
+        LoanEventKind::Status,
+        LoanEventKind::Classification,
+        LoanEventKind::Correction,
+        LoanEventKind::Receipt,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoanEventKind::Opened => "opened",
+            LoanEventKind::Drawdown => "drawdown",
+            LoanEventKind::Repayment => "repayment",
+            LoanEventKind::Status => "status",
+            LoanEventKind::Classification => "classification",
+            LoanEventKind::Correction => "correction",
+            LoanEventKind::Receipt => "receipt",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<LoanEventKind> {
+        LoanEventKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LoanEventKind::Opened => "录入贷款",
+            LoanEventKind::Drawdown => "放款",
+            LoanEventKind::Repayment => "还款",
+            LoanEventKind::Status => "状态变更",
+            LoanEventKind::Classification => "五级分类调整",
+            LoanEventKind::Correction => "更正",
+            LoanEventKind::Receipt => "企业到账确认",
+        }
+    }
+}
+
+/// What happens to a loan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoanEvent {
+    Draw,
+    Repay,
+    /// An instalment is unpaid the day after it fell due.
+    FallOverdue,
+    /// Repayments now cover every instalment that is due.
+    CatchUp,
+    /// The outstanding principal reached zero.
+    Settle,
+    WriteOff,
+    Classify,
+}
+
+/// Why a loan cannot take an event in its status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoanTransitionError {
+    pub status: LoanStatus,
+    pub event: LoanEvent,
+}
+
+impl LoanTransitionError {
+    pub fn message(self) -> String {
+        let what = match self.event {
+            LoanEvent::Draw => "放款",
+            LoanEvent::Repay => "录入还款",
+            LoanEvent::FallOverdue => "转为逾期",
+            LoanEvent::CatchUp => "恢复正常",
+            LoanEvent::Settle => "结清",
+            LoanEvent::WriteOff => "核销",
+            LoanEvent::Classify => "调整五级分类",
+        };
+        match (self.status, self.event) {
+            (LoanStatus::Overdue, LoanEvent::Draw) => "该贷款已逾期，逾期期间不能放款".into(),
+            (status, _) => format!("该贷款已{}，不能{what}", status.label()),
+        }
+    }
+}
+
+/// The status a loan in `status` moves to on `event`, or why it cannot.
+pub fn transition(status: LoanStatus, event: LoanEvent) -> Result<LoanStatus, LoanTransitionError> {
+    use LoanEvent as E;
+    use LoanStatus as S;
+    let to = match (status, event) {
+        (S::Normal, E::Draw | E::Repay | E::Classify) => S::Normal,
+        (S::Overdue, E::Repay | E::Classify | E::FallOverdue) => S::Overdue,
+        (S::Normal, E::FallOverdue) => S::Overdue,
+        (S::Overdue | S::Normal, E::CatchUp) => S::Normal,
+        (S::Normal | S::Overdue, E::Settle) => S::Settled,
+        (S::Normal | S::Overdue, E::WriteOff) => S::WrittenOff,
+        _ => return Err(LoanTransitionError { status, event }),
+    };
+    Ok(to)
+}
+
+/// The guarantees a loan actually took, in the usual order, each once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Guarantees(Vec<Guarantee>);
+
+impl Guarantees {
+    pub fn new(mut taken: Vec<Guarantee>) -> Guarantees {
+        taken.sort_by_key(|g| Guarantee::ALL.iter().position(|a| a == g));
+        taken.dedup();
+        Guarantees(taken)
+    }
+
+    /// The stored form: codes joined by commas ("credit", "mortgage,guarantee").
+    /// An unknown code fails the read.
+    pub fn parse(codes: &str) -> Option<Guarantees> {
+        let taken: Option<Vec<Guarantee>> = codes.split(',').filter(|c| !c.is_empty()).map(Guarantee::parse).collect();
+        taken.filter(|t| !t.is_empty()).map(Guarantees::new)
+    }
+
+    pub fn codes(&self) -> String {
+        self.0.iter().map(|g| g.as_str()).collect::<Vec<_>>().join(",")
+    }
+
+    pub fn labels(&self) -> String {
+        self.0.iter().map(|g| g.label()).collect::<Vec<_>>().join("、")
+    }
+
+    pub fn taken(&self) -> &[Guarantee] {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// A 信用贷款: credit only, no guarantor, mortgage or pledge (the national
+    /// statistics' definition).
+    pub fn credit_only(&self) -> bool {
+        self.0 == [Guarantee::Credit]
+    }
+}
+
+impl TryFrom<String> for Guarantees {
+    type Error = String;
+    fn try_from(codes: String) -> Result<Guarantees, String> {
+        Guarantees::parse(&codes).ok_or_else(|| format!("unknown guarantees {codes:?}"))
+    }
+}
+
+/// One instalment of a drawdown's schedule as it stands: due, and what
+/// repayments have covered of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Due {
+    pub due_on: NaiveDate,
+    pub principal: Money,
+    pub interest: Money,
+}
+
+/// How much of one instalment the repayments cover.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Covered {
+    pub principal: Money,
+    pub interest: Money,
+}
+
+impl Covered {
+    pub fn is_full(&self, due: &Due) -> bool {
+        self.principal >= due.principal && self.interest >= due.interest
+    }
+}
+
+/// Repayments cover a drawdown's instalments in due order: the principal
+/// repaid so far fills the instalments' principal from the first, the
+/// interest repaid so far their interest. A principal repaid early thus
+/// covers the next instalments' principal (the term shortens, the payments
+/// stay). Once every instalment's principal is covered the drawdown is
+/// repaid and the interest of the instalments not yet due is not owed.
+pub fn cover(schedule: &[Due], principal_repaid: Money, interest_repaid: Money) -> Vec<Covered> {
+    let (mut principal, mut interest) = (principal_repaid.fen(), interest_repaid.fen());
+    schedule
+        .iter()
+        .map(|due| {
+            let p = principal.clamp(0, due.principal.fen());
+            let i = interest.clamp(0, due.interest.fen());
+            principal -= p;
+            interest -= i;
+            Covered { principal: Money::from_fen(p), interest: Money::from_fen(i) }
+        })
+        .collect()
+}
+
+/// The first instalment not fully covered that fell due before `today`
+/// (unpaid the day after its due date): its due date and the days past it.
+pub fn past_due(schedule: &[Due], covered: &[Covered], today: NaiveDate) -> Option<(NaiveDate, i64)> {
+    schedule
+        .iter()
+        .zip(covered)
+        .find(|(due, covered)| due.due_on < today && !covered.is_full(due))
+        .map(|(due, _)| (due.due_on, (today - due.due_on).num_days()))
+}
+
+/// The next payment: the first instalment not fully covered, its due date
+/// and what is left of it.
+pub fn next_payment(schedule: &[Due], covered: &[Covered]) -> Option<(NaiveDate, Money)> {
+    schedule.iter().zip(covered).find(|(due, covered)| !covered.is_full(due)).map(|(due, covered)| {
+        let left = due.principal.fen() - covered.principal.fen() + due.interest.fen() - covered.interest.fen();
+        (due.due_on, Money::from_fen(left))
+    })
+}
+
+/// Why a drawdown cannot be recorded, each beside its field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DrawdownError {
+    /// `amount`: more than the line left undrawn.
+    OverLine { left: Money },
+    /// `value_date`: before the credit decision's date.
+    BeforeApproval { approved_on: NaiveDate },
+    /// `value_date`: a day that has not come.
+    InFuture,
+    /// `term`: the drawdown would fall due after the loan's maturity.
+    PastMaturity { maturity: NaiveDate },
+}
+
+impl DrawdownError {
+    pub fn field(self) -> &'static str {
+        match self {
+            DrawdownError::OverLine { .. } => "amount",
+            DrawdownError::BeforeApproval { .. } | DrawdownError::InFuture => "value_date",
+            DrawdownError::PastMaturity { .. } => "term",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DrawdownError::OverLine { .. } => "over_line",
+            DrawdownError::BeforeApproval { .. } => "before_approval",
+            DrawdownError::InFuture => "in_future",
+            DrawdownError::PastMaturity { .. } => "past_maturity",
+        }
+    }
+}
+
+impl std::fmt::Display for DrawdownError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DrawdownError::OverLine { left } => write!(f, "放款金额超过剩余可用额度（{}）", left.yuan_text()),
+            DrawdownError::BeforeApproval { approved_on } => write!(f, "放款日期不能早于授信日期 {approved_on}"),
+            DrawdownError::InFuture => f.write_str("放款日期不能晚于今天"),
+            DrawdownError::PastMaturity { maturity } => write!(f, "借据到期日不能晚于贷款到期日 {maturity}"),
+        }
+    }
+}
+
+/// A drawdown as the bank states it, with the loan's facts it is checked against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DrawdownCheck {
+    pub amount: Money,
+    pub value_date: NaiveDate,
+    /// The drawdown's maturity: its value date plus its term.
+    pub maturity: NaiveDate,
+    pub line: Money,
+    pub drawn: Money,
+    pub approved_on: NaiveDate,
+    pub loan_maturity: NaiveDate,
+    /// Beijing's date now.
+    pub today: NaiveDate,
+}
+
+/// Every reason the drawdown is wrong (empty: it may be recorded).
+pub fn check_drawdown(d: &DrawdownCheck) -> Vec<DrawdownError> {
+    let mut errors = Vec::new();
+    let left = Money::from_fen(d.line.fen() - d.drawn.fen());
+    if d.amount > left {
+        errors.push(DrawdownError::OverLine { left });
+    }
+    if d.value_date < d.approved_on {
+        errors.push(DrawdownError::BeforeApproval { approved_on: d.approved_on });
+    } else if d.value_date > d.today {
+        errors.push(DrawdownError::InFuture);
+    }
+    if d.maturity > d.loan_maturity {
+        errors.push(DrawdownError::PastMaturity { maturity: d.loan_maturity });
+    }
+    errors
+}
+
+/// Why a repayment cannot be recorded, each beside its field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RepaymentError {
+    /// `principal`: more than the drawdown's outstanding principal.
+    OverOutstanding { outstanding: Money },
+    /// `paid_on`: before the drawdown's value date.
+    BeforeDrawdown { value_date: NaiveDate },
+    /// `paid_on`: a day that has not come.
+    InFuture,
+    /// `principal`: nothing repaid at all.
+    Nothing,
+}
+
+impl RepaymentError {
+    pub fn field(self) -> &'static str {
+        match self {
+            RepaymentError::OverOutstanding { .. } | RepaymentError::Nothing => "principal",
+            RepaymentError::BeforeDrawdown { .. } | RepaymentError::InFuture => "paid_on",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RepaymentError::OverOutstanding { .. } => "over_outstanding",
+            RepaymentError::BeforeDrawdown { .. } => "before_drawdown",
+            RepaymentError::InFuture => "in_future",
+            RepaymentError::Nothing => "nothing_repaid",
+        }
+    }
+}
+
+impl std::fmt::Display for RepaymentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RepaymentError::OverOutstanding { outstanding } => {
+                write!(f, "还款本金超过该借据的剩余本金（{}）", outstanding.yuan_text())
+            }
+            RepaymentError::BeforeDrawdown { value_date } => write!(f, "还款日期不能早于放款日期 {value_date}"),
+            RepaymentError::InFuture => f.write_str("还款日期不能晚于今天"),
+            RepaymentError::Nothing => f.write_str("本金、利息和罚息不能都为 0"),
+        }
+    }
+}
+
+/// A repayment as the bank states it, with the drawdown's facts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RepaymentCheck {
+    pub paid_on: NaiveDate,
+    pub principal: Money,
+    pub interest: Money,
+    pub penalty: Money,
+    pub outstanding: Money,
+    pub value_date: NaiveDate,
+    pub today: NaiveDate,
+}
+
+/// Every reason the repayment is wrong (empty: it may be recorded).
+pub fn check_repayment(r: &RepaymentCheck) -> Vec<RepaymentError> {
+    let mut errors = Vec::new();
+    if r.principal > r.outstanding {
+        errors.push(RepaymentError::OverOutstanding { outstanding: r.outstanding });
+    } else if r.principal.fen() + r.interest.fen() + r.penalty.fen() == 0 {
+        errors.push(RepaymentError::Nothing);
+    }
+    if r.paid_on < r.value_date {
+        errors.push(RepaymentError::BeforeDrawdown { value_date: r.value_date });
+    } else if r.paid_on > r.today {
+        errors.push(RepaymentError::InFuture);
+    }
+    errors
+}
+
+/// The whole months from `from` that still fall due on or before `until`
+/// (a drawdown's longest term within the loan's maturity), at least one.
+pub fn months_within(from: NaiveDate, until: NaiveDate) -> u32 {
+    (1..=480).take_while(|m| super::repayment::due_date(from, *m) <= until).last().unwrap_or(1)
+}
+
+#[cfg(test)]
+#[path = "loan_tests.rs"]
+mod tests;
