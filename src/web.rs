@@ -156,6 +156,16 @@ impl FormErrors {
         term
     }
 
+    /// A refusal of values as typed, each beside its field; None for a refusal of another kind.
+    pub fn from_refusal(refusal: &crate::actions::Refusal) -> Option<FormErrors> {
+        let crate::actions::Refusal::Fields(fields) = refusal else { return None };
+        let mut errors = FormErrors::default();
+        for f in fields {
+            errors.add(f.field, f.message.clone());
+        }
+        Some(errors)
+    }
+
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0.get(field).map(String::as_str)
     }
