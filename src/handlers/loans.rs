@@ -101,7 +101,8 @@ pub struct LoanPage {
     sheet: LoanSheet,
     loan: Loan,
     next: Option<(chrono::NaiveDate, crate::domain::Money)>,
-    days_past_due: Option<i64>,
+    /// While 逾期: the oldest unpaid due date and the days past it.
+    past_due: Option<(chrono::NaiveDate, i64)>,
     history: Vec<history::Entry>,
 }
 
@@ -136,7 +137,7 @@ async fn page(
         view,
         loan: sheet.loan.clone(),
         next: sheet.next_payment(),
-        days_past_due: sheet.days_past_due(today).filter(|_| sheet.loan.status == LoanStatus::Overdue),
+        past_due: sheet.past_due(today).filter(|_| sheet.loan.status == LoanStatus::Overdue),
         history,
         sheet,
     })

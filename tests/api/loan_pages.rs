@@ -142,7 +142,8 @@ async fn the_officer_records_the_contract_a_drawdown_and_a_repayment_and_reads_t
     let draw = format!("{page_path}/drawdowns");
     let form = officer.get(&draw).await;
     assert_eq!(value_of(&form.body, "value_date"), "2026-11-26", "today in Beijing");
-    assert_eq!(value_of(&form.body, "term"), "11", "the whole months left to 2027-11-24");
+    assert_eq!(value_of(&form.body, "term"), "", "left empty: up to the loan's maturity");
+    assert!(form.body.contains("今天起息为 11 个月"), "the whole months left from today to 2027-11-24");
     let too_much = [("iou_no", "JJ-1"), ("amount", "150.01"), ("value_date", "2026-11-24"), ("term", "12")];
     let refused = officer.submit(&draw, &draw, &too_much).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -150,9 +151,11 @@ async fn the_officer_records_the_contract_a_drawdown_and_a_repayment_and_reads_t
     assert_eq!(value_of(&refused.body, "amount"), "150.01");
     assert!(Drawdown::of_loan(&mut app.conn(), id).unwrap().is_empty());
 
-    let fits = [("iou_no", "JJ-1"), ("amount", "120"), ("value_date", "2026-11-24"), ("term", "12")];
+    let fits = [("iou_no", "JJ-1"), ("amount", "120"), ("value_date", "2026-11-24"), ("term", "")];
     let drawn = officer.submit(&draw, &draw, &fits).await;
     assert_eq!(drawn.location(), Some(format!("{page_path}?notice=drawn").as_str()));
+    let term = Drawdown::of_loan(&mut app.conn(), id).unwrap()[0].term_months;
+    assert_eq!(term, 12, "an empty term runs from the value date to the loan's maturity");
 
     // The repayment form offers the first instalment; it is repaid early, on 2026-11-26.
     let schedule = annuity_at_4(120_000_000, 12);

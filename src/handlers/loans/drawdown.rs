@@ -1,6 +1,6 @@
 //! Recording a drawdown (录入放款 / 借据) on the officer's loan: the IOU number,
-//! the amount in 万元, the value date (today by default) and the term (by
-//! default the whole months left to the loan's maturity). Shown only while
+//! the amount in 万元, the value date (today by default) and the term (left
+//! empty: the whole months from the value date to the loan's maturity). Shown only while
 //! the loan is 正常; what the action refuses (over the line, a date before
 //! the approval or in the future, past the maturity) stands beside its field.
 
@@ -38,7 +38,8 @@ pub struct DrawdownForm {
 }
 
 impl DrawdownForm {
-    fn validate(&self) -> Result<NewDrawdown, FormErrors> {
+    /// The drawdown, or every field that is wrong; an empty term runs to `maturity`.
+    fn validate(&self, maturity: NaiveDate) -> Result<NewDrawdown, FormErrors> {
         let mut errors = FormErrors::default();
         let iou_no = self.iou_no.trim().to_string();
         if iou_no.is_empty() || iou_no.chars().count() > 64 {
@@ -49,7 +50,11 @@ impl DrawdownForm {
         if value_date.is_none() {
             errors.add("value_date", "请填写起息日，格式如 2026-11-23");
         }
-        let term = errors.term_months("term", &self.term);
+        let term = match (self.term.trim(), value_date) {
+            ("", Some(from)) => i32::try_from(months_within(from, maturity)).ok(),
+            ("", None) => None,
+            (typed, _) => errors.term_months("term", typed),
+        };
         match (amount, value_date, term) {
             (Some(amount), Some(value_date), Some(term_months)) if errors.is_empty() => {
                 Ok(NewDrawdown { iou_no, amount, value_date, term_months })
@@ -68,11 +73,16 @@ pub struct DrawdownPage {
     errors: FormErrors,
     /// Why no drawdown can be recorded now, or why this one was refused as a whole.
     refusal: Option<String>,
+    today: NaiveDate,
 }
 
 impl DrawdownPage {
     fn can_draw(&self) -> bool {
         transition(self.sheet.loan.status, LoanEvent::Draw).is_ok()
+    }
+    /// The term a drawdown today would take when the field is left empty.
+    fn term_today(&self) -> u32 {
+        months_within(self.today, self.sheet.loan.maturity)
     }
 }
 
@@ -85,13 +95,9 @@ async fn page(
 ) -> AppResult<DrawdownPage> {
     let sheet = LoanView::Officer.sheet(state, signed, id).await?;
     let today = beijing(state.clock.now()).date_naive();
-    let form = form.unwrap_or_else(|| DrawdownForm {
-        value_date: today.to_string(),
-        term: months_within(today, sheet.loan.maturity).to_string(),
-        ..DrawdownForm::default()
-    });
+    let form = form.unwrap_or_else(|| DrawdownForm { value_date: today.to_string(), ..DrawdownForm::default() });
     let refusal = refusal.or_else(|| transition(sheet.loan.status, LoanEvent::Draw).err().map(|e| e.message()));
-    Ok(DrawdownPage { layout: signed.layout(), sheet, form, errors, refusal })
+    Ok(DrawdownPage { layout: signed.layout(), sheet, form, errors, refusal, today })
 }
 
 /// `GET /officer/loans/{id}/drawdowns`: the drawdown form.
@@ -111,7 +117,7 @@ pub async fn record_drawdown(
     Form(form): Form<DrawdownForm>,
 ) -> AppResult<Response> {
     let loan = LoanView::Officer.loan(&state, &signed, id).await?;
-    let new = match form.validate() {
+    let new = match form.validate(loan.maturity) {
         Ok(new) => new,
         Err(errors) => {
             let page = page(&state, &signed, id, Some(form), (errors, None)).await?;

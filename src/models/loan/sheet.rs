@@ -103,9 +103,10 @@ impl LoanSheet {
         Some((on, Money::from_fen(left)))
     }
 
-    /// The days the oldest unpaid instalment is past its due date on `today` (None: nothing past due).
-    pub fn days_past_due(&self, today: NaiveDate) -> Option<i64> {
-        self.schedules().iter().filter_map(|(dues, covered)| past_due(dues, covered, today)).map(|(_, d)| d).max()
+    /// The oldest instalment unpaid past its due date on `today`: its due date
+    /// and the days past it (None: nothing past due).
+    pub fn past_due(&self, today: NaiveDate) -> Option<(NaiveDate, i64)> {
+        self.schedules().iter().filter_map(|(dues, covered)| past_due(dues, covered, today)).min()
     }
 
     /// The drawdown with the earliest instalment not yet covered (the one a repayment most likely pays).
