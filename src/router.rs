@@ -15,8 +15,8 @@ use tower_http::trace::TraceLayer;
 use crate::auth::{Audience, access, session};
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
-    exports, hall, health, home, imports, invitations, lists, mail, market, messages, needs, offers, password_reset,
-    portrait, products, profile, register, schedules, subscriptions, terms,
+    exports, hall, health, home, imports, invitations, lists, loans, mail, market, messages, needs, offers,
+    password_reset, portrait, products, profile, register, schedules, subscriptions, terms,
 };
 use crate::state::AppState;
 use crate::web;
@@ -97,6 +97,12 @@ fn pages() -> Vec<Group> {
         .route("/officer/offers/{id}/contact", post(offers::record_contact))
         .route("/officer/offers/{id}/decision", post(offers::record_decision))
         .route("/officer/offers/{id}/decision/confirm", post(offers::confirm_decision))
+        .route("/officer/offers/{id}/loan", get(loans::loan_form).post(loans::open_loan))
+        .route("/officer/loans/{id}", get(loans::officer_loan))
+        .route("/officer/loans/{id}/drawdowns", get(loans::drawdown_form).post(loans::record_drawdown))
+        .route("/officer/loans/{id}/repayments", get(loans::repayment_form).post(loans::record_repayment))
+        .route("/officer/loans/{id}/drawdowns/{drawdown}/schedule", get(loans::officer_schedule))
+        .route("/officer/loans/{id}/drawdowns/{drawdown}/schedule.csv", get(loans::officer_schedule_csv))
         .route("/officer/subscriptions", get(subscriptions::subscriptions).post(subscriptions::subscribe))
         .route("/officer/subscriptions/{id}/delete", post(subscriptions::unsubscribe));
     let bank_admin = Group::new(Audience::BankAdmin)
@@ -109,7 +115,10 @@ fn pages() -> Vec<Group> {
         .route("/bank-admin/products/new", get(products::new_product))
         .route("/bank-admin/products/{id}", get(products::edit_product).post(products::update_product))
         .route("/bank-admin/products/{id}/publish", post(products::publish_product))
-        .route("/bank-admin/products/{id}/withdraw", post(products::withdraw_product));
+        .route("/bank-admin/products/{id}/withdraw", post(products::withdraw_product))
+        .route("/bank-admin/loans/{id}", get(loans::admin_loan))
+        .route("/bank-admin/loans/{id}/drawdowns/{drawdown}/schedule", get(loans::admin_schedule))
+        .route("/bank-admin/loans/{id}/drawdowns/{drawdown}/schedule.csv", get(loans::admin_schedule_csv));
     let credit_office = Group::new(Audience::CreditOffice)
         .route("/credit-office", get(credit_office::credit_office_home))
         .route("/credit-office/institutions", get(credit_office::institutions).post(credit_office::create_institution))
@@ -143,7 +152,10 @@ fn pages() -> Vec<Group> {
         .route("/credit-office/needs.csv", get(exports::needs_csv))
         .route("/credit-office/disputes.csv", get(exports::disputes_csv))
         .route("/credit-office/institutions.csv", get(exports::institutions_csv))
-        .route("/credit-office/imports.csv", get(exports::imports_csv));
+        .route("/credit-office/imports.csv", get(exports::imports_csv))
+        .route("/credit-office/loans/{id}", get(loans::office_loan))
+        .route("/credit-office/loans/{id}/drawdowns/{drawdown}/schedule", get(loans::office_schedule))
+        .route("/credit-office/loans/{id}/drawdowns/{drawdown}/schedule.csv", get(loans::office_schedule_csv));
     vec![public, signed_in, claimant, enterprise, portraits, offer_sides, officer, bank_admin, credit_office]
 }
 

@@ -303,13 +303,15 @@ pub fn restate(c: &mut DbConn, ctx: &Ctx, loan_id: i64, on: NaiveDate) -> QueryR
         return Ok(loan.status);
     }
     let schedule = Instalment::of_loan(c, loan_id)?;
-    let unpaid_due = schedule.iter().any(|i| i.paid_on.is_none() && i.due_on < today(ctx));
-    let event = if loan.drawn.fen() > 0 && loan.outstanding.fen() == 0 {
-        LoanEvent::Settle
-    } else if unpaid_due {
-        LoanEvent::FallOverdue
+    let unpaid_due = schedule.iter().filter(|i| i.paid_on.is_none() && i.due_on < today(ctx)).map(|i| i.due_on).min();
+    let (event, on) = if loan.drawn.fen() > 0 && loan.outstanding.fen() == 0 {
+        (LoanEvent::Settle, on)
+    } else if let Some(due) = unpaid_due {
+        // Overdue since the day after the oldest unpaid due date, whatever
+        // date the change that found it states (a repayment entered late).
+        (LoanEvent::FallOverdue, due.succ_opt().unwrap_or(on))
     } else {
-        LoanEvent::CatchUp
+        (LoanEvent::CatchUp, on)
     };
     let Ok(to) = transition(loan.status, event) else { return Ok(loan.status) };
     if to == loan.status || !Loan::move_status(c, loan_id, (loan.status, to), on)? {

@@ -20,6 +20,7 @@ pub mod imports;
 pub mod invitations;
 pub mod lists;
 pub mod loan_terms;
+pub mod loans;
 pub mod mail;
 pub mod market;
 pub mod messages;

@@ -123,6 +123,8 @@ pub struct OfferPage {
     scheduled: ScheduledYears,
     /// The enterprise's contact, and the form that records contact with it.
     contact: ContactSide,
+    /// The loan recorded on this approval, if any.
+    loan: Option<i64>,
 }
 
 impl OfferPage {
@@ -166,7 +168,10 @@ async fn page(
 ) -> AppResult<OfferPage> {
     let institution = signed.officer_institution()?;
     let (offer, need, enterprise) = load(state, institution, id).await?;
-    let scheduled = state.db.query(ScheduledYears::load).await?;
+    let (scheduled, loan) = state
+        .db
+        .query(move |c| Ok((ScheduledYears::load(c)?, crate::models::loan::Loan::of_offer(c, id)?.map(|l| l.id))))
+        .await?;
     let contact =
         ContactSide::load(state, signed, need.enterprise_id, offer.status.in_deal(), ContactForm::now(state)).await?;
     let form = if form.decision.is_empty() {
@@ -193,6 +198,7 @@ async fn page(
         now: state.clock.now(),
         scheduled,
         contact,
+        loan,
     })
 }
 

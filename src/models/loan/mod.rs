@@ -1,7 +1,8 @@
 //! Loans (贷款): the contract an approved offer becomes, its drawdowns
 //! (`drawdown`, with each one's schedule), repayments (`repayment`) and
-//! history (`event`). The row and the plain and guarded writes the actions
-//! make of it; the rules are `domain::loan`, the changes `actions::loan`.
+//! history (`event`); everything a loan's page shows (`sheet`). The row and
+//! the plain and guarded writes the actions make of it; the rules are
+//! `domain::loan`, the changes `actions::loan`.
 //!
 //! Drawn and outstanding principal live on the loan's row: a drawdown adds to
 //! `drawn_fen` only `WHERE drawn_fen + amount <= line_fen`, so concurrent
@@ -20,6 +21,7 @@ use crate::schema::loans;
 pub mod drawdown;
 pub mod event;
 pub mod repayment;
+pub mod sheet;
 
 pub use drawdown::{Drawdown, Instalment};
 pub use event::{LoanEventRow, NewLoanEvent};
