@@ -15,8 +15,8 @@ use tower_http::trace::TraceLayer;
 use crate::auth::{Audience, access, session};
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
-    exports, hall, health, home, imports, invitations, lists, mail, market, messages, needs, offers, password_reset,
-    portrait, products, profile, register, schedules, subscriptions, terms,
+    exports, hall, health, home, imports, invitations, lists, loan_edits, mail, market, messages, needs, offers,
+    password_reset, portrait, products, profile, register, schedules, subscriptions, terms,
 };
 use crate::state::AppState;
 use crate::web;
@@ -97,6 +97,11 @@ fn pages() -> Vec<Group> {
         .route("/officer/offers/{id}/contact", post(offers::record_contact))
         .route("/officer/offers/{id}/decision", post(offers::record_decision))
         .route("/officer/offers/{id}/decision/confirm", post(offers::confirm_decision))
+        // The officer's edits of a loan, each on its own page linked from the loan page.
+        .route("/officer/loans/{id}/classification", get(loan_edits::classification_form).post(loan_edits::classify))
+        .route("/officer/loans/{id}/write-off", get(loan_edits::write_off_form).post(loan_edits::write_off))
+        .route("/officer/loans/{id}/write-off/confirm", post(loan_edits::confirm_write_off))
+        .route("/officer/loans/{id}/correction", get(loan_edits::correction_form).post(loan_edits::correct))
         .route("/officer/subscriptions", get(subscriptions::subscriptions).post(subscriptions::subscribe))
         .route("/officer/subscriptions/{id}/delete", post(subscriptions::unsubscribe));
     let bank_admin = Group::new(Audience::BankAdmin)
