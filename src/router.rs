@@ -15,7 +15,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::{Audience, access, session};
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
-    exports, hall, health, home, imports, invitations, lists, loans, mail, market, messages, needs, offers,
+    exports, hall, health, home, imports, invitations, lists, loan_edits, loans, mail, market, messages, needs, offers,
     password_reset, portrait, products, profile, register, schedules, subscriptions, terms,
 };
 use crate::state::AppState;
@@ -103,6 +103,11 @@ fn pages() -> Vec<Group> {
         .route("/officer/loans/{id}/repayments", get(loans::repayment_form).post(loans::record_repayment))
         .route("/officer/loans/{id}/drawdowns/{drawdown}/schedule", get(loans::officer_schedule))
         .route("/officer/loans/{id}/drawdowns/{drawdown}/schedule.csv", get(loans::officer_schedule_csv))
+        // The officer's edits of a loan, each on its own page linked from the loan page.
+        .route("/officer/loans/{id}/classification", get(loan_edits::classification_form).post(loan_edits::classify))
+        .route("/officer/loans/{id}/write-off", get(loan_edits::write_off_form).post(loan_edits::write_off))
+        .route("/officer/loans/{id}/write-off/confirm", post(loan_edits::confirm_write_off))
+        .route("/officer/loans/{id}/correction", get(loan_edits::correction_form).post(loan_edits::correct))
         .route("/officer/subscriptions", get(subscriptions::subscriptions).post(subscriptions::subscribe))
         .route("/officer/subscriptions/{id}/delete", post(subscriptions::unsubscribe));
     let bank_admin = Group::new(Audience::BankAdmin)

@@ -23,7 +23,7 @@ use crate::db::DbConn;
 use crate::domain::Money;
 use crate::domain::loan::{
     Classification, DrawdownCheck, LoanEvent, LoanEventKind, LoanStatus, LoanTransitionError, RepaymentCheck,
-    check_drawdown, check_repayment, cover, transition,
+    check_drawdown, check_repayment, correction_refused, cover, transition,
 };
 use crate::domain::need::OfferStatus;
 use crate::domain::repayment::Loan as Schedule;
@@ -424,8 +424,8 @@ pub struct Correct {
 pub fn correct_terms(conn: &mut DbConn, ctx: &Ctx, own: OwnLoan, input: Correct) -> Outcome<()> {
     let outcome = guarded(conn, |c| {
         let loan = lock_at(c, ctx, own, input.version)?;
-        if loan.status == LoanStatus::WrittenOff {
-            return refuse(Refusal::rule("loan_status", "该贷款已核销，不能更正"));
+        if let Some(reason) = correction_refused(loan.status) {
+            return refuse(Refusal::rule("loan_status", reason));
         }
         let new = &input.terms;
         if new.line < loan.drawn {

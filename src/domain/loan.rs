@@ -283,6 +283,12 @@ pub fn transition(status: LoanStatus, event: LoanEvent) -> Result<LoanStatus, Lo
     Ok(to)
 }
 
+/// Why the contract's terms of a loan in `status` cannot be corrected: only a
+/// written-off loan's are closed (a settled loan's record may still be wrong).
+pub fn correction_refused(status: LoanStatus) -> Option<&'static str> {
+    (status == LoanStatus::WrittenOff).then_some("该贷款已核销，不能更正合同信息")
+}
+
 /// The guarantees a loan actually took, in the usual order, each once.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Guarantees(Vec<Guarantee>);
@@ -545,6 +551,10 @@ pub fn check_repayment(r: &RepaymentCheck) -> Vec<RepaymentError> {
 pub fn months_within(from: NaiveDate, until: NaiveDate) -> u32 {
     (1..=480).take_while(|m| super::repayment::due_date(from, *m) <= until).last().unwrap_or(1)
 }
+
+#[path = "loan_fields.rs"]
+mod fields;
+pub use fields::{field_label, value_label};
 
 #[cfg(test)]
 #[path = "loan_tests.rs"]

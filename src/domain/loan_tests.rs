@@ -68,3 +68,93 @@ fn a_drawdown_over_the_line_or_out_of_dates_is_refused_beside_its_field() {
     assert_eq!(months_within(day("2026-11-05"), day("2027-11-05")), 12);
     assert_eq!(months_within(day("2026-11-20"), day("2027-11-05")), 11);
 }
+
+/// Every event, listed by a match that stops compiling when an event is added.
+fn every_event() -> [LoanEvent; 7] {
+    let all = [
+        LoanEvent::Draw,
+        LoanEvent::Repay,
+        LoanEvent::FallOverdue,
+        LoanEvent::CatchUp,
+        LoanEvent::Settle,
+        LoanEvent::WriteOff,
+        LoanEvent::Classify,
+    ];
+    for event in all {
+        match event {
+            LoanEvent::Draw
+            | LoanEvent::Repay
+            | LoanEvent::FallOverdue
+            | LoanEvent::CatchUp
+            | LoanEvent::Settle
+            | LoanEvent::WriteOff
+            | LoanEvent::Classify => {}
+        }
+    }
+    all
+}
+
+#[test]
+fn every_status_and_event_pair_follows_the_lifecycle_table() {
+    use LoanEvent as E;
+    use LoanStatus as S;
+    // (status, event) -> the status it moves to, or the words of the refusal.
+    let table: [(S, E, Result<S, &str>); 28] = [
+        (S::Normal, E::Draw, Ok(S::Normal)),
+        (S::Normal, E::Repay, Ok(S::Normal)),
+        (S::Normal, E::FallOverdue, Ok(S::Overdue)),
+        (S::Normal, E::CatchUp, Ok(S::Normal)),
+        (S::Normal, E::Settle, Ok(S::Settled)),
+        (S::Normal, E::WriteOff, Ok(S::WrittenOff)),
+        (S::Normal, E::Classify, Ok(S::Normal)),
+        (S::Overdue, E::Draw, Err("该贷款已逾期，逾期期间不能放款")),
+        (S::Overdue, E::Repay, Ok(S::Overdue)),
+        (S::Overdue, E::FallOverdue, Ok(S::Overdue)),
+        (S::Overdue, E::CatchUp, Ok(S::Normal)),
+        (S::Overdue, E::Settle, Ok(S::Settled)),
+        (S::Overdue, E::WriteOff, Ok(S::WrittenOff)),
+        (S::Overdue, E::Classify, Ok(S::Overdue)),
+        (S::Settled, E::Draw, Err("该贷款已结清，不能放款")),
+        (S::Settled, E::Repay, Err("该贷款已结清，不能录入还款")),
+        (S::Settled, E::FallOverdue, Err("该贷款已结清，不能转为逾期")),
+        (S::Settled, E::CatchUp, Err("该贷款已结清，不能恢复正常")),
+        (S::Settled, E::Settle, Err("该贷款已结清，不能结清")),
+        (S::Settled, E::WriteOff, Err("该贷款已结清，不能核销")),
+        (S::Settled, E::Classify, Err("该贷款已结清，不能调整五级分类")),
+        (S::WrittenOff, E::Draw, Err("该贷款已核销，不能放款")),
+        (S::WrittenOff, E::Repay, Err("该贷款已核销，不能录入还款")),
+        (S::WrittenOff, E::FallOverdue, Err("该贷款已核销，不能转为逾期")),
+        (S::WrittenOff, E::CatchUp, Err("该贷款已核销，不能恢复正常")),
+        (S::WrittenOff, E::Settle, Err("该贷款已核销，不能结清")),
+        (S::WrittenOff, E::WriteOff, Err("该贷款已核销，不能核销")),
+        (S::WrittenOff, E::Classify, Err("该贷款已核销，不能调整五级分类")),
+    ];
+    for status in LoanStatus::ALL {
+        for event in every_event() {
+            let rows: Vec<_> = table.iter().filter(|(s, e, _)| *s == status && *e == event).collect();
+            assert_eq!(rows.len(), 1, "the table has one row for ({status:?}, {event:?})");
+            let got = transition(status, event).map_err(|e| {
+                assert_eq!(e, LoanTransitionError { status, event });
+                e.message()
+            });
+            assert_eq!(got, rows[0].2.map_err(str::to_string), "({status:?}, {event:?})");
+        }
+    }
+    for status in LoanStatus::ALL {
+        assert_eq!(status.is_terminal(), every_event().iter().all(|e| transition(status, *e).is_err()), "{status:?}");
+    }
+}
+
+#[test]
+fn only_a_written_off_loan_is_closed_to_corrections_and_history_fields_read_in_words() {
+    for status in LoanStatus::ALL {
+        assert_eq!(correction_refused(status).is_some(), status == LoanStatus::WrittenOff, "{status:?}");
+    }
+    assert_eq!(field_label("classification"), "五级分类");
+    assert_eq!(field_label("term_months"), "期限（月）");
+    assert_eq!(field_label("renews"), "所接续的贷款");
+    assert_eq!(field_label("no_such_field"), "其他");
+    assert_eq!(value_label("classification", "substandard"), "次级");
+    assert_eq!(value_label("status", "written_off"), "核销");
+    assert_eq!(value_label("line", "200.00 万元"), "200.00 万元");
+}

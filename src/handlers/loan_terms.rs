@@ -4,7 +4,7 @@
 //! The fields are `templates/loans/terms_fields.html`.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::domain::loan::Guarantees;
 use crate::domain::repayment::RepaymentMethod;
@@ -28,7 +28,7 @@ pub struct LoanTermsForm {
     pub signed_on: String,
     #[serde(default)]
     pub repayment_method: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub guarantees: Vec<String>,
     /// "1" when ticked.
     #[serde(default)]
@@ -38,6 +38,22 @@ pub struct LoanTermsForm {
     /// The renewed loan's id, or empty when it is not on the platform.
     #[serde(default)]
     pub renews: String,
+}
+
+/// One ticked checkbox arrives as a value, several as a list; inside a form
+/// that embeds these fields (`#[serde(flatten)]`, the correction's) the form
+/// reader cannot tell a lone value from a list, so both are taken.
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    })
 }
 
 impl LoanTermsForm {

@@ -19,6 +19,7 @@ pub mod home;
 pub mod imports;
 pub mod invitations;
 pub mod lists;
+pub mod loan_edits;
 pub mod loan_terms;
 pub mod loans;
 pub mod mail;

@@ -24,6 +24,7 @@ mod jobs;
 mod layers;
 mod layout;
 mod lists;
+mod loan_edits;
 mod loan_pages;
 mod loan_setup;
 mod loans;
