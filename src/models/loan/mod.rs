@@ -20,6 +20,7 @@ use crate::schema::loans;
 pub mod drawdown;
 pub mod event;
 pub mod repayment;
+pub mod standing;
 
 pub use drawdown::{Drawdown, Instalment};
 pub use event::{LoanEventRow, NewLoanEvent};
