@@ -58,7 +58,7 @@ pub struct EnterpriseLoan {
     pub standing: LoanStanding,
     pub drawdowns: Vec<DrawdownSchedule>,
     pub repayments: Vec<Repayment>,
-    /// The history, newest first, without the classification's moves.
+    /// The history, newest event date first, without the classification's moves.
     pub events: Vec<LoanEventRow>,
 }
 
@@ -141,8 +141,10 @@ impl EnterpriseLoan {
                 .collect();
             drawdowns.push(DrawdownSchedule { drawdown, rows });
         }
-        let events =
+        let mut events: Vec<LoanEventRow> =
             LoanEventRow::of_loan(conn, id)?.into_iter().filter(|e| e.kind != LoanEventKind::Classification).collect();
+        // By the date each happened, as the bank states it, newest first.
+        events.sort_by_key(|e| std::cmp::Reverse((e.happened_on, e.id)));
         Ok(Some(EnterpriseLoan { standing, drawdowns, repayments: Repayment::of_loan(conn, id)?, events }))
     }
 
