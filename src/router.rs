@@ -13,6 +13,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{Audience, access, session};
+use crate::handlers::enterprise_loans;
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
     exports, hall, health, home, imports, invitations, lists, loan_edits, loans, mail, market, messages, needs, offers,
@@ -79,7 +80,14 @@ fn pages() -> Vec<Group> {
             get(authorizations::confirm_revoke).post(authorizations::revoke),
         )
         .route("/enterprise/disputes/new", get(disputes::new_dispute))
-        .route("/enterprise/disputes", post(disputes::open_dispute));
+        .route("/enterprise/disputes", post(disputes::open_dispute))
+        .route("/enterprise/loans", get(enterprise_loans::loans))
+        .route("/enterprise/loans/{id}", get(enterprise_loans::loan))
+        .route("/enterprise/loans/{id}/drawdowns/{drawdown}/receipt", post(enterprise_loans::confirm_receipt))
+        .route(
+            "/enterprise/loans/{id}/drawdowns/{drawdown}/dispute",
+            get(enterprise_loans::dispute_form).post(enterprise_loans::report_drawdown),
+        );
     // Credit office and banks (a bank under an authorization).
     let portraits = Group::new(Audience::CreditOfficeOrBank).route("/portraits/{id}", get(portrait::portrait));
     // The two sides of an offer: the enterprise and the bank.

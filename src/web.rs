@@ -92,6 +92,7 @@ impl Layout {
                 ("/products", "金融超市"),
                 ("/enterprise/estimate", "能融多少"),
                 ("/enterprise/needs", "融资需求"),
+                ("/enterprise/loans", "我的贷款"),
                 ("/enterprise/authorizations", "授权与查询"),
                 ("/enterprise/contact", "联系方式"),
                 ("/account/password", "修改密码"),
@@ -305,6 +306,8 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
             "该记录已有一项正在处理的异议（见下方标出的一条），无需重复提交，信用办将在答复期限内答复。"
         }
         "dispute_answered" => "已答复异议，企业将收到邮件通知。",
+        "receipt_confirmed" => "已确认到账，放款银行将在贷款页面看到您的确认。",
+        "drawdown_disputed" => "异议已提交，信用办将在 20 日内核实并答复，放款银行也已收到通知。",
         "branch_added" => "支行已添加。",
         "subscribed" => "订阅已保存，有符合条件的新需求时将邮件提醒您。",
         "unsubscribed" => "订阅已删除。",

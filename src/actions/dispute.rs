@@ -1,12 +1,14 @@
 //! Disputes (异议): the enterprise contests one of its records; the credit
 //! office answers, applying the correction or the repair, and the evaluation
-//! is recomputed in the same transaction. Both sides hear by email.
+//! is recomputed in the same transaction. Both sides hear by email. A
+//! dispute of a drawdown (opened by `actions::receipt`) is answered here too:
+//! `receipt::answered` applies it to the drawdown instead.
 
 use super::emails::{self, DisputeAnsweredEmail, DisputeOpenedEmail};
 use super::{Ctx, Outcome, Refusal, guarded, refuse};
 use crate::db::DbConn;
 use crate::domain::Role;
-use crate::domain::dispute::DisputeOutcome;
+use crate::domain::dispute::{DisputeOutcome, Subject};
 use crate::models::audit;
 use crate::models::dispute::{self, Dispute, NewDispute};
 use crate::models::enterprise::Enterprise;
@@ -63,8 +65,14 @@ pub fn answer(conn: &mut DbConn, ctx: &Ctx, input: Answer) -> Outcome<()> {
         if !Dispute::answer(c, id, outcome, &answer, user_id, ctx.now)? {
             return Ok(());
         }
+        let Subject::Record(kind) = found.record_kind else {
+            super::receipt::answered(c, ctx, &found, outcome, &answer)?;
+            let object = format!("dispute:{id}");
+            audit::record(c, &ctx.actor, "dispute_answered", Some(&object), outcome.as_str(), ctx.now)?;
+            return Ok(());
+        };
         let enterprise = Enterprise::find(c, found.enterprise_id)?;
-        dispute::apply_outcome(c, found.record_kind, found.record_id, outcome, today)?;
+        dispute::apply_outcome(c, kind, found.record_id, outcome, today)?;
         crate::credit::recompute_one(c, &enterprise.uscc, today, ctx.now)?;
         let message = DisputeAnsweredEmail {
             summary: found.record_summary.clone(),

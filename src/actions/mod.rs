@@ -39,6 +39,7 @@ pub mod import;
 pub mod invitation;
 pub mod loan;
 pub mod product;
+pub mod receipt;
 
 /// Who acts, when, and the site's address for the links in emails.
 #[derive(Clone, Debug)]

@@ -1,5 +1,5 @@
-//! Disputes (异议): where a dispute is, how the credit office may close it,
-//! and which outcome fits which kind of record.
+//! Disputes (异议): what a dispute is about, where it is, how the credit
+//! office may close it, and which outcome fits which subject.
 
 use chrono::Duration;
 
@@ -8,6 +8,42 @@ use super::records::RecordKind;
 
 /// The credit office answers a dispute within this long.
 pub const ANSWER_WITHIN: Duration = Duration::days(20);
+
+/// What a dispute contests: one of the enterprise's credit records, or a
+/// drawdown (借据) a bank recorded that the enterprise reports wrong. Stored in
+/// `disputes.record_kind` (the record kind's code, or "drawdown"), with the
+/// record's or the drawdown's id in `record_id`. A drawdown is no
+/// department's record, so it is no `RecordKind`: imports never list it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Subject {
+    Record(RecordKind),
+    Drawdown,
+}
+
+crate::stored_as_text!(Subject);
+
+impl Subject {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subject::Record(kind) => kind.as_str(),
+            Subject::Drawdown => "drawdown",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Subject> {
+        match text {
+            "drawdown" => Some(Subject::Drawdown),
+            _ => RecordKind::parse(text).map(Subject::Record),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Subject::Record(kind) => kind.label(),
+            Subject::Drawdown => "放款（借据）",
+        }
+    }
+}
 
 /// Where a dispute is. The strings are stored in `disputes.status`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -94,18 +130,21 @@ impl DisputeOutcome {
         self.status().label()
     }
 
-    /// What the outcome does to the disputed record, as the confirmation says it.
-    pub fn effect(self) -> &'static str {
-        match self {
-            DisputeOutcome::Corrected => "撤销该记录，不再计入信用画像和评价",
-            DisputeOutcome::Upheld => "保留原记录，不作更改",
-            DisputeOutcome::Repaired => "标记为已信用修复，处罚于今日结束",
+    /// What the outcome does to the disputed subject, as the confirmation says it.
+    pub fn effect(self, subject: Subject) -> &'static str {
+        match (self, subject) {
+            (DisputeOutcome::Corrected, Subject::Drawdown) => "银行已更正该笔放款，企业可重新核对并确认到账",
+            (DisputeOutcome::Upheld, Subject::Drawdown) => "维持银行记录的放款信息，不作更改",
+            (DisputeOutcome::Corrected, _) => "撤销该记录，不再计入信用画像和评价",
+            (DisputeOutcome::Upheld, _) => "保留原记录，不作更改",
+            (DisputeOutcome::Repaired, _) => "标记为已信用修复，处罚于今日结束",
         }
     }
 
-    /// Only a penalty (administrative or judicial) can be repaired.
-    pub fn fits(self, kind: RecordKind) -> bool {
-        self != DisputeOutcome::Repaired || kind == RecordKind::Penalties
+    /// Only a penalty (administrative or judicial) can be repaired; a
+    /// drawdown is corrected (by its bank) or stands.
+    pub fn fits(self, subject: Subject) -> bool {
+        self != DisputeOutcome::Repaired || subject == Subject::Record(RecordKind::Penalties)
     }
 }
 
@@ -116,9 +155,22 @@ mod tests {
     #[test]
     fn only_a_penalty_can_be_repaired() {
         for kind in RecordKind::ALL {
-            assert_eq!(DisputeOutcome::Repaired.fits(kind), kind == RecordKind::Penalties);
-            assert!(DisputeOutcome::Corrected.fits(kind) && DisputeOutcome::Upheld.fits(kind));
+            let subject = Subject::Record(kind);
+            assert_eq!(DisputeOutcome::Repaired.fits(subject), kind == RecordKind::Penalties);
+            assert!(DisputeOutcome::Corrected.fits(subject) && DisputeOutcome::Upheld.fits(subject));
         }
+        assert!(!DisputeOutcome::Repaired.fits(Subject::Drawdown));
+        assert!(DisputeOutcome::Corrected.fits(Subject::Drawdown) && DisputeOutcome::Upheld.fits(Subject::Drawdown));
+    }
+
+    /// A subject reads back from its stored code: every record kind as before, and "drawdown".
+    #[test]
+    fn a_subject_is_stored_as_its_code() {
+        for subject in RecordKind::ALL.map(Subject::Record).into_iter().chain([Subject::Drawdown]) {
+            assert_eq!(Subject::try_from(String::from(subject)), Ok(subject));
+        }
+        assert_eq!(Subject::parse("penalties"), Some(Subject::Record(RecordKind::Penalties)));
+        assert!(Subject::parse("loan").is_none());
     }
 
     #[test]

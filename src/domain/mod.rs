@@ -12,6 +12,7 @@ pub mod import;
 pub mod industry;
 pub mod institution;
 pub mod loan;
+pub mod loan_standing;
 pub mod money;
 pub mod need;
 pub mod password;

@@ -32,6 +32,8 @@ pub struct CreditOfficeHomePage {
     /// What waits for the office: open disputes by due time, imports under
     /// way or failed, banks late with credit decisions.
     disputes: Vec<(crate::models::dispute::Dispute, String)>,
+    /// The loan of each drawdown disputed among them (drawdown, loan).
+    dispute_loans: Vec<(i64, i64)>,
     imports: Vec<crate::models::import_batch::ImportBatch>,
     late_banks: Vec<crate::models::queue::LateBank>,
     now: chrono::NaiveDateTime,
@@ -49,6 +51,10 @@ impl CreditOfficeHomePage {
     fn urgency(&self, dispute: &crate::models::dispute::Dispute) -> crate::domain::work::Urgency {
         crate::domain::work::Urgency::of(dispute.due_at, self.now)
     }
+
+    fn loan_of(&self, dispute: &crate::models::dispute::Dispute) -> Option<i64> {
+        crate::handlers::disputes::loan_of(&self.dispute_loans, dispute)
+    }
 }
 /// Imports the home lists.
 const HOME_IMPORTS: i64 = 10;
@@ -60,7 +66,7 @@ pub async fn credit_office_home(
 ) -> AppResult<CreditOfficeHomePage> {
     signed.require(Role::CreditOffice)?;
     let now = state.clock.now();
-    let (figures, missing_holidays, (disputes, imports, late_banks)) = state
+    let (figures, missing_holidays, (disputes, imports, late_banks), dispute_loans) = state
         .db
         .query(move |c| {
             let waiting = (
@@ -74,7 +80,8 @@ pub async fn credit_office_home(
                 ("金融机构", Institution::count(c)?),
                 ("客户经理", User::count_by_role(c, Role::Officer)?),
             ];
-            Ok((figures, crate::models::holiday::missing_years(c, now)?, waiting))
+            let loans = crate::handlers::disputes::disputed_loans(c, waiting.0.iter().map(|(d, _)| d))?;
+            Ok((figures, crate::models::holiday::missing_years(c, now)?, waiting, loans))
         })
         .await?;
     let notice = notice(query.notice.as_deref());
@@ -84,6 +91,7 @@ pub async fn credit_office_home(
         figures,
         missing_holidays,
         disputes,
+        dispute_loans,
         imports,
         late_banks,
         now,

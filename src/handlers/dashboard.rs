@@ -51,6 +51,9 @@ pub struct EnterpriseHomePage {
     needs: Vec<NeedWork>,
     /// How many needs it has in all.
     needs_total: usize,
+    /// Its loans (我的贷款), each with its next payment and the drawdowns awaiting 确认到账.
+    loans: Vec<crate::models::loan::standing::LoanStanding>,
+    today: chrono::NaiveDate,
     messages: Vec<Message>,
 }
 
@@ -64,7 +67,7 @@ pub async fn enterprise_home(
     let now = state.clock.now();
     let today = crate::clock::beijing(now).date_naive();
     let user_id = signed.user.id;
-    let (enterprise, regions, evaluation, estimates, mut needs, messages) = state
+    let (enterprise, regions, evaluation, estimates, mut needs, messages, loans) = state
         .db
         .query(move |c| {
             let enterprise = Enterprise::find(c, id)?;
@@ -77,6 +80,7 @@ pub async fn enterprise_home(
                 estimates,
                 crate::models::need::Need::with_next_steps(c, id, now)?,
                 message::latest(c, user_id, HOME_MESSAGES)?,
+                crate::models::loan::standing::LoanStanding::of_enterprise(c, id)?,
             ))
         })
         .await?;
@@ -95,6 +99,8 @@ pub async fn enterprise_home(
         dishonest: estimates.dishonest,
         needs,
         needs_total,
+        loans,
+        today,
         messages,
     })
 }

@@ -2,6 +2,8 @@
 //! credit office answers within 20 days, confirming the answer beside the
 //! record's value before and after (`actions::dispute`: both sides are
 //! emailed, the score is recomputed in the same transaction as the answer).
+//! A dispute of a drawdown (from the enterprise's loan page,
+//! `enterprise_loans`) is answered here the same way, beside a link to the loan.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -14,11 +16,12 @@ use serde::{Deserialize, Serialize};
 use crate::actions::dispute::{self, Answer, Opened};
 use crate::auth::SignedIn;
 use crate::domain::Role;
-use crate::domain::dispute::DisputeOutcome;
+use crate::domain::dispute::{DisputeOutcome, Subject};
 use crate::domain::records::RecordKind;
 use crate::error::{AppError, AppResult};
 use crate::models::dispute::{Dispute, NewDispute, describe_record};
 use crate::models::enterprise::Enterprise;
+use crate::models::loan::standing::{describe_drawdown, loans_of_drawdowns};
 use crate::state::AppState;
 use crate::web::{ConfirmPage, FormErrors, Layout, PageQuery, Pager, form_again};
 
@@ -62,7 +65,7 @@ async fn own_record(
 
 /// The record's open dispute, if it has one: the enterprise is shown it rather than a second form.
 async fn open_on(state: &AppState, kind: RecordKind, record_id: i64) -> AppResult<Option<Response>> {
-    let first = state.db.query(move |c| Dispute::open_on(c, kind, record_id)).await?;
+    let first = state.db.query(move |c| Dispute::open_on(c, Subject::Record(kind), record_id)).await?;
     Ok(first.map(shown))
 }
 
@@ -110,7 +113,7 @@ pub async fn open_dispute(
         .query(move |c| {
             let new = NewDispute {
                 enterprise_id: enterprise.id,
-                kind,
+                kind: Subject::Record(kind),
                 record_id,
                 summary: &summary,
                 reason: &reason,
@@ -132,8 +135,31 @@ pub async fn open_dispute(
 pub struct DisputesPage {
     layout: Layout,
     disputes: Vec<(Dispute, String)>,
+    /// The loan of each drawdown disputed on the page (drawdown, loan).
+    loans: Vec<(i64, i64)>,
     pager: Pager,
     now: chrono::NaiveDateTime,
+}
+
+impl DisputesPage {
+    fn loan_of(&self, dispute: &Dispute) -> Option<i64> {
+        loan_of(&self.loans, dispute)
+    }
+}
+
+/// The loan a dispute of a drawdown is about, among `loans` (drawdown, loan).
+pub fn loan_of(loans: &[(i64, i64)], dispute: &Dispute) -> Option<i64> {
+    let drawdown = Some(dispute.record_id).filter(|_| dispute.is_about_drawdown())?;
+    loans.iter().find(|(d, _)| *d == drawdown).map(|(_, loan)| *loan)
+}
+
+/// The loans of the drawdowns among `disputes`.
+pub fn disputed_loans<'a>(
+    c: &mut crate::db::DbConn,
+    disputes: impl IntoIterator<Item = &'a Dispute>,
+) -> diesel::QueryResult<Vec<(i64, i64)>> {
+    let ids: Vec<i64> = disputes.into_iter().filter(|d| d.is_about_drawdown()).map(|d| d.record_id).collect();
+    loans_of_drawdowns(c, &ids)
 }
 
 pub async fn disputes(
@@ -142,8 +168,15 @@ pub async fn disputes(
     Query(query): Query<PageQuery>,
 ) -> AppResult<DisputesPage> {
     signed.require(Role::CreditOffice)?;
-    let (disputes, pager) = state.db.query(move |c| Dispute::page(c, query.page, 30)).await?;
-    Ok(DisputesPage { layout: signed.layout(), disputes, pager, now: state.clock.now() })
+    let (disputes, loans, pager) = state
+        .db
+        .query(move |c| {
+            let (disputes, pager) = Dispute::page(c, query.page, 30)?;
+            let loans = disputed_loans(c, disputes.iter().map(|(d, _)| d))?;
+            Ok((disputes, loans, pager))
+        })
+        .await?;
+    Ok(DisputesPage { layout: signed.layout(), disputes, loans, pager, now: state.clock.now() })
 }
 
 #[derive(Deserialize, Serialize, Default)]
@@ -163,29 +196,44 @@ pub struct DisputePage {
     layout: Layout,
     dispute: Dispute,
     enterprise: Enterprise,
+    /// The loan of a disputed drawdown, for the link to its read-only page.
+    loan: Option<i64>,
     form: AnswerForm,
     errors: FormErrors,
 }
 
-async fn load_dispute(state: &AppState, id: i64) -> AppResult<(Dispute, Enterprise)> {
+/// The dispute, its enterprise and, for a drawdown, its loan.
+type Loaded = (Dispute, Enterprise, Option<i64>);
+
+async fn load_dispute(state: &AppState, id: i64) -> AppResult<Loaded> {
     state
         .db
         .query(move |c| {
             let dispute = Dispute::find(c, id)?;
             let enterprise = Enterprise::find(c, dispute.enterprise_id)?;
-            Ok((dispute, enterprise))
+            let loan = loan_of(&disputed_loans(c, [&dispute])?, &dispute);
+            Ok((dispute, enterprise, loan))
         })
         .await
         .map_err(AppError::from)
 }
 
+/// What the disputed record or drawdown says now.
+fn describe_now(c: &mut crate::db::DbConn, uscc: &str, dispute: &Dispute) -> diesel::QueryResult<Option<String>> {
+    match dispute.record_kind {
+        Subject::Record(kind) => describe_record(c, uscc, kind, dispute.record_id),
+        Subject::Drawdown => Ok(describe_drawdown(c, dispute.record_id)?.map(|(summary, _)| summary)),
+    }
+}
+
 pub async fn dispute(State(state): State<AppState>, signed: SignedIn, Path(id): Path<i64>) -> AppResult<DisputePage> {
     signed.require(Role::CreditOffice)?;
-    let (dispute, enterprise) = load_dispute(&state, id).await?;
+    let (dispute, enterprise, loan) = load_dispute(&state, id).await?;
     Ok(DisputePage {
         layout: signed.layout(),
         dispute,
         enterprise,
+        loan,
         form: AnswerForm::default(),
         errors: FormErrors::default(),
     })
@@ -221,17 +269,17 @@ pub async fn confirm_answer(
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
     signed.require(Role::CreditOffice)?;
-    let (dispute, enterprise) = load_dispute(&state, id).await?;
+    let (dispute, enterprise, loan) = load_dispute(&state, id).await?;
     let (outcome, answer) = match check_answer(&form, &dispute) {
         Ok(checked) if form.intent != "edit" => checked,
         checked => {
             let (status, errors) = form_again(checked, &form.intent);
-            let page = DisputePage { layout: signed.layout(), dispute, enterprise, form, errors };
+            let page = DisputePage { layout: signed.layout(), dispute, enterprise, loan, form, errors };
             return Ok((status, page).into_response());
         }
     };
-    let (uscc, kind, record) = (enterprise.uscc.clone(), dispute.record_kind, dispute.record_id);
-    let now = state.db.query(move |c| describe_record(c, &uscc, kind, record)).await?;
+    let (uscc, disputed) = (enterprise.uscc.clone(), dispute.clone());
+    let now = state.db.query(move |c| describe_now(c, &uscc, &disputed)).await?;
     let mut page = ConfirmPage::typed(
         signed.layout(),
         "确认答复异议",
@@ -239,12 +287,16 @@ pub async fn confirm_answer(
         "确认提交答复",
         format!("/credit-office/disputes/{id}/confirm"),
     );
-    page.message = format!("{}的异议将按下面的结果关闭，企业会收到答复，信用评价随即重算。", enterprise.name);
+    page.message = if dispute.is_about_drawdown() {
+        format!("{}对放款的异议将按下面的结果关闭，企业和放款银行会收到答复。", enterprise.name)
+    } else {
+        format!("{}的异议将按下面的结果关闭，企业会收到答复，信用评价随即重算。", enterprise.name)
+    };
     page.danger = outcome == DisputeOutcome::Corrected;
     let page = page
         .line("处理结果", outcome.label())
         .line("记录原值", now.unwrap_or(dispute.record_summary))
-        .line("处理后", outcome.effect())
+        .line("处理后", outcome.effect(dispute.record_kind))
         .line("答复意见", answer)
         .carrying(&form);
     Ok(page.into_response())
@@ -258,11 +310,11 @@ pub async fn answer_dispute(
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
     signed.require(Role::CreditOffice)?;
-    let (dispute, enterprise) = load_dispute(&state, id).await?;
+    let (dispute, enterprise, loan) = load_dispute(&state, id).await?;
     let (outcome, answer) = match check_answer(&form, &dispute) {
         Ok(checked) => checked,
         Err(errors) => {
-            let page = DisputePage { layout: signed.layout(), dispute, enterprise, form, errors };
+            let page = DisputePage { layout: signed.layout(), dispute, enterprise, loan, form, errors };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };

@@ -12,6 +12,7 @@ pub mod claims;
 pub mod credit_office;
 pub mod dashboard;
 pub mod disputes;
+pub mod enterprise_loans;
 pub mod exports;
 pub mod hall;
 pub mod health;

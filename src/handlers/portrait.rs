@@ -13,6 +13,7 @@ use crate::actions::{self, Refusal};
 use crate::auth::SignedIn;
 use crate::credit::{Records, StoredEvaluation};
 use crate::db::DbConn;
+use crate::domain::dispute::Subject;
 use crate::domain::records::RecordKind;
 use crate::domain::{Money, Role, industry};
 use crate::error::{AppError, AppResult};
@@ -53,7 +54,7 @@ impl Portrait {
 
     /// Whether an item has a dispute still being handled.
     pub fn disputed(&self, kind: RecordKind, id: &i64) -> bool {
-        self.disputes.iter().any(|d| d.record_kind == kind && d.record_id == *id && d.is_open())
+        self.disputes.iter().any(|d| d.record_kind == Subject::Record(kind) && d.record_id == *id && d.is_open())
     }
 
     pub fn yuan(&self, fen: &i64) -> String {

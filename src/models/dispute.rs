@@ -1,13 +1,14 @@
-//! Disputes (异议): an enterprise contests one of its records; the credit office
-//! answers within 20 days: corrected (the record is withdrawn), upheld, or, for
-//! a penalty, marked repaired. The dispute keeps what the record said.
+//! Disputes (异议): an enterprise contests one of its records, or reports a
+//! drawdown wrong; the credit office answers within 20 days: corrected (the
+//! record is withdrawn; the bank corrected the drawdown), upheld, or, for a
+//! penalty, marked repaired. The dispute keeps what the record said.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::domain::Money;
-use crate::domain::dispute::{ANSWER_WITHIN, DisputeOutcome, DisputeStatus};
+use crate::domain::dispute::{ANSWER_WITHIN, DisputeOutcome, DisputeStatus, Subject};
 use crate::domain::records::RecordKind;
 use crate::schema::{
     disputes, enterprises, honour_records, penalty_records, property_records, social_security_records, tax_records,
@@ -20,7 +21,7 @@ pub struct Dispute {
     pub id: i64,
     pub enterprise_id: i64,
     #[diesel(deserialize_as = String)]
-    pub record_kind: RecordKind,
+    pub record_kind: Subject,
     pub record_id: i64,
     pub record_summary: String,
     pub reason: String,
@@ -37,7 +38,7 @@ pub struct Dispute {
 /// What the enterprise contests, and why.
 pub struct NewDispute<'a> {
     pub enterprise_id: i64,
-    pub kind: RecordKind,
+    pub kind: Subject,
     pub record_id: i64,
     pub summary: &'a str,
     pub reason: &'a str,
@@ -52,7 +53,12 @@ impl Dispute {
 
     /// Whether it contests a penalty (the only kind that may be repaired).
     pub fn is_about_penalty(&self) -> bool {
-        self.record_kind == RecordKind::Penalties
+        self.record_kind == Subject::Record(RecordKind::Penalties)
+    }
+
+    /// Whether it reports a drawdown wrong (`record_id` is the drawdown's id).
+    pub fn is_about_drawdown(&self) -> bool {
+        self.record_kind == Subject::Drawdown
     }
 
     /// Opens a dispute of the record, or returns the open one it already has
@@ -103,7 +109,7 @@ impl Dispute {
     }
 
     /// The record's open dispute, if it has one.
-    pub fn open_on(conn: &mut DbConn, kind: RecordKind, record_id: i64) -> QueryResult<Option<i64>> {
+    pub fn open_on(conn: &mut DbConn, kind: Subject, record_id: i64) -> QueryResult<Option<i64>> {
         disputes::table
             .filter(disputes::record_kind.eq(kind.as_str()))
             .filter(disputes::record_id.eq(record_id))

@@ -121,7 +121,7 @@ async fn concurrent_submits_of_one_dispute_open_one_and_each_is_told_which() {
                     let mut conn = db.connect_one().expect("a connection");
                     let new = NewDispute {
                         enterprise_id,
-                        kind: RecordKind::Penalties,
+                        kind: xinyidai::domain::dispute::Subject::Record(RecordKind::Penalties),
                         record_id: penalty,
                         summary: "云海市生态环境局",
                         reason: "罚款已缴清",

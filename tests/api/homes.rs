@@ -157,7 +157,7 @@ async fn the_credit_office_home_lists_disputes_by_due_time_and_imports_under_way
     let dispute = |record_id, summary, at| {
         let new = NewDispute {
             enterprise_id: enterprise,
-            kind: RecordKind::Tax,
+            kind: xinyidai::domain::dispute::Subject::Record(RecordKind::Tax),
             record_id,
             summary,
             reason: "金额有误",

@@ -9,6 +9,7 @@ mod contact;
 mod deadlines;
 mod demo;
 mod disputes;
+mod enterprise_loans;
 mod error_pages;
 mod exports;
 mod grab_rule;

@@ -154,6 +154,18 @@ impl Drawdown {
                 .execute(conn)?;
         Ok(changed == 1)
     }
+
+    /// Puts a disputed drawdown back to awaiting the enterprise's answer (its bank corrected it).
+    pub fn reopen_receipt(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+        let changed =
+            diesel::update(drawdowns::table.find(id).filter(drawdowns::receipt.eq(Receipt::Disputed.as_str())))
+                .set((
+                    drawdowns::receipt.eq(Receipt::Pending.as_str()),
+                    drawdowns::receipt_at.eq(None::<NaiveDateTime>),
+                ))
+                .execute(conn)?;
+        Ok(changed == 1)
+    }
 }
 
 impl Instalment {

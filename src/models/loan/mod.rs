@@ -22,6 +22,7 @@ pub mod drawdown;
 pub mod event;
 pub mod repayment;
 pub mod sheet;
+pub mod standing;
 
 pub use drawdown::{Drawdown, Instalment};
 pub use event::{LoanEventRow, NewLoanEvent};
