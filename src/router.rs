@@ -16,7 +16,7 @@ use crate::auth::{Audience, access, session};
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
     exports, hall, health, home, imports, invitations, lists, mail, market, messages, needs, offers, password_reset,
-    portrait, products, profile, register, schedules, subscriptions, terms,
+    portfolio, portrait, products, profile, register, schedules, subscriptions, terms,
 };
 use crate::state::AppState;
 use crate::web;
@@ -98,7 +98,9 @@ fn pages() -> Vec<Group> {
         .route("/officer/offers/{id}/decision", post(offers::record_decision))
         .route("/officer/offers/{id}/decision/confirm", post(offers::confirm_decision))
         .route("/officer/subscriptions", get(subscriptions::subscriptions).post(subscriptions::subscribe))
-        .route("/officer/subscriptions/{id}/delete", post(subscriptions::unsubscribe));
+        .route("/officer/subscriptions/{id}/delete", post(subscriptions::unsubscribe))
+        .route("/officer/loans", get(portfolio::officer_loans))
+        .route("/officer/loans.csv", get(portfolio::officer_loans_csv));
     let bank_admin = Group::new(Audience::BankAdmin)
         .route("/bank-admin", get(bank_admin::bank_admin_home))
         .route("/bank-admin/invitations", post(bank_admin::invite_officer))
@@ -109,7 +111,9 @@ fn pages() -> Vec<Group> {
         .route("/bank-admin/products/new", get(products::new_product))
         .route("/bank-admin/products/{id}", get(products::edit_product).post(products::update_product))
         .route("/bank-admin/products/{id}/publish", post(products::publish_product))
-        .route("/bank-admin/products/{id}/withdraw", post(products::withdraw_product));
+        .route("/bank-admin/products/{id}/withdraw", post(products::withdraw_product))
+        .route("/bank-admin/loans", get(portfolio::bank_admin_loans))
+        .route("/bank-admin/loans.csv", get(portfolio::bank_admin_loans_csv));
     let credit_office = Group::new(Audience::CreditOffice)
         .route("/credit-office", get(credit_office::credit_office_home))
         .route("/credit-office/institutions", get(credit_office::institutions).post(credit_office::create_institution))
@@ -143,7 +147,9 @@ fn pages() -> Vec<Group> {
         .route("/credit-office/needs.csv", get(exports::needs_csv))
         .route("/credit-office/disputes.csv", get(exports::disputes_csv))
         .route("/credit-office/institutions.csv", get(exports::institutions_csv))
-        .route("/credit-office/imports.csv", get(exports::imports_csv));
+        .route("/credit-office/imports.csv", get(exports::imports_csv))
+        .route("/credit-office/loans", get(portfolio::credit_office_loans))
+        .route("/credit-office/loans.csv", get(portfolio::credit_office_loans_csv));
     vec![public, signed_in, claimant, enterprise, portraits, offer_sides, officer, bank_admin, credit_office]
 }
 

@@ -19,6 +19,7 @@ use crate::schema::loans;
 
 pub mod drawdown;
 pub mod event;
+pub mod portfolio;
 pub mod repayment;
 
 pub use drawdown::{Drawdown, Instalment};
