@@ -158,6 +158,19 @@ impl PortfolioPage {
         }
     }
 
+    /// The figure cards: label, value, and whether it is money at risk (red when above zero).
+    fn figures(&self) -> Vec<(&'static str, String, bool)> {
+        let s = &self.sums;
+        vec![
+            ("贷款笔数", s.count.to_string(), false),
+            ("合同额度合计（万元）", wan(&s.line), false),
+            ("已放款合计（万元）", wan(&s.drawn), false),
+            ("贷款余额合计（万元）", wan(&s.outstanding), false),
+            ("逾期贷款余额（万元）", wan(&s.overdue), s.overdue.fen() > 0),
+            ("不良贷款余额（万元）", wan(&s.non_performing), s.non_performing.fen() > 0),
+        ]
+    }
+
     fn is_credit_office(&self) -> bool {
         self.viewer == Viewer::CreditOffice
     }
