@@ -17,7 +17,7 @@ use crate::handlers::enterprise_loans;
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
     exports, hall, health, home, imports, invitations, lists, loan_edits, loans, mail, market, messages, needs, offers,
-    password_reset, portrait, products, profile, register, schedules, subscriptions, terms,
+    password_reset, portfolio, portrait, products, profile, register, schedules, subscriptions, terms,
 };
 use crate::state::AppState;
 use crate::web;
@@ -117,7 +117,9 @@ fn pages() -> Vec<Group> {
         .route("/officer/loans/{id}/write-off/confirm", post(loan_edits::confirm_write_off))
         .route("/officer/loans/{id}/correction", get(loan_edits::correction_form).post(loan_edits::correct))
         .route("/officer/subscriptions", get(subscriptions::subscriptions).post(subscriptions::subscribe))
-        .route("/officer/subscriptions/{id}/delete", post(subscriptions::unsubscribe));
+        .route("/officer/subscriptions/{id}/delete", post(subscriptions::unsubscribe))
+        .route("/officer/loans", get(portfolio::officer_loans))
+        .route("/officer/loans.csv", get(portfolio::officer_loans_csv));
     let bank_admin = Group::new(Audience::BankAdmin)
         .route("/bank-admin", get(bank_admin::bank_admin_home))
         .route("/bank-admin/invitations", post(bank_admin::invite_officer))
@@ -131,7 +133,9 @@ fn pages() -> Vec<Group> {
         .route("/bank-admin/products/{id}/withdraw", post(products::withdraw_product))
         .route("/bank-admin/loans/{id}", get(loans::admin_loan))
         .route("/bank-admin/loans/{id}/drawdowns/{drawdown}/schedule", get(loans::admin_schedule))
-        .route("/bank-admin/loans/{id}/drawdowns/{drawdown}/schedule.csv", get(loans::admin_schedule_csv));
+        .route("/bank-admin/loans/{id}/drawdowns/{drawdown}/schedule.csv", get(loans::admin_schedule_csv))
+        .route("/bank-admin/loans", get(portfolio::bank_admin_loans))
+        .route("/bank-admin/loans.csv", get(portfolio::bank_admin_loans_csv));
     let credit_office = Group::new(Audience::CreditOffice)
         .route("/credit-office", get(credit_office::credit_office_home))
         .route("/credit-office/institutions", get(credit_office::institutions).post(credit_office::create_institution))
@@ -168,7 +172,9 @@ fn pages() -> Vec<Group> {
         .route("/credit-office/imports.csv", get(exports::imports_csv))
         .route("/credit-office/loans/{id}", get(loans::office_loan))
         .route("/credit-office/loans/{id}/drawdowns/{drawdown}/schedule", get(loans::office_schedule))
-        .route("/credit-office/loans/{id}/drawdowns/{drawdown}/schedule.csv", get(loans::office_schedule_csv));
+        .route("/credit-office/loans/{id}/drawdowns/{drawdown}/schedule.csv", get(loans::office_schedule_csv))
+        .route("/credit-office/loans", get(portfolio::credit_office_loans))
+        .route("/credit-office/loans.csv", get(portfolio::credit_office_loans_csv));
     vec![public, signed_in, claimant, enterprise, portraits, offer_sides, officer, bank_admin, credit_office]
 }
 

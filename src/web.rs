@@ -101,6 +101,7 @@ impl Layout {
                 ("/officer", "工作台"),
                 ("/officer/hall", "抢单大厅"),
                 ("/officer/offers", "我的抢单"),
+                ("/officer/loans", "贷款管理"),
                 ("/officer/subscriptions", "需求订阅"),
                 ("/products", "金融超市"),
                 ("/officer/profile", "个人资料"),
@@ -108,6 +109,7 @@ impl Layout {
             ],
             Some(Role::BankAdmin) => vec![
                 ("/bank-admin", "机构管理"),
+                ("/bank-admin/loans", "贷款管理"),
                 ("/bank-admin/products", "信贷产品"),
                 ("/products", "金融超市"),
                 ("/account/password", "修改密码"),
@@ -119,6 +121,7 @@ impl Layout {
                 ("/credit-office/disputes", "异议处理"),
                 ("/credit-office/claims", "企业认证"),
                 ("/credit-office/needs", "融资需求"),
+                ("/credit-office/loans", "贷款"),
                 ("/credit-office/holidays", "节假日"),
                 ("/credit-office/whitelist", "白名单"),
                 ("/credit-office/institutions", "金融机构"),

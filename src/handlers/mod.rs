@@ -29,6 +29,7 @@ pub mod messages;
 pub mod needs;
 pub mod offers;
 pub mod password_reset;
+pub mod portfolio;
 pub mod portrait;
 pub mod products;
 pub mod profile;

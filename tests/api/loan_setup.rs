@@ -41,7 +41,11 @@ pub fn user_id(app: &TestApp, username: &str) -> i64 {
 pub fn approved(app: &TestApp, enterprise: &str, officer: &str) -> Approved {
     let (enterprise_id, _) = enterprise_with_records(app, enterprise);
     let institution = bank_with_product(app, officer);
-    let officer_id = user_id(app, officer);
+    approved_by(app, enterprise_id, (institution, user_id(app, officer)))
+}
+
+/// The same for an existing enterprise and an officer of a bank with a published product.
+pub fn approved_by(app: &TestApp, enterprise_id: i64, (institution, officer_id): (i64, i64)) -> Approved {
     let now = start();
     let need = Need::publish(&mut app.conn(), enterprise_id, &new_need(200, 72), now).unwrap();
     let terms = OfferTerms {

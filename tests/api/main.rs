@@ -36,6 +36,8 @@ mod messages;
 mod migrations;
 mod module_map;
 mod password_reset;
+mod portfolio;
+mod portfolio_setup;
 mod portrait;
 mod products;
 mod proxy;

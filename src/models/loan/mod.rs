@@ -20,6 +20,7 @@ use crate::schema::loans;
 
 pub mod drawdown;
 pub mod event;
+pub mod portfolio;
 pub mod repayment;
 pub mod sheet;
 pub mod standing;
