@@ -18,6 +18,7 @@ use crate::domain::{Money, Rate};
 use crate::schema::loans;
 
 pub mod drawdown;
+pub mod due;
 pub mod event;
 pub mod repayment;
 
