@@ -25,6 +25,7 @@ mod layers;
 mod layout;
 mod lists;
 mod loan_setup;
+mod loan_sweep;
 mod loans;
 mod long_lists;
 mod market;
