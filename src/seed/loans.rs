@@ -8,7 +8,7 @@
 //! one written off as 损失; and the demo enterprise's loan with a drawdown
 //! awaiting its 确认到账.
 
-use chrono::{Days, Duration, NaiveDate, NaiveDateTime};
+use chrono::{Days, Duration, Months, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use rand::rngs::StdRng;
 
@@ -245,7 +245,11 @@ pub fn add(
         .first(conn)?;
     let demo_officer = named(&["demo-officer"]).pop().ok_or_else(|| anyhow::anyhow!("no demo officer"))?;
     let approved_days = demo_approved.map_or(110, |d| (today - d).num_days());
-    let demo_steps = [(approved_days - 5, Step::Draw(50, 11)), (3, Step::Draw(30, 6))];
+    // The first drawdown three months before the day after tomorrow: an
+    // instalment falls due then, so the enterprise has its 还款提醒.
+    let soon = (today + Days::new(2)).checked_sub_months(Months::new(3)).unwrap_or(today);
+    let first_draw = (today - soon).num_days().min(approved_days - 5);
+    let demo_steps = [(first_draw, Step::Draw(50, 11)), (3, Step::Draw(30, 6))];
     let life = Life {
         officer: demo_officer,
         offer: demo_offer,

@@ -148,30 +148,40 @@ async fn the_beijing_midnight_decides_the_day() {
     assert_eq!((row.status, row.status_on), (LoanStatus::Overdue, day("2026-12-24")));
 }
 
+/// Two workers, each on its own connection, sweep at the same instant.
+fn sweep_at_once(app: &TestApp) -> Vec<Swept> {
+    let now = app.clock.now();
+    let barrier = Arc::new(Barrier::new(2));
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                let (barrier, db) = (barrier.clone(), app.state.db.clone());
+                scope.spawn(move || {
+                    let mut conn = db.connect_one().unwrap();
+                    barrier.wait();
+                    xinyidai::jobs::deadlines::sweep(&mut conn, BASE_URL, now).unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
 #[test]
-fn two_workers_sweeping_at_once_tell_the_bank_once() {
+fn two_workers_sweeping_at_once_tell_the_bank_once_and_remind_the_enterprise_once() {
     let app = TestApp::new();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     // Two drawdowns: each month both instalments fall due, one per worker perhaps.
     let (approved, own, drawdowns) = runtime.block_on(drawn_loan(&app, &["JJ-1", "JJ-2"]));
+    set_beijing(&app, "2026-12-20 09:00");
+    let swept = sweep_at_once(&app);
+    runtime.block_on(app.run_jobs());
+    assert_eq!(swept.iter().map(|s| s.repayment_reminders).sum::<usize>(), 2, "{swept:?}");
+    assert_eq!(subjects(&app, ENTERPRISE, "还款提醒").len(), 2, "one per instalment");
     for month in 1..=4 {
         let due = instalment(&app, drawdowns[0], month).due_on;
         set_beijing(&app, &format!("{} 09:00", due.succ_opt().unwrap()));
-        let now = app.clock.now();
-        let barrier = Arc::new(Barrier::new(2));
-        let swept: Vec<Swept> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..2)
-                .map(|_| {
-                    let (barrier, db) = (barrier.clone(), app.state.db.clone());
-                    scope.spawn(move || {
-                        let mut conn = db.connect_one().unwrap();
-                        barrier.wait();
-                        xinyidai::jobs::deadlines::sweep(&mut conn, BASE_URL, now).unwrap()
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap()).collect()
-        });
+        let swept = sweep_at_once(&app);
         runtime.block_on(app.run_jobs());
         let marked: usize = swept.iter().map(|s| s.instalments_overdue).sum();
         assert_eq!(marked, 2, "month {month}: each instalment marked once: {swept:?}");
