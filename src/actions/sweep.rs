@@ -2,16 +2,22 @@
 //! several workers sweeping at once move each item once: a window that
 //! ends, an offer that lapses, a slot released when the bank did not make
 //! contact in time, a decision that becomes overdue, and a reminder 24 hours
-//! before each of these. Each takes the need's row lock first, like every
+//! before each of these; and a loan's instalment falling due (还款提醒, 3
+//! days before). An instalment past due is `actions::loan::mark_overdue`. Each takes the need's row lock first, like every
 //! change of a need; an item someone else moved comes back as
 //! `Refusal::Changed` and changes nothing.
 
+use chrono::Datelike;
 use diesel::result::{DatabaseErrorKind, Error};
 
+use crate::actions::loan::enterprise_link;
 use crate::actions::need::{locked_need, step_need};
 use crate::actions::{Ctx, Outcome, Refusal, guarded, refuse};
 use crate::db::DbConn;
 use crate::domain::need::{NeedEvent, NeedStatus, OfferStatus};
+use crate::models::institution::Institution;
+use crate::models::loan::due::DueSoon;
+use crate::models::loan::{Instalment, Loan};
 use crate::models::need::Need;
 use crate::models::offer::Offer;
 use crate::models::reminder::{self, Due};
@@ -171,14 +177,46 @@ fn reminder_notice(ctx: &Ctx, due: &Due) -> (To, Notice) {
 
 /// Sends a due reminder unless it was sent before; a concurrent sender loses on the key.
 pub fn send_reminder(conn: &mut DbConn, ctx: &Ctx, due: &Due) -> Outcome<()> {
-    let outcome = guarded(conn, |c| {
+    once(guarded(conn, |c| {
         if !reminder::claim(c, due, ctx.now)? {
             return refuse(Refusal::Changed("提醒"));
         }
         let (to, notice) = reminder_notice(ctx, due);
         notify::send(c, to, &notice, ctx.now)?;
         Ok(())
-    });
+    }))
+}
+
+/// Reminds the enterprise of an instalment falling due (还款提醒), once per
+/// instalment however many workers sweep; not when it was paid meanwhile.
+pub fn remind_instalment(conn: &mut DbConn, ctx: &Ctx, due: &DueSoon) -> Outcome<()> {
+    once(guarded(conn, |c| {
+        let unpaid = Instalment::of_drawdown(c, due.drawdown)?
+            .into_iter()
+            .any(|i| i.number == due.number && i.paid_on.is_none());
+        let Some(loan) = Loan::find(c, due.loan)?.filter(|_| unpaid) else {
+            return refuse(Refusal::Changed("还款计划"));
+        };
+        if !reminder::claim_key(c, due.key(), ctx.now)? {
+            return refuse(Refusal::Changed("提醒"));
+        }
+        let subject = format!("还款提醒：{}月{}日应还 {}", due.due_on.month(), due.due_on.day(), due.left.yuan_text());
+        let text = format!(
+            "您在{}的贷款（合同 {}）有一期还款将于 {} 到期，应还 {}。请按期足额还款；到期未还将转为逾期。",
+            Institution::find(c, loan.institution_id)?.name,
+            loan.contract_no,
+            due.due_on.format("%Y年%-m月%-d日"),
+            due.left.yuan_text()
+        );
+        let notice = Notice::new(subject, text, enterprise_link(ctx, loan.id));
+        notify::send(c, To::Enterprise(loan.enterprise_id), &notice, ctx.now)?;
+        Ok(())
+    }))
+}
+
+/// A reminder someone else claimed at the same instant (the key's unique
+/// violation) is refused like one sent before.
+fn once(outcome: Outcome<()>) -> Outcome<()> {
     match outcome {
         Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(Err(Refusal::Changed("提醒"))),
         other => other,

@@ -1,6 +1,7 @@
 //! Reminders (提醒) sent 24 hours before a deadline of the market: a window
 //! closing, an offer lapsing while the enterprise chooses, a contact time
-//! and a decision time running out. The `reminders` table's primary key
+//! and a decision time running out (and, through [`claim_key`], a loan's
+//! instalment falling due). The `reminders` table's primary key
 //! (object, kind) makes each go out once, however many workers sweep.
 
 use chrono::NaiveDateTime;
@@ -114,7 +115,12 @@ pub fn due(conn: &mut DbConn, now: NaiveDateTime, soon: NaiveDateTime, limit: i6
 /// Claims the reminder; false if it was sent before. A concurrent claim
 /// fails on the key (the caller's transaction rolls back).
 pub fn claim(conn: &mut DbConn, due: &Due, now: NaiveDateTime) -> QueryResult<bool> {
-    let (object, kind) = due.key();
+    claim_key(conn, due.key(), now)
+}
+
+/// Claims the reminder under its (object, kind) key, as [`claim`] does; for
+/// reminders found outside the market (a loan's instalment falling due).
+pub fn claim_key(conn: &mut DbConn, (object, kind): (String, &str), now: NaiveDateTime) -> QueryResult<bool> {
     let seen = reminders::table.find((&object, kind)).count().get_result::<i64>(conn)?;
     if seen > 0 {
         return Ok(false);

@@ -2,6 +2,8 @@
 //! the first credit-office administrator of a real deployment.
 
 mod demo;
+mod loan_life;
+mod loans;
 mod needs;
 mod products;
 mod records;

@@ -31,7 +31,7 @@ const PURPOSES: [&str; 6] =
 const GUARANTEES: [Guarantee; 4] = [Guarantee::Credit, Guarantee::Guarantee, Guarantee::Mortgage, Guarantee::Credit];
 
 /// The demo officers by institution: (username, institution id, user id).
-fn officers(conn: &mut DbConn) -> QueryResult<Vec<(String, i64, i64)>> {
+pub(super) fn officers(conn: &mut DbConn) -> QueryResult<Vec<(String, i64, i64)>> {
     let rows: Vec<(String, Option<i64>, i64)> = users::table
         .filter(users::role.eq("officer"))
         .order(users::id)
@@ -40,7 +40,7 @@ fn officers(conn: &mut DbConn) -> QueryResult<Vec<(String, i64, i64)>> {
     Ok(rows.into_iter().filter_map(|(u, i, id)| Some((u, i?, id))).collect())
 }
 
-fn actor(officer: &(String, i64, i64)) -> Actor {
+pub(super) fn actor(officer: &(String, i64, i64)) -> Actor {
     Actor { user_id: Some(officer.2), role: Some("officer".into()), institution_id: Some(officer.1), ip: None }
 }
 
@@ -61,7 +61,7 @@ fn publish(conn: &mut DbConn, rng: &mut StdRng, enterprise: i64, window: i32, at
 }
 
 /// An officer grabs `need` at `at` with a rate a little under the cap; returns the offer.
-fn offer(
+pub(super) fn offer(
     conn: &mut DbConn,
     rng: &mut StdRng,
     base_url: &str,
@@ -89,7 +89,7 @@ fn offer(
 
 /// The first of `officers`, counting from `start`, whose bank has a published
 /// product that fits `need`: a grab by any other would be refused.
-fn fitting(
+pub(super) fn fitting(
     conn: &mut DbConn,
     need: i64,
     officers: &[(String, i64, i64)],
@@ -104,12 +104,12 @@ fn fitting(
     Ok(None)
 }
 
-fn at(base_url: &str, change_now: NaiveDateTime, officer: Option<&(String, i64, i64)>) -> Change {
+pub(super) fn at(base_url: &str, change_now: NaiveDateTime, officer: Option<&(String, i64, i64)>) -> Change {
     let actor = officer.map_or_else(|| Actor { role: Some("enterprise".into()), ..Actor::default() }, actor);
     Change { actor, now: change_now, base_url: base_url.into() }
 }
 
-fn refuse(reason: crate::actions::Refusal) -> anyhow::Error {
+pub(super) fn refuse(reason: crate::actions::Refusal) -> anyhow::Error {
     anyhow::anyhow!(reason.to_string())
 }
 
@@ -120,12 +120,12 @@ fn contact(conn: &mut DbConn, change: &Change, officer: &(String, i64, i64), off
 }
 
 /// The enterprise accepts the offer of its need.
-fn accept(conn: &mut DbConn, change: &Change, enterprise: i64, need: i64, offer: i64) -> anyhow::Result<()> {
+pub(super) fn accept(conn: &mut DbConn, change: &Change, enterprise: i64, need: i64, offer: i64) -> anyhow::Result<()> {
     accept_offer(conn, change, Accept { enterprise_id: enterprise, need_id: need, offer_id: offer })?.map_err(refuse)
 }
 
 /// The demo officer records its decision on the accepted offer.
-fn decide(
+pub(super) fn decide(
     conn: &mut DbConn,
     change: &Change,
     officer: &(String, i64, i64),

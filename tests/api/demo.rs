@@ -110,3 +110,57 @@ async fn a_bare_serve_on_an_empty_database_creates_no_account_and_xinyidai_demo_
     assert_eq!(accounts(&app).len(), 16);
     app.run_jobs().await;
 }
+
+/// The demo's loans, read back from their rows: every status, a renewal of a
+/// settled loan, 首贷 and credit-only ones, drawn within each line, and each
+/// loan's outstanding equal to its drawdowns less the principal repaid.
+#[tokio::test]
+async fn the_demo_has_loans_at_every_status_and_their_figures_add_up() {
+    use xinyidai::domain::loan::{Classification, LoanStatus, Receipt};
+    use xinyidai::models::loan::{Drawdown, Loan, Repayment};
+    use xinyidai::schema::loans;
+
+    let app = TestApp::new();
+    assert!(xinyidai::seed::on_start(&mut app.conn(), true, start(), crate::helpers::BASE_URL).unwrap());
+    app.run_jobs().await;
+    let ids: Vec<i64> = loans::table.select(loans::id).order(loans::id).load(&mut *app.conn()).unwrap();
+    let all: Vec<Loan> = ids.iter().map(|id| Loan::find(&mut app.conn(), *id).unwrap().unwrap()).collect();
+    for status in [LoanStatus::Normal, LoanStatus::Overdue, LoanStatus::Settled, LoanStatus::WrittenOff] {
+        assert!(all.iter().any(|l| l.status == status), "a loan {}", status.label());
+    }
+    let renewal = all.iter().find(|l| l.renewal && l.renews_loan_id.is_some()).expect("a renewal");
+    let renewed = all.iter().find(|l| Some(l.id) == renewal.renews_loan_id).unwrap();
+    assert_eq!(renewed.status, LoanStatus::Settled, "the renewal links to a settled loan");
+    assert_eq!(renewed.enterprise_id, renewal.enterprise_id);
+    assert!(all.iter().any(|l| l.first_loan), "a 首贷");
+    assert!(all.iter().any(|l| l.credit_only), "a credit-only loan");
+    assert!(all.iter().any(|l| !l.credit_only), "a guaranteed or secured loan");
+    let written_off = all.iter().find(|l| l.status == LoanStatus::WrittenOff).unwrap();
+    assert_eq!(written_off.classification, Classification::Loss);
+    let banks: BTreeSet<i64> = all.iter().map(|l| l.institution_id).collect();
+    assert!(banks.len() >= 2, "at least two banks lend");
+
+    for loan in &all {
+        let drawdowns = Drawdown::of_loan(&mut app.conn(), loan.id).unwrap();
+        let repayments = Repayment::of_loan(&mut app.conn(), loan.id).unwrap();
+        let drawn: i64 = drawdowns.iter().map(|d| d.amount.fen()).sum();
+        let repaid: i64 = repayments.iter().map(|r| r.principal.fen()).sum();
+        assert_eq!(loan.drawn.fen(), drawn, "{}: drawn is the sum of its drawdowns", loan.contract_no);
+        assert!(drawn <= loan.line.fen(), "{}: drawn never above the line", loan.contract_no);
+        assert_eq!(loan.outstanding.fen(), drawn - repaid, "{}: outstanding", loan.contract_no);
+    }
+    let several = all.iter().any(|l| Drawdown::of_loan(&mut app.conn(), l.id).unwrap().len() >= 3);
+    assert!(several, "a loan with several drawdowns");
+
+    // The demo enterprise has a loan with a drawdown awaiting its 确认到账.
+    let demo: i64 = enterprises::table
+        .filter(enterprises::name.eq("云海晨光精密机械有限公司"))
+        .select(enterprises::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let pending = all
+        .iter()
+        .filter(|l| l.enterprise_id == demo)
+        .any(|l| Drawdown::of_loan(&mut app.conn(), l.id).unwrap().iter().any(|d| d.receipt == Receipt::Pending));
+    assert!(pending, "a drawdown of the demo enterprise awaits its confirmation");
+}

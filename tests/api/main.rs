@@ -28,6 +28,7 @@ mod lists;
 mod loan_edits;
 mod loan_pages;
 mod loan_setup;
+mod loan_sweep;
 mod loans;
 mod long_lists;
 mod market;

@@ -19,6 +19,7 @@ use crate::domain::{Money, Rate};
 use crate::schema::loans;
 
 pub mod drawdown;
+pub mod due;
 pub mod event;
 pub mod portfolio;
 pub mod repayment;
