@@ -157,7 +157,6 @@ pub(super) fn moment(day: NaiveDate, now: NaiveDateTime) -> NaiveDateTime {
 /// An approved offer of `officers`' bank for a need of one of `candidates`
 /// (the first whose need the bank's products fit), approved `approved` days
 /// ago; returns (enterprise, officer, offer).
-#[allow(clippy::too_many_arguments)]
 fn approval(
     conn: &mut DbConn,
     rng: &mut StdRng,

@@ -61,7 +61,7 @@ pub fn due_soon(conn: &mut DbConn, today: NaiveDate, last: NaiveDate, limit: i64
         "NOT EXISTS (SELECT 1 FROM reminders WHERE reminders.kind = '{DUE_SOON}' AND reminders.object = \
          'instalment:' || instalments.drawdown_id || ':' || instalments.number)"
     ));
-    let rows: Vec<(i64, i32, i64, i64, NaiveDate, i64, i64, i64, i64)> = instalments::table
+    let rows: Vec<DueRow> = instalments::table
         .inner_join(loans::table.on(loans::id.eq(instalments::loan_id)))
         .filter(loans::status.eq_any(running()))
         .filter(instalments::paid_on.is_null())
@@ -84,9 +84,27 @@ pub fn due_soon(conn: &mut DbConn, today: NaiveDate, last: NaiveDate, limit: i64
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(drawdown, number, loan, enterprise, due_on, principal, interest, paid_principal, paid_interest)| {
-            let left = Money::from_fen(principal + interest - paid_principal - paid_interest);
-            DueSoon { drawdown, number, loan, enterprise, due_on, left }
+        .map(|r| DueSoon {
+            drawdown: r.drawdown,
+            number: r.number,
+            loan: r.loan,
+            enterprise: r.enterprise,
+            due_on: r.due_on,
+            left: Money::from_fen(r.principal + r.interest - r.paid_principal - r.paid_interest),
         })
         .collect())
+}
+
+/// An instalment's row with its loan's, as `due_soon` selects them.
+#[derive(Queryable)]
+struct DueRow {
+    drawdown: i64,
+    number: i32,
+    loan: i64,
+    enterprise: i64,
+    due_on: NaiveDate,
+    principal: i64,
+    interest: i64,
+    paid_principal: i64,
+    paid_interest: i64,
 }
