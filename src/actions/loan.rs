@@ -126,11 +126,11 @@ pub fn open_loan(conn: &mut DbConn, ctx: &Ctx, offer: OwnOffer, terms: LoanTerms
                 field: "signed_on", code: "in_future", message: "签约日期不能晚于今天".into()
             });
         }
-        if let Some(earlier) = terms.renews {
-            if Loan::of_enterprise(c, earlier, need.enterprise_id)?.is_none() {
-                let message = "续贷所接续的贷款须是该企业在平台上的贷款";
-                wrong.push(FieldRefusal { field: "renews", code: "renews_unknown", message: message.into() });
-            }
+        if let Some(earlier) = terms.renews
+            && Loan::of_enterprise(c, earlier, need.enterprise_id)?.is_none()
+        {
+            let message = "续贷所接续的贷款须是该企业在平台上的贷款";
+            wrong.push(FieldRefusal { field: "renews", code: "renews_unknown", message: message.into() });
         }
         if !wrong.is_empty() {
             return refuse(Refusal::Fields(wrong));
