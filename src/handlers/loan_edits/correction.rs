@@ -84,7 +84,7 @@ async fn page(
     Ok(CorrectionPage { layout, subject, form: terms, version, reason, errors, shown, renewable })
 }
 
-/// The terms in the conflict's words: each field as the loan now holds it beside the value typed.
+/// The terms in the conflict's words: each field where the loan now differs from what was typed.
 fn conflict(now: &Subject, typed: &LoanTermsForm) -> Vec<ConflictRow> {
     let current = LoanTermsForm::from_terms(&now.loan.terms());
     let text = |form: &LoanTermsForm, field: &str| -> String {
@@ -119,8 +119,12 @@ fn conflict(now: &Subject, typed: &LoanTermsForm) -> Vec<ConflictRow> {
         "renewal",
         "renews",
     ];
-    let mut rows: Vec<ConflictRow> =
-        fields.iter().map(|f| ConflictRow::new(field_label(f), text(&current, f), text(typed, f))).collect();
+    // Only what differs: the terms the officer did not touch and nobody changed say nothing.
+    let mut rows: Vec<ConflictRow> = fields
+        .iter()
+        .map(|f| ConflictRow::new(field_label(f), text(&current, f), text(typed, f)))
+        .filter(ConflictRow::differs)
+        .collect();
     rows.push(ConflictRow::fact("已放款", now.loan.drawn.wan_text()));
     rows
 }

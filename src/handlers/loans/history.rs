@@ -3,7 +3,7 @@
 //! show them (a status by its label, an amount in 元).
 
 use crate::domain::Money;
-use crate::domain::loan::{Classification, LoanEventKind, LoanStatus};
+use crate::domain::loan::{LoanEventKind, field_label, value_label};
 use crate::models::loan::LoanEventRow;
 use crate::models::loan::sheet::LoanSheet;
 
@@ -17,36 +17,6 @@ pub struct Entry {
     /// What changed: "状态：正常 → 逾期", "借据 JJ-1：1,000,000.00 元".
     pub change: String,
     pub reason: String,
-}
-
-/// The name a field has on the forms.
-fn field_name(field: &str) -> &str {
-    match field {
-        "status" => "状态",
-        "classification" => "五级分类",
-        "contract_no" => "合同编号",
-        "line" => "合同额度",
-        "rate" => "年化利率",
-        "term_months" => "期限（月）",
-        "signed_on" => "签约日期",
-        "repayment_method" => "还款方式",
-        "guarantees" => "担保方式",
-        "first_loan" => "首贷",
-        "renewal" => "续贷",
-        "renews" => "所接续的贷款",
-        "receipt" => "到账确认",
-        other => other,
-    }
-}
-
-/// A stored value in the page's words.
-fn value_text(field: &str, value: &str) -> String {
-    let label = match field {
-        "status" => LoanStatus::parse(value).map(LoanStatus::label),
-        "classification" => Classification::parse(value).map(Classification::label),
-        _ => None,
-    };
-    label.map_or_else(|| value.to_string(), str::to_string)
 }
 
 fn fen(text: &str) -> String {
@@ -71,7 +41,7 @@ impl Entry {
             }
             (_, Some(field)) => {
                 let old = event.old_value.as_deref().unwrap_or("");
-                format!("{}：{} → {}", field_name(field), value_text(field, old), value_text(field, &new))
+                format!("{}：{} → {}", field_label(field), value_label(field, old), value_label(field, &new))
             }
             (_, None) => new,
         };
