@@ -1,5 +1,5 @@
-//! What an enterprise reads of its loan: each instalment's state (已还, 逾期,
-//! 待还), the principal left after it, and the loan's next payment across
+//! What the two sides read of a loan: each instalment's state (已还清, 逾期,
+//! 部分已还, 待还), the principal left after it, and the loan's next payment across
 //! its drawdowns. Pure rules over the schedule rows `models::loan` keeps.
 
 use chrono::NaiveDate;
@@ -11,17 +11,22 @@ use super::{Money, Tone};
 pub enum InstalmentState {
     Paid,
     Overdue,
+    /// Not yet due, some of it repaid already.
+    Partly,
     Due,
 }
 
 impl InstalmentState {
     /// Paid once repayments covered it in full; overdue when unpaid after its
-    /// due date (the day after it falls due, as the sweep and the loan's status count).
-    pub fn of(due_on: NaiveDate, paid: bool, today: NaiveDate) -> InstalmentState {
+    /// due date (the day after it falls due, as the sweep and the loan's
+    /// status count); partly paid when something of it is repaid before then.
+    pub fn of(due_on: NaiveDate, (paid, partly): (bool, bool), today: NaiveDate) -> InstalmentState {
         if paid {
             InstalmentState::Paid
         } else if due_on < today {
             InstalmentState::Overdue
+        } else if partly {
+            InstalmentState::Partly
         } else {
             InstalmentState::Due
         }
@@ -29,8 +34,9 @@ impl InstalmentState {
 
     pub fn label(self) -> &'static str {
         match self {
-            InstalmentState::Paid => "已还",
+            InstalmentState::Paid => "已还清",
             InstalmentState::Overdue => "逾期",
+            InstalmentState::Partly => "部分已还",
             InstalmentState::Due => "待还",
         }
     }
@@ -39,7 +45,7 @@ impl InstalmentState {
         match self {
             InstalmentState::Paid => Tone::Good,
             InstalmentState::Overdue => Tone::Bad,
-            InstalmentState::Due => Tone::Active,
+            InstalmentState::Partly | InstalmentState::Due => Tone::Active,
         }
     }
 }
@@ -79,9 +85,10 @@ mod tests {
     #[test]
     fn an_instalment_is_overdue_only_the_day_after_it_falls_due_unpaid() {
         let due = day("2026-12-23");
-        assert_eq!(InstalmentState::of(due, false, due), InstalmentState::Due);
-        assert_eq!(InstalmentState::of(due, false, day("2026-12-24")), InstalmentState::Overdue);
-        assert_eq!(InstalmentState::of(due, true, day("2027-01-24")), InstalmentState::Paid);
+        assert_eq!(InstalmentState::of(due, (false, false), due), InstalmentState::Due);
+        assert_eq!(InstalmentState::of(due, (false, true), due), InstalmentState::Partly);
+        assert_eq!(InstalmentState::of(due, (false, true), day("2026-12-24")), InstalmentState::Overdue);
+        assert_eq!(InstalmentState::of(due, (true, true), day("2027-01-24")), InstalmentState::Paid);
     }
 
     #[test]

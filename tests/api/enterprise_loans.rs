@@ -160,7 +160,7 @@ async fn the_loan_page_shows_what_is_owed_and_the_schedule_as_computed_by_hand()
     let shown: Vec<Vec<String>> = expected
         .iter()
         .map(|(k, due, p, i, pay, left)| {
-            let state = if *k == 1 { "已还" } else { "待还" };
+            let state = if *k == 1 { "已还清" } else { "待还" };
             vec![k.to_string(), due.to_string(), yuan(*p), yuan(*i), yuan(*pay), yuan(*left), state.to_string()]
         })
         .collect();
@@ -182,7 +182,7 @@ async fn the_loan_page_shows_what_is_owed_and_the_schedule_as_computed_by_hand()
     let rows = table_after(&page, &format!("id=\"drawdown-{drawdown}\""));
     assert_eq!(
         rows.iter().map(|r| r[6].as_str()).collect::<Vec<_>>(),
-        ["已还", "逾期", "待还", "待还", "待还", "待还"]
+        ["已还清", "逾期", "待还", "待还", "待还", "待还"]
     );
     assert!(page.contains("（已逾期）"));
     app.run_jobs().await;

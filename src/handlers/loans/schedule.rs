@@ -11,51 +11,14 @@ use chrono::NaiveDate;
 
 use crate::auth::SignedIn;
 use crate::clock::beijing;
-use crate::domain::{Money, Tone};
+use crate::domain::Money;
+use crate::domain::loan_standing::InstalmentState;
 use crate::error::{AppError, AppResult};
 use crate::models::loan::{Drawdown, Instalment, Loan};
 use crate::state::AppState;
 use crate::web::{Layout, csv_response};
 
 use super::LoanView;
-
-/// Where an instalment stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InstalmentState {
-    Paid,
-    Overdue,
-    Partly,
-    Pending,
-}
-
-impl InstalmentState {
-    fn of(instalment: &Instalment, today: NaiveDate) -> InstalmentState {
-        let paid = instalment.paid_principal.fen() + instalment.paid_interest.fen();
-        match () {
-            _ if instalment.paid_on.is_some() => InstalmentState::Paid,
-            _ if instalment.due_on < today => InstalmentState::Overdue,
-            _ if paid > 0 => InstalmentState::Partly,
-            _ => InstalmentState::Pending,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            InstalmentState::Paid => "已还清",
-            InstalmentState::Overdue => "逾期",
-            InstalmentState::Partly => "部分已还",
-            InstalmentState::Pending => "待还",
-        }
-    }
-
-    pub fn tone(self) -> Tone {
-        match self {
-            InstalmentState::Paid => Tone::Good,
-            InstalmentState::Overdue => Tone::Bad,
-            InstalmentState::Partly | InstalmentState::Pending => Tone::Active,
-        }
-    }
-}
 
 /// One line of the schedule.
 pub struct Line {
@@ -119,7 +82,7 @@ async fn load(
                 payment: i.payment(),
                 balance: Money::from_fen(balance),
                 paid: Money::from_fen(i.paid_principal.fen() + i.paid_interest.fen()),
-                state: InstalmentState::of(i, today),
+                state: i.state(today),
             }
         })
         .collect();

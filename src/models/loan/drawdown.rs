@@ -76,6 +76,12 @@ impl Instalment {
         Money::from_fen(self.principal.fen() + self.interest.fen())
     }
 
+    /// Where it stands on `today` (Beijing).
+    pub fn state(&self, today: NaiveDate) -> crate::domain::loan_standing::InstalmentState {
+        let partly = self.paid_principal.fen() + self.paid_interest.fen() > 0;
+        crate::domain::loan_standing::InstalmentState::of(self.due_on, (self.paid_on.is_some(), partly), today)
+    }
+
     /// What is left to pay of it.
     pub fn left(&self) -> Money {
         Money::from_fen(self.payment().fen() - self.paid_principal.fen() - self.paid_interest.fen())

@@ -136,7 +136,7 @@ impl EnterpriseLoan {
                     interest: i.interest,
                     payment: i.payment(),
                     balance,
-                    state: InstalmentState::of(i.due_on, i.paid_on.is_some(), today),
+                    state: i.state(today),
                 })
                 .collect();
             drawdowns.push(DrawdownSchedule { drawdown, rows });
