@@ -63,7 +63,8 @@ fn lock_at(conn: &mut DbConn, ctx: &Ctx, own: OwnLoan, version: i32) -> Result<L
     if !Loan::lock_at(conn, loan.id, version, ctx.now)? {
         return refuse(Refusal::Changed("贷款"));
     }
-    Ok(loan)
+    // Read again under the lock: what a concurrent change committed meanwhile counts.
+    Ok(Loan::find(conn, loan.id)?.ok_or(Error::NotFound)?)
 }
 
 fn today(ctx: &Ctx) -> NaiveDate {
@@ -170,7 +171,10 @@ pub fn record_drawdown(conn: &mut DbConn, ctx: &Ctx, own: OwnLoan, new: NewDrawd
     let outcome = guarded(conn, |c| {
         let loan = own_loan(c, own)?;
         transition(loan.status, LoanEvent::Draw)?;
-        let approved_on = Offer::find(c, loan.offer_id)?.and_then(|o| o.approved_on).unwrap_or(loan.signed_on);
+        // The contract is signed on or after the approval: money is not drawn before it.
+        let approved_on = Offer::find(c, loan.offer_id)?
+            .and_then(|o| o.approved_on)
+            .map_or(loan.signed_on, |a| a.max(loan.signed_on));
         let check = |drawn: Money| DrawdownCheck {
             amount: new.amount,
             value_date: new.value_date,
@@ -189,6 +193,8 @@ pub fn record_drawdown(conn: &mut DbConn, ctx: &Ctx, own: OwnLoan, new: NewDrawd
             refuse_drawdown(check(now.drawn))?;
             return refuse(Refusal::Changed("贷款"));
         }
+        // The terms as they are under the row lock the draw took (a correction may have committed since the read).
+        let loan = Loan::find(c, loan.id)?.ok_or(Error::NotFound)?;
         let schedule = Schedule::new(loan.repayment_method, new.amount, loan.rate, new.term_months).schedule();
         let id = Drawdown::insert(c, loan.id, &new, &schedule, ctx.actor.user_id.unwrap_or(loan.officer_id), ctx.now)?;
         let entry =
@@ -230,8 +236,10 @@ fn refuse_drawdown(check: DrawdownCheck) -> Result<(), Stop> {
 pub fn record_repayment(conn: &mut DbConn, ctx: &Ctx, own: OwnLoan, new: NewRepayment) -> Outcome<i64> {
     guarded(conn, |c| {
         let loan = own_loan(c, own)?;
-        transition(loan.status, LoanEvent::Repay)?;
         Loan::lock(c, loan.id, ctx.now)?;
+        // The status as it is under the lock: a write-off committed meanwhile refuses the repayment.
+        let loan = Loan::find(c, loan.id)?.ok_or(Error::NotFound)?;
+        transition(loan.status, LoanEvent::Repay)?;
         let found = Drawdown::find(c, new.drawdown_id)?.filter(|d| d.loan_id == loan.id);
         let Some(drawdown) = found else {
             return refuse(field("drawdown", "no_drawdown", "请选择该贷款的一笔借据"));
@@ -304,7 +312,9 @@ pub fn restate(c: &mut DbConn, ctx: &Ctx, loan_id: i64, on: NaiveDate) -> QueryR
     }
     let schedule = Instalment::of_loan(c, loan_id)?;
     let unpaid_due = schedule.iter().filter(|i| i.paid_on.is_none() && i.due_on < today(ctx)).map(|i| i.due_on).min();
-    let (event, on) = if loan.drawn.fen() > 0 && loan.outstanding.fen() == 0 {
+    let on = on.max(loan.status_on);
+    let all_paid = schedule.iter().all(|i| i.paid_on.is_some());
+    let (event, on) = if loan.drawn.fen() > 0 && loan.outstanding.fen() == 0 && all_paid {
         (LoanEvent::Settle, on)
     } else if let Some(due) = unpaid_due {
         // Overdue since the day after the oldest unpaid due date, whatever
@@ -401,6 +411,10 @@ pub fn write_off(conn: &mut DbConn, ctx: &Ctx, own: OwnLoan, input: WriteOff) ->
         let loan = lock_at(c, ctx, own, input.version)?;
         let to = transition(loan.status, LoanEvent::WriteOff)?;
         check_event_date(&loan, input.on, today(ctx))?;
+        if input.on < loan.status_on {
+            let message = format!("核销日期不能早于当前状态的起始日期 {}", loan.status_on);
+            return refuse(field("on", "before_status", message));
+        }
         if !Loan::move_status(c, loan.id, (loan.status, to), input.on)? {
             return refuse(Refusal::Changed("贷款"));
         }
@@ -434,6 +448,12 @@ pub fn correct_terms(conn: &mut DbConn, ctx: &Ctx, own: OwnLoan, input: Correct)
                 "below_drawn",
                 format!("合同额度不能低于已放款金额 {}", loan.drawn.wan_text()),
             ));
+        }
+        if let Some(earlier) = new.renews
+            && (earlier == loan.id || Loan::of_enterprise(c, earlier, loan.enterprise_id)?.is_none())
+        {
+            let message = "续贷所接续的贷款须是该企业在平台上的另一笔贷款";
+            return refuse(field("renews", "renews_unknown", message));
         }
         let old = loan.terms();
         let reschedules = (old.rate, old.term_months, old.signed_on, old.repayment_method)

@@ -434,7 +434,7 @@ impl std::fmt::Display for DrawdownError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DrawdownError::OverLine { left } => write!(f, "放款金额超过剩余可用额度（{}）", left.yuan_text()),
-            DrawdownError::BeforeApproval { approved_on } => write!(f, "放款日期不能早于授信日期 {approved_on}"),
+            DrawdownError::BeforeApproval { approved_on } => write!(f, "放款日期不能早于授信和签约日期 {approved_on}"),
             DrawdownError::InFuture => f.write_str("放款日期不能晚于今天"),
             DrawdownError::PastMaturity { maturity } => write!(f, "借据到期日不能晚于贷款到期日 {maturity}"),
         }

@@ -20,6 +20,7 @@ pub fn field_label(field: &str) -> &'static str {
         "renewal" => "续贷",
         "renews" => "所接续的贷款",
         "receipt" => "到账确认",
+        "dispute" => "异议处理",
         _ => "其他",
     }
 }
@@ -31,6 +32,7 @@ pub fn value_label(field: &str, value: &str) -> String {
         "status" => LoanStatus::parse(value).map(LoanStatus::label),
         "classification" => Classification::parse(value).map(Classification::label),
         "receipt" => Receipt::parse(value).map(Receipt::label),
+        "dispute" => crate::domain::dispute::DisputeStatus::parse(value).map(|s| s.label()),
         _ => None,
     };
     label.map_or_else(|| value.to_string(), str::to_string)

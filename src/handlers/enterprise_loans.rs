@@ -78,7 +78,10 @@ impl LoanPage {
                 format!("贷款状态：{} → {}", label(e.old_value.as_deref()), label(Some(value)))
             }
             LoanEventKind::Correction => {
-                format!("银行更正合同信息：{} → {value}", e.old_value.as_deref().unwrap_or_default())
+                let field = e.field.as_deref().unwrap_or_default();
+                let (old, new) = (e.old_value.as_deref().unwrap_or_default(), value);
+                let (label, value_label) = (crate::domain::loan::field_label, crate::domain::loan::value_label);
+                format!("银行更正{}：{} → {}", label(field), value_label(field, old), value_label(field, new))
             }
             LoanEventKind::Receipt => match (e.field.as_deref(), Receipt::parse(value)) {
                 (Some("receipt"), Some(receipt)) => format!("借据 {iou}：{}", receipt.label()),

@@ -94,3 +94,31 @@ fn repayments_cover_the_schedule_and_the_last_one_settles_the_loan() {
     assert_eq!(again.unwrap_err().to_string(), "该贷款已结清，不能放款");
     app.run_jobs_blocking();
 }
+
+#[test]
+fn a_loan_with_interest_due_unpaid_is_not_settled_by_its_principal_alone() {
+    let app = TestApp::new();
+    let approved = approved(&app, "ent", "officer");
+    let own = loan(&app, &approved);
+    // 1,200,000 元 drawn on 11-23 at 4%: the first instalment, due 12-23, owes 1,200,000 × 4% / 12 = 4,000.00 元 interest.
+    let ctx = officer_ctx(&app, &approved);
+    let id =
+        record_drawdown(&mut app.conn(), &ctx, own, drawdown("JJ-1", 1_200_000, "2026-11-23", 12)).unwrap().unwrap();
+    app.clock.advance(Duration::days(32));
+    let ctx = officer_ctx(&app, &approved);
+    let principal_only = NewRepayment {
+        drawdown_id: id,
+        paid_on: day("2026-12-25"),
+        principal: Money::from_yuan(1_200_000),
+        interest: Money::from_fen(0),
+        penalty: Money::from_fen(0),
+    };
+    record_repayment(&mut app.conn(), &ctx, own, principal_only).unwrap().unwrap();
+    let row = Loan::find(&mut app.conn(), own.loan_id).unwrap().unwrap();
+    assert_eq!((row.status, row.outstanding), (LoanStatus::Overdue, Money::from_fen(0)));
+    let interest = NewRepayment { interest: Money::from_yuan(4_000), principal: Money::from_fen(0), ..principal_only };
+    record_repayment(&mut app.conn(), &ctx, own, interest).unwrap().unwrap();
+    let row = Loan::find(&mut app.conn(), own.loan_id).unwrap().unwrap();
+    assert_eq!((row.status, row.status_on), (LoanStatus::Settled, day("2026-12-25")));
+    app.run_jobs_blocking();
+}

@@ -1,5 +1,7 @@
 //! The heart of the market in a real browser: an enterprise publishes a need,
-//! an officer grabs it from the hall, the enterprise accepts, the officer approves.
+//! an officer grabs it from the hall, the enterprise accepts, the officer
+//! approves and records the loan, a drawdown and a repayment, and the
+//! enterprise reads the schedule and confirms the money arrived.
 
 use thirtyfour::prelude::*;
 
@@ -97,6 +99,38 @@ async fn an_enterprise_publishes_an_officer_grabs_it_the_enterprise_accepts_and_
     click(&browser, ".confirm-actions button").await?;
     assert!(driver.find(By::Css(".notice")).await?.text().await?.contains("授信决定已录入"));
     assert!(driver.source().await?.contains("已批准"));
+
+    // The approval becomes a loan: the contract, a drawdown of 100 万元, a repayment.
+    click(&browser, "a[href$='/loan']").await?;
+    browser.screenshot("loan-form").await?;
+    fill(&browser, "contract_no", "YH-JD-2026-0815").await?;
+    click(&browser, "form.form button[type=submit]").await?;
+    assert!(driver.find(By::Css(".notice")).await?.text().await?.contains("贷款合同已录入"));
+    click(&browser, "a[href$='/drawdowns']").await?;
+    fill(&browser, "iou_no", "JJ-0815-1").await?;
+    fill(&browser, "amount", "100").await?;
+    click(&browser, "form.form button[type=submit]").await?;
+    assert!(driver.find(By::Css(".notice")).await?.text().await?.contains("放款已录入"));
+    click(&browser, "a.button[href$='/repayments']").await?;
+    browser.screenshot("repayment-form").await?;
+    click(&browser, "form.form button[type=submit]").await?;
+    assert!(driver.find(By::Css(".notice")).await?.text().await?.contains("还款已录入"));
+    let loan_page = driver.find(By::Css("main")).await?.text().await?;
+    assert!(loan_page.contains("JJ-0815-1") && loan_page.contains("YH-JD-2026-0815"), "{loan_page}");
+    browser.screenshot("loan-page").await?;
+    logout(&browser).await?;
+
+    // The enterprise reads the schedule and confirms the money arrived.
+    browser.login("demo-enterprise").await?;
+    driver.goto(browser.url("/enterprise/loans")).await?;
+    driver.find(By::XPath("//a[contains(., 'YH-JD-2026-0815')]")).await?.click().await?;
+    driver.find(By::Css("table.schedule")).await?;
+    let shown = driver.find(By::Css("main")).await?.text().await?;
+    assert!(shown.contains("还款计划") && shown.contains("借据 JJ-0815-1") && shown.contains("待企业确认"), "{shown}");
+    browser.screenshot("enterprise-loan").await?;
+    click(&browser, "form[action$='/receipt'] button").await?;
+    assert!(driver.find(By::Css(".notice")).await?.text().await?.contains("已确认到账"));
+    assert!(driver.find(By::Css("main")).await?.text().await?.contains("企业已确认到账"));
     logout(&browser).await?;
 
     browser.login("demo-enterprise").await?;

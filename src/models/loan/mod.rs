@@ -198,7 +198,12 @@ impl Loan {
                 .filter(loans::status.eq(LoanStatus::Normal.as_str()))
                 .filter((loans::drawn_fen + fen).le(loans::line_fen)),
         )
-        .set((loans::drawn_fen.eq(loans::drawn_fen + fen), loans::outstanding_fen.eq(loans::outstanding_fen + fen)))
+        .set((
+            loans::drawn_fen.eq(loans::drawn_fen + fen),
+            loans::outstanding_fen.eq(loans::outstanding_fen + fen),
+            // A drawdown changes what an edit was read on (the drawn amount a correction checks).
+            loans::version.eq(loans::version + 1),
+        ))
         .execute(conn)?;
         Ok(changed == 1)
     }

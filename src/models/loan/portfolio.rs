@@ -152,10 +152,16 @@ fn overdue_sql() -> String {
     format!("loans.status = '{}'", LoanStatus::Overdue.as_str())
 }
 
-/// "The loan is classified 不良", for a sum.
+/// "The loan is classified 不良" (and still on the books), for a sum.
 fn non_performing_sql() -> String {
     let codes: Vec<String> = non_performing().iter().map(|c| format!("'{c}'")).collect();
-    format!("loans.classification IN ({})", codes.join(", "))
+    format!("loans.classification IN ({}) AND {}", codes.join(", "), on_books_sql())
+}
+
+/// "The loan is still on the books": a written-off loan's principal left the
+/// balance when it was written off, so the balance sums leave it out.
+fn on_books_sql() -> String {
+    format!("loans.status <> '{}'", LoanStatus::WrittenOff.as_str())
 }
 
 fn non_performing() -> Vec<&'static str> {
@@ -282,7 +288,7 @@ impl Loan {
                 diesel::dsl::count_star(),
                 sum_fen("loans.line_fen", None),
                 sum_fen("loans.drawn_fen", None),
-                sum_fen("loans.outstanding_fen", None),
+                sum_fen("loans.outstanding_fen", Some(&on_books_sql())),
                 sum_fen("loans.outstanding_fen", Some(&overdue_sql())),
                 sum_fen("loans.outstanding_fen", Some(&non_performing_sql())),
             ))
@@ -346,7 +352,7 @@ fn figures() -> (diesel::dsl::count_star, SqlLiteral<BigInt>, SqlLiteral<BigInt>
         diesel::dsl::count_star(),
         sum_fen("loans.line_fen", None),
         sum_fen("loans.drawn_fen", None),
-        sum_fen("loans.outstanding_fen", None),
+        sum_fen("loans.outstanding_fen", Some(&on_books_sql())),
         sum_fen("loans.outstanding_fen", Some(&overdue_sql())),
     )
 }
