@@ -89,17 +89,18 @@ impl Approved {
     }
 
     /// The renewal select: "not on the platform", then the enterprise's loans
-    /// (another institution's without its contract number).
+    /// (another institution's only as 他行贷款 with its signing month: its
+    /// number, line and status are that bank's business).
     fn renewable(&self) -> Vec<(String, String)> {
         let own = self.offer.institution_id;
         let mut options = vec![(String::new(), "不在平台上（或不是续贷）".to_string())];
-        for (loan, lender) in &self.loans {
-            let which = if loan.institution_id == own {
-                format!("本机构合同 {}", loan.contract_no)
+        for (loan, _) in &self.loans {
+            let text = if loan.institution_id == own {
+                let terms = format!("{} 签约，{}，{}", loan.signed_on, loan.line.wan_text(), loan.status.label());
+                format!("本机构合同 {}（{terms}）", loan.contract_no)
             } else {
-                format!("{lender}的贷款")
+                format!("他行贷款（{} 签约）", loan.signed_on.format("%Y-%m"))
             };
-            let text = format!("{which}（{} 签约，{}，{}）", loan.signed_on, loan.line.wan_text(), loan.status.label());
             options.push((loan.id.to_string(), text));
         }
         options
