@@ -56,11 +56,10 @@ pub fn past_due(conn: &mut DbConn, today: NaiveDate, limit: i64) -> QueryResult<
 /// Unpaid instalments of running loans due from `today` to `last` (never one
 /// already past due) whose reminder has not gone out, soonest first, up to `limit`.
 pub fn due_soon(conn: &mut DbConn, today: NaiveDate, last: NaiveDate, limit: i64) -> QueryResult<Vec<DueSoon>> {
-    // This file's constant, never user input.
-    let not_reminded = diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
-        "NOT EXISTS (SELECT 1 FROM reminders WHERE reminders.kind = '{DUE_SOON}' AND reminders.object = \
-         'instalment:' || instalments.drawdown_id || ':' || instalments.number)"
-    ));
+    let not_reminded =
+        diesel::dsl::sql::<diesel::sql_types::Bool>("NOT EXISTS (SELECT 1 FROM reminders WHERE reminders.kind = ")
+            .bind::<diesel::sql_types::Text, _>(DUE_SOON)
+            .sql(" AND reminders.object = 'instalment:' || instalments.drawdown_id || ':' || instalments.number)");
     let rows: Vec<DueRow> = instalments::table
         .inner_join(loans::table.on(loans::id.eq(instalments::loan_id)))
         .filter(loans::status.eq_any(running()))

@@ -105,6 +105,44 @@ pub struct LoanParties {
     pub branch_id: Option<i64>,
 }
 
+/// The columns the contract's terms fill, for the insert and for a
+/// correction alike (a renewal cleared is written as NULL).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = loans, treat_none_as_null = true)]
+struct TermColumns<'a> {
+    contract_no: &'a str,
+    line_fen: i64,
+    rate: i64,
+    term_months: i32,
+    signed_on: NaiveDate,
+    maturity: NaiveDate,
+    repayment_method: &'static str,
+    guarantees: String,
+    credit_only: bool,
+    first_loan: bool,
+    renewal: bool,
+    renews_loan_id: Option<i64>,
+}
+
+impl<'a> TermColumns<'a> {
+    fn of(terms: &'a LoanTerms) -> TermColumns<'a> {
+        TermColumns {
+            contract_no: &terms.contract_no,
+            line_fen: terms.line.fen(),
+            rate: terms.rate.units(),
+            term_months: terms.term_months,
+            signed_on: terms.signed_on,
+            maturity: terms.maturity(),
+            repayment_method: terms.repayment_method.code(),
+            guarantees: terms.guarantees.codes(),
+            credit_only: terms.guarantees.credit_only(),
+            first_loan: terms.first_loan,
+            renewal: terms.renewal,
+            renews_loan_id: terms.renews,
+        }
+    }
+}
+
 impl Loan {
     pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Loan>> {
         loans::table.find(id).select(Loan::as_select()).first(conn).optional()
@@ -148,18 +186,7 @@ impl Loan {
                 loans::enterprise_id.eq(parties.enterprise_id),
                 loans::officer_id.eq(parties.officer_id),
                 loans::branch_id.eq(parties.branch_id),
-                loans::contract_no.eq(&terms.contract_no),
-                loans::line_fen.eq(terms.line.fen()),
-                loans::rate.eq(terms.rate.units()),
-                loans::term_months.eq(terms.term_months),
-                loans::signed_on.eq(terms.signed_on),
-                loans::maturity.eq(terms.maturity()),
-                loans::repayment_method.eq(terms.repayment_method.code()),
-                loans::guarantees.eq(terms.guarantees.codes()),
-                loans::credit_only.eq(terms.guarantees.credit_only()),
-                loans::first_loan.eq(terms.first_loan),
-                loans::renewal.eq(terms.renewal),
-                loans::renews_loan_id.eq(terms.renews),
+                TermColumns::of(terms),
                 loans::status.eq(LoanStatus::Normal.as_str()),
                 loans::status_on.eq(terms.signed_on),
                 loans::classification.eq(Classification::Normal.as_str()),
@@ -236,23 +263,7 @@ impl Loan {
 
     /// Replaces the contract's terms (a correction; the history keeps the old values).
     pub fn set_terms(conn: &mut DbConn, id: i64, terms: &LoanTerms) -> QueryResult<()> {
-        diesel::update(loans::table.find(id))
-            .set((
-                loans::contract_no.eq(&terms.contract_no),
-                loans::line_fen.eq(terms.line.fen()),
-                loans::rate.eq(terms.rate.units()),
-                loans::term_months.eq(terms.term_months),
-                loans::signed_on.eq(terms.signed_on),
-                loans::maturity.eq(terms.maturity()),
-                loans::repayment_method.eq(terms.repayment_method.code()),
-                loans::guarantees.eq(terms.guarantees.codes()),
-                loans::credit_only.eq(terms.guarantees.credit_only()),
-                loans::first_loan.eq(terms.first_loan),
-                loans::renewal.eq(terms.renewal),
-                loans::renews_loan_id.eq(terms.renews),
-            ))
-            .execute(conn)
-            .map(drop)
+        diesel::update(loans::table.find(id)).set(TermColumns::of(terms)).execute(conn).map(drop)
     }
 
     /// The terms as recorded, for a correction form to start from.

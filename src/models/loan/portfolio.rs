@@ -140,28 +140,39 @@ fn joined() -> Joined {
 }
 
 /// A `SUM` of fen that reads as a BIGINT on both backends (PostgreSQL sums a
-/// BIGINT to NUMERIC), zero over no rows; `when` limits it to some loans.
-/// Only the code's own column names and codes go into it, never input.
-fn sum_fen(column: &str, when: Option<&str>) -> SqlLiteral<BigInt> {
-    let term = when.map_or_else(|| column.to_string(), |w| format!("CASE WHEN {w} THEN {column} ELSE 0 END"));
-    sql::<BigInt>(&format!("CAST(COALESCE(SUM({term}), 0) AS BIGINT)"))
-}
-
-/// "The loan is 逾期", for a sum.
-fn overdue_sql() -> String {
-    format!("loans.status = '{}'", LoanStatus::Overdue.as_str())
-}
-
-/// "The loan is classified 不良" (and still on the books), for a sum.
-fn non_performing_sql() -> String {
-    let codes: Vec<String> = non_performing().iter().map(|c| format!("'{c}'")).collect();
-    format!("loans.classification IN ({}) AND {}", codes.join(", "), on_books_sql())
+/// BIGINT to NUMERIC), zero over no rows; `when` limits it to some loans. The
+/// SQL is one static string: the column and the condition are literals (their
+/// codes checked against the domain's in this file's tests), nothing is
+/// formatted in.
+macro_rules! sum_fen {
+    ($column:literal) => {
+        sql::<BigInt>(concat!("CAST(COALESCE(SUM(", $column, "), 0) AS BIGINT)"))
+    };
+    ($column:literal when $($when:tt)+) => {
+        sql::<BigInt>(concat!("CAST(COALESCE(SUM(CASE WHEN ", $($when)+, " THEN ", $column, " ELSE 0 END), 0) AS BIGINT)"))
+    };
 }
 
 /// "The loan is still on the books": a written-off loan's principal left the
 /// balance when it was written off, so the balance sums leave it out.
-fn on_books_sql() -> String {
-    format!("loans.status <> '{}'", LoanStatus::WrittenOff.as_str())
+macro_rules! on_books {
+    () => {
+        "loans.status <> 'written_off'"
+    };
+}
+
+/// "The loan is 逾期", for a sum.
+macro_rules! overdue {
+    () => {
+        "loans.status = 'overdue'"
+    };
+}
+
+/// "The loan is classified 不良" and still on the books, for a sum.
+macro_rules! non_performing {
+    () => {
+        concat!("loans.classification IN ('substandard', 'doubtful', 'loss') AND ", on_books!())
+    };
 }
 
 fn non_performing() -> Vec<&'static str> {
@@ -286,11 +297,11 @@ impl Loan {
             .filter(condition(scope, filter))
             .select((
                 diesel::dsl::count_star(),
-                sum_fen("loans.line_fen", None),
-                sum_fen("loans.drawn_fen", None),
-                sum_fen("loans.outstanding_fen", Some(&on_books_sql())),
-                sum_fen("loans.outstanding_fen", Some(&overdue_sql())),
-                sum_fen("loans.outstanding_fen", Some(&non_performing_sql())),
+                sum_fen!("loans.line_fen"),
+                sum_fen!("loans.drawn_fen"),
+                sum_fen!("loans.outstanding_fen" when on_books!()),
+                sum_fen!("loans.outstanding_fen" when overdue!()),
+                sum_fen!("loans.outstanding_fen" when non_performing!()),
             ))
             .get_result::<(i64, i64, i64, i64, i64, i64)>(conn)?;
         let fen = Money::from_fen;
@@ -350,10 +361,10 @@ fn figures() -> (diesel::dsl::count_star, SqlLiteral<BigInt>, SqlLiteral<BigInt>
 {
     (
         diesel::dsl::count_star(),
-        sum_fen("loans.line_fen", None),
-        sum_fen("loans.drawn_fen", None),
-        sum_fen("loans.outstanding_fen", Some(&on_books_sql())),
-        sum_fen("loans.outstanding_fen", Some(&overdue_sql())),
+        sum_fen!("loans.line_fen"),
+        sum_fen!("loans.drawn_fen"),
+        sum_fen!("loans.outstanding_fen" when on_books!()),
+        sum_fen!("loans.outstanding_fen" when overdue!()),
     )
 }
 
@@ -373,4 +384,21 @@ fn named(rows: Vec<(Option<i64>, FigureRow)>, names: &[(i64, String)]) -> Vec<Gr
         .collect();
     groups.sort_by(|a, b| (a.name.is_none(), &a.name).cmp(&(b.name.is_none(), &b.name)));
     groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sums' static conditions name the codes the domain stores.
+    #[test]
+    fn the_sums_conditions_name_the_domains_codes() {
+        let quoted = |code: &str| format!("'{code}'");
+        assert!(on_books!().contains(&quoted(LoanStatus::WrittenOff.as_str())));
+        assert!(overdue!().contains(&quoted(LoanStatus::Overdue.as_str())));
+        let named: Vec<Classification> =
+            Classification::ALL.into_iter().filter(|c| non_performing!().contains(&quoted(c.as_str()))).collect();
+        let expected: Vec<Classification> = Classification::ALL.into_iter().filter(|c| c.is_non_performing()).collect();
+        assert_eq!(named, expected);
+    }
 }

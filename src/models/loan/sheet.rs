@@ -96,11 +96,8 @@ impl LoanSheet {
     /// The next payment: the earliest date an instalment not yet covered falls
     /// due, and what is left to pay that day over every drawdown.
     pub fn next_payment(&self) -> Option<(NaiveDate, Money)> {
-        let next: Vec<(NaiveDate, Money)> =
-            self.schedules().iter().filter_map(|(dues, covered)| next_payment(dues, covered)).collect();
-        let on = next.iter().map(|(on, _)| *on).min()?;
-        let left = next.iter().filter(|(d, _)| *d == on).map(|(_, m)| m.fen()).sum();
-        Some((on, Money::from_fen(left)))
+        let each = self.schedules().into_iter().filter_map(|(dues, covered)| next_payment(&dues, &covered));
+        crate::domain::loan_standing::next_of_loan(each)
     }
 
     /// The oldest instalment unpaid past its due date on `today`: its due date
