@@ -658,6 +658,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    stat_snapshots (key) {
+        key -> Text,
+        watermark -> BigInt,
+        computed_at -> Timestamp,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    bulletins (id) {
+        id -> BigInt,
+        period -> Text,
+        title -> Text,
+        commentary -> Text,
+        status -> Text,
+        figures -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        published_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    bulletin_subscribers (id) {
+        id -> BigInt,
+        email -> Text,
+        confirm_token_hash -> Text,
+        created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        unsubscribed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(enterprises -> regions (region));
 diesel::joinable!(claim_letters -> enterprises (enterprise_id));
 diesel::joinable!(branches -> institutions (institution_id));
@@ -719,6 +755,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     claim_letters,
     password_resets,
     messages,
+    stat_snapshots,
+    bulletins,
+    bulletin_subscribers,
 );
 diesel::joinable!(claim_letters -> users (user_id));
 diesel::joinable!(offers -> needs (need_id));

@@ -21,6 +21,7 @@ pub mod rate;
 pub mod records;
 pub mod repayment;
 pub mod role;
+pub mod stats;
 pub mod terms;
 pub mod uscc;
 pub mod whitelist;

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod authorization;
+pub mod bulletin;
 pub mod claim;
 pub mod contact;
 pub mod credit_record;
@@ -28,6 +29,7 @@ pub mod reminder;
 pub mod server_secret;
 pub mod session;
 pub mod setting;
+pub mod stats;
 pub mod subscription;
 pub mod user;
 pub mod whitelist;

@@ -52,4 +52,5 @@ mod repayment;
 mod routes;
 mod security;
 mod sessions;
+mod statistics;
 mod subscriptions;
