@@ -14,7 +14,10 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 pub enum Cell {
     Text(String),
     /// A number shown with `decimals` places (0 or 2).
-    Number { value: f64, decimals: u8 },
+    Number {
+        value: f64,
+        decimals: u8,
+    },
 }
 
 impl Cell {

@@ -68,7 +68,9 @@ pub fn breakdown(table: &Table) -> Breakdown {
     } else if long {
         let bars: Vec<_> = rows
             .iter()
-            .map(|r| (r.label.clone(), float(r.values[at]), format!("{} {}", value_text(r.values[at]), column.unit.label())))
+            .map(|r| {
+                (r.label.clone(), float(r.values[at]), format!("{} {}", value_text(r.values[at]), column.unit.label()))
+            })
             .collect();
         hbar_chart(&title, &bars)
     } else {
