@@ -92,8 +92,9 @@ impl StatisticsQuery {
     fn period(&self, kind: PeriodKind, errors: &mut FormErrors) -> Option<Period> {
         let code = |text: &str| Period::parse_code(text).filter(|p| p.kind == kind);
         match kind {
+            // A browser cannot show a month like 2026-13 in its month field, so the error names it.
             PeriodKind::Month => code(&self.month).or_else(|| {
-                errors.add("month", "月份无效，请选择如 2026-11 的月份");
+                errors.add("month", format!("月份无效（{}），请选择如 2026-11 的月份", self.month.trim()));
                 None
             }),
             PeriodKind::Quarter => code(&self.quarter).or_else(|| {
