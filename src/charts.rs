@@ -1,10 +1,12 @@
 //! Charts for the enterprise credit portrait, rendered on the server as SVG
 //! strings and embedded inline in the page (`{{ chart|safe }}` in askama).
 //!
-//! Three kinds: [`bar_chart`] (a value per category, e.g. tax paid by year),
+//! Four kinds: [`bar_chart`] (a value per category, e.g. tax paid by year),
 //! [`line_chart`] (one or more series over months, with a legend when there
-//! are several) and [`contribution_chart`] (signed score-factor points as
-//! horizontal bars, positive blue, negative red).
+//! are several), [`contribution_chart`] (signed score-factor points as
+//! horizontal bars, positive blue, negative red) and [`hbar_chart`]
+//! (horizontal bars with their value written after them, for long category
+//! names and the statistics' funnel).
 //!
 //! Every chart is a complete `<svg>` with a `viewBox` and `width="100%"`, so
 //! it scales down to a 375 px phone; `svg.chart` in static/app.css caps it
@@ -31,6 +33,7 @@
 mod bar;
 mod contribution;
 mod frame;
+mod hbar;
 mod line;
 mod scale;
 mod svg;
@@ -39,6 +42,7 @@ mod test_support;
 
 pub use bar::bar_chart;
 pub use contribution::contribution_chart;
+pub use hbar::hbar_chart;
 pub use line::line_chart;
 
 /// One named series of labelled points, in display order.

@@ -17,7 +17,7 @@ use crate::handlers::enterprise_loans;
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
     exports, hall, health, home, imports, invitations, lists, loan_edits, loans, mail, market, messages, needs, offers,
-    password_reset, portfolio, portrait, products, profile, register, schedules, subscriptions, terms,
+    password_reset, portfolio, portrait, products, profile, register, schedules, statistics, subscriptions, terms,
 };
 use crate::state::AppState;
 use crate::web;
@@ -174,7 +174,11 @@ fn pages() -> Vec<Group> {
         .route("/credit-office/loans/{id}/drawdowns/{drawdown}/schedule", get(loans::office_schedule))
         .route("/credit-office/loans/{id}/drawdowns/{drawdown}/schedule.csv", get(loans::office_schedule_csv))
         .route("/credit-office/loans", get(portfolio::credit_office_loans))
-        .route("/credit-office/loans.csv", get(portfolio::credit_office_loans_csv));
+        .route("/credit-office/loans.csv", get(portfolio::credit_office_loans_csv))
+        .route("/credit-office/statistics", get(statistics::statistics))
+        .route("/credit-office/statistics.csv", get(statistics::statistics_csv))
+        .route("/credit-office/statistics.xlsx", get(statistics::statistics_xlsx))
+        .route("/credit-office/statistics/{file}", get(statistics::statistics_table));
     vec![public, signed_in, claimant, enterprise, portraits, offer_sides, officer, bank_admin, credit_office]
 }
 

@@ -59,3 +59,31 @@ async fn amount_and_rate_fields_bring_up_the_decimal_keypad() {
         assert!(!body.contains("type=\"password\" value=\"\" inputmode"), "{path}");
     }
 }
+
+/// The desktop menu is one line that never wraps (static/app.css): at 1280
+/// px its entries must fit the 1,120 px page, every role's, or the last
+/// ones scroll out of sight. Widths as the stylesheet draws them: 15 px a
+/// Chinese character, about 8 px an ASCII one, 20 px of padding and a 2 px
+/// gap per entry, the row 16 px wider than the page's content.
+#[test]
+fn every_roles_menu_fits_one_line_at_1280_px() {
+    use xinyidai::web::Layout;
+    let room = 1120.0 - 2.0 * 16.0 + 16.0;
+    for role in [None, Some(Role::Enterprise), Some(Role::Officer), Some(Role::BankAdmin), Some(Role::CreditOffice)] {
+        let layout = Layout {
+            user_name: Some("x".into()),
+            role,
+            csrf: String::new(),
+            demo: false,
+            claiming: false,
+            unread: 0,
+            path: "/".into(),
+        };
+        let width: f64 = layout
+            .menu()
+            .iter()
+            .map(|(_, label)| label.chars().map(|c| if c.is_ascii() { 8.0 } else { 15.0 }).sum::<f64>() + 22.0)
+            .sum();
+        assert!(width <= room, "{role:?}: the menu is {width} px wide, the line {room} px");
+    }
+}

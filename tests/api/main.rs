@@ -53,4 +53,5 @@ mod routes;
 mod security;
 mod sessions;
 mod statistics;
+mod statistics_dashboard;
 mod subscriptions;

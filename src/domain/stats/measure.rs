@@ -3,8 +3,11 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+/// Two decimals always: "10.00", not "10", as the units say.
 fn round(value: Decimal) -> Decimal {
-    value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    let mut rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(2);
+    rounded
 }
 
 /// A count as a figure's value.
@@ -76,5 +79,12 @@ mod tests {
         assert_eq!(median(&mut [5, 1, 3], 1), d("3"));
         assert_eq!(median(&mut [4, 1, 3, 2], 1), d("2.50"));
         assert_eq!(median(&mut [5_400, 1_800], 3_600), d("1.00"));
+    }
+
+    #[test]
+    fn whole_results_still_show_two_decimals() {
+        assert_eq!(mean(&[10, 10], 1).unwrap().to_string(), "10.00");
+        assert_eq!(percent(1, 1).unwrap().to_string(), "100.00");
+        assert_eq!(median(&mut [7], 1).unwrap().to_string(), "7.00");
     }
 }

@@ -99,6 +99,8 @@ fn registered(conn: &mut DbConn) -> QueryResult<Vec<EnterpriseFact>> {
     Ok(facts)
 }
 
+// The rows are read as diesel's tuples, one field per selected column.
+#[allow(clippy::type_complexity)]
 fn published_needs(conn: &mut DbConn) -> QueryResult<Vec<NeedFact>> {
     let first_grabs: HashMap<i64, NaiveDateTime> = offers::table
         .group_by(offers::need_id)
@@ -142,6 +144,8 @@ fn published_needs(conn: &mut DbConn) -> QueryResult<Vec<NeedFact>> {
         .collect()
 }
 
+// The rows are read as diesel's tuples, one field per selected column.
+#[allow(clippy::type_complexity)]
 fn offer_facts(conn: &mut DbConn) -> QueryResult<Vec<OfferFact>> {
     type Times = (NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
     type Decided = (Option<String>, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDate>);
@@ -199,6 +203,8 @@ fn offer_facts(conn: &mut DbConn) -> QueryResult<Vec<OfferFact>> {
         .collect()
 }
 
+// The rows are read as diesel's tuples, one field per selected column.
+#[allow(clippy::type_complexity)]
 fn with_loans(conn: &mut DbConn, mut facts: Facts) -> QueryResult<Facts> {
     type Flags = (i64, bool, String, bool, bool);
     type Standing = (String, String, i64);
