@@ -53,4 +53,7 @@ mod routes;
 mod security;
 mod sessions;
 mod statistics;
+mod statistics_figures;
+mod statistics_setup;
+mod statistics_snapshot;
 mod subscriptions;
