@@ -19,6 +19,7 @@ pub mod database;
 pub mod generate;
 pub mod market;
 pub mod records;
+pub mod statistics;
 
 /// Rows per INSERT statement (under SQLite's and PostgreSQL's bind limits).
 pub const ROWS_PER_INSERT: usize = 1000;

@@ -54,4 +54,7 @@ mod security;
 mod sessions;
 mod statistics;
 mod statistics_dashboard;
+mod statistics_figures;
+mod statistics_setup;
+mod statistics_snapshot;
 mod subscriptions;

@@ -2,11 +2,14 @@
 //! Needs are kept when the enterprise matches and, under an institution,
 //! when the institution grabbed or was addressed by the need; under a
 //! programme, when the need's product carries it. Offers and loans follow
-//! their needs and their institution.
+//! their needs and their institution; under an institution a need's first
+//! grab is that institution's.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::facts::{Dims, DrawdownFact, Facts};
+use chrono::NaiveDateTime;
+
+use super::facts::{Dims, DrawdownFact, Facts, NeedFact, OfferFact};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Filter {
@@ -88,12 +91,13 @@ impl Filter {
             .cloned()
             .collect();
         let need_ids: HashSet<i64> = needs.iter().map(|n| n.id).collect();
-        let offers = facts
+        let offers: Vec<_> = facts
             .offers
             .iter()
             .filter(|o| need_ids.contains(&o.need_id) && institution.is_none_or(|id| o.institution_id == id))
             .cloned()
             .collect();
+        let needs = if institution.is_some() { first_grabs_among(needs, &offers) } else { needs };
         let mut kept = vec![None; facts.loans.len()];
         let mut loans = Vec::new();
         for (i, loan) in facts.loans.iter().enumerate() {
@@ -136,4 +140,18 @@ impl Filter {
             regions: facts.regions.clone(),
         }
     }
+}
+
+/// Each need's first grab among `offers` (under an institution, its own:
+/// the other banks' offers are not its figures).
+fn first_grabs_among(mut needs: Vec<NeedFact>, offers: &[OfferFact]) -> Vec<NeedFact> {
+    let mut first: HashMap<i64, NaiveDateTime> = HashMap::new();
+    for o in offers {
+        let at = first.entry(o.need_id).or_insert(o.created_at);
+        *at = (*at).min(o.created_at);
+    }
+    for n in &mut needs {
+        n.first_grab_at = first.get(&n.id).copied();
+    }
+    needs
 }
