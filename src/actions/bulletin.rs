@@ -12,12 +12,11 @@ use diesel::result::{DatabaseErrorKind, Error};
 use super::{Ctx, FieldRefusal, Outcome, Refusal, Stop, guarded, refuse};
 use crate::clock::beijing;
 use crate::db::DbConn;
+use crate::domain::stats::Period;
 use crate::domain::stats::bulletin::{self as rules, TextError};
-use crate::domain::stats::{Filter, Period, Statistics};
 use crate::models::bulletin::subscriber::{Subscriber, UNSUBSCRIBE_KEY};
 use crate::models::bulletin::{Bulletin, BulletinText};
 use crate::models::server_secret;
-use crate::models::stats;
 
 const PUBLISHED_PERIOD: &str = "该期间的公报已发布";
 
@@ -107,11 +106,6 @@ pub fn delete(conn: &mut DbConn, ctx: &Ctx, id: i64) -> Outcome<()> {
     })
 }
 
-/// The figures a draft would freeze if it were published now, counted from every row.
-pub fn preview(conn: &mut DbConn, ctx: &Ctx, period: &Period) -> diesel::QueryResult<Statistics> {
-    Ok(Statistics::compute(&stats::load(conn, ctx.now)?, period, &Filter::default()))
-}
-
 /// Publishes a draft: its figures computed now and frozen, once. A second
 /// publish, of the same draft or of another draft of the period, is refused.
 /// Every active subscriber gets one email, with its own unsubscribe link.
@@ -125,7 +119,7 @@ pub fn publish(conn: &mut DbConn, ctx: &Ctx, id: i64) -> Outcome<usize> {
         let Some(period) = Period::parse_code(&draft.period) else {
             return refuse(period_taken());
         };
-        let figures = preview(c, ctx, &period)?;
+        let figures = Bulletin::figures_now(c, ctx.now, &period)?;
         let json = serde_json::to_string(&figures).map_err(|e| Error::SerializationError(e.into()))?;
         if Bulletin::publish(c, id, &json, by, ctx.now)? != 1 {
             return refuse(Refusal::Changed("公报"));

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::domain::stats::{BulletinStatus, Statistics};
+use crate::domain::stats::{BulletinStatus, Filter, Period, Statistics};
 use crate::models::page::Pager;
 use crate::schema::bulletins;
 
@@ -36,6 +36,11 @@ impl Bulletin {
         self.status == BulletinStatus::Published
     }
 
+    /// "2026年11月": the period's label.
+    pub fn period_label(&self) -> String {
+        Period::parse_code(&self.period).map_or_else(|| self.period.clone(), |p| p.label())
+    }
+
     /// The frozen figures of a published bulletin.
     pub fn statistics(&self) -> Option<Statistics> {
         serde_json::from_str(self.figures.as_deref()?).ok()
@@ -59,6 +64,12 @@ impl Bulletin {
             .select(Bulletin::as_select())
             .first(conn)
             .optional()
+    }
+
+    /// The figures a bulletin of `period` freezes when published at `now`:
+    /// counted from every row, never from the cache (the preview shows the same).
+    pub fn figures_now(conn: &mut DbConn, now: NaiveDateTime, period: &Period) -> QueryResult<Statistics> {
+        Ok(Statistics::compute(&crate::models::stats::load(conn, now)?, period, &Filter::default()))
     }
 
     /// One bulletin, draft or published.

@@ -15,6 +15,9 @@ use crate::models::server_secret;
 /// same and no email goes out, so that nobody floods a mailbox.
 pub const SUBSCRIBE_ADDRESS: Limit = Limit { max: 3, window: chrono::Duration::minutes(60) };
 
+/// Subscription requests from one client address (429 beyond it).
+pub const SUBSCRIBE_IP: Limit = Limit { max: 10, window: chrono::Duration::minutes(60) };
+
 /// The longest address accepted (RFC 5321's path limit).
 const EMAIL_MAX: usize = 254;
 

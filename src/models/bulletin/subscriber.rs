@@ -2,8 +2,8 @@
 //! confirmed by a one-time link (its token stored as its digest, valid for
 //! [`CONFIRM_VALIDITY`] from `created_at`, the time the latest link was
 //! sent); it ends by the unsubscribe link in every bulletin email, which
-//! holds the subscriber's id and an HMAC over it and its confirmation time
-//! under a key in `server_secrets`: nothing usable is stored in plain, and a
+//! holds the subscriber's id and an HMAC over it and the digest of its
+//! latest confirmation link under a key in `server_secrets`: nothing usable is stored in plain, and a
 //! new subscription after unsubscribing makes the old links dead.
 
 use chrono::{Duration, NaiveDateTime};
@@ -119,9 +119,8 @@ impl Subscriber {
 
     fn signature(&self, key: &[u8]) -> [u8; 32] {
         use hmac::{Hmac, Mac};
-        let confirmed = self.confirmed_at.map(|at| at.and_utc().timestamp_micros()).unwrap_or_default();
         let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
-        mac.update(format!("bulletin_unsubscribe:{}:{confirmed}", self.id).as_bytes());
+        mac.update(format!("bulletin_unsubscribe:{}:{}", self.id, self.confirm_token_hash).as_bytes());
         mac.finalize().into_bytes().into()
     }
 
