@@ -7,12 +7,10 @@ use chrono::NaiveDateTime;
 
 use crate::clock::datetime_text;
 use crate::domain::stats::Statistics;
+use crate::domain::stats::bulletin::HEADLINE;
 use crate::email::EmailTemplate;
 use crate::models::bulletin::Bulletin;
 use crate::models::bulletin::subscriber::CONFIRM_VALIDITY;
-
-/// The national indicators a bulletin email names, this period's values.
-const HEADLINE: [&str; 4] = ["loan_amount", "loan_count", "credit_loan_amount", "need_count"];
 
 #[derive(Template)]
 #[template(path = "emails/bulletin_confirm.txt", blocks = ["subject", "body"])]

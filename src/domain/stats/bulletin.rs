@@ -5,6 +5,9 @@ use chrono::NaiveDate;
 
 use super::{Period, PeriodKind};
 
+/// The national indicators a bulletin leads with (its page's cards, its email), this period's values.
+pub const HEADLINE: [&str; 4] = ["loan_amount", "loan_count", "credit_loan_amount", "need_count"];
+
 /// The longest title, in characters.
 pub const TITLE_MAX: usize = 60;
 /// The longest commentary, in characters.

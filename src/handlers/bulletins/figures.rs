@@ -7,7 +7,8 @@ use chrono::NaiveDateTime;
 
 use crate::charts::{Series, bar_chart, line_chart};
 use crate::clock::{beijing, datetime_text};
-use crate::domain::stats::{Figure, Period, Statistics, Table, Unit, value_text};
+use crate::domain::stats::bulletin::HEADLINE;
+use crate::domain::stats::{Figure, Indicator, Period, Statistics, Table, Unit, value_text};
 
 /// A breakdown with its chart.
 pub struct Breakdown {
@@ -64,6 +65,11 @@ impl FiguresView {
     /// The figures were read before the period ended: they stop at `as_of`.
     pub fn unfinished(&self) -> bool {
         Period::parse_code(&self.stats.period).is_some_and(|p| unfinished_at(&p, self.stats.as_of))
+    }
+
+    /// The indicators the page leads with.
+    pub fn headline(&self) -> Vec<&Indicator> {
+        HEADLINE.iter().filter_map(|key| self.stats.indicator(key)).collect()
     }
 
     /// The lists of single figures, each with its heading and what it covers.
