@@ -13,6 +13,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{Audience, access, session};
+use crate::handlers::bulletins::{self, office as bulletin_office, subscriptions as bulletin_links};
 use crate::handlers::enterprise_loans;
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
@@ -43,7 +44,18 @@ fn pages() -> Vec<Group> {
         .route("/invitations/{token}", get(invitations::accept_form).post(invitations::accept))
         .route("/verify-email/{token}", get(claim::verify_email))
         .route("/products", get(catalogue::catalogue))
-        .route("/products/{id}", get(catalogue::product));
+        .route("/products/{id}", get(catalogue::product))
+        .route("/bulletins", get(bulletins::list))
+        .route("/bulletins/subscribe", post(bulletins::subscribe))
+        .route("/bulletins/{period}", get(bulletins::bulletin))
+        .route(
+            "/bulletins/subscriptions/{token}/confirm",
+            get(bulletin_links::confirm_form).post(bulletin_links::confirm),
+        )
+        .route(
+            "/bulletins/subscriptions/{token}/unsubscribe",
+            get(bulletin_links::unsubscribe_form).post(bulletin_links::unsubscribe),
+        );
     let signed_in = Group::new(Audience::SignedIn)
         .route("/dashboard", get(dashboard::dashboard))
         .route("/account/password", get(account::password_form).post(account::change_password))
@@ -178,7 +190,19 @@ fn pages() -> Vec<Group> {
         .route("/credit-office/statistics", get(statistics::statistics))
         .route("/credit-office/statistics.csv", get(statistics::statistics_csv))
         .route("/credit-office/statistics.xlsx", get(statistics::statistics_xlsx))
-        .route("/credit-office/statistics/{file}", get(statistics::statistics_table));
+        .route("/credit-office/statistics/{file}", get(statistics::statistics_table))
+        // 统计公报: compose, preview, publish (handlers::bulletins::office).
+        .route("/credit-office/bulletins", get(bulletin_office::list).post(bulletin_office::create))
+        .route("/credit-office/bulletins/new", get(bulletin_office::new_form))
+        .route("/credit-office/bulletins/{id}", get(bulletin_office::show).post(bulletin_office::update))
+        .route(
+            "/credit-office/bulletins/{id}/publish",
+            get(bulletin_office::confirm_publish).post(bulletin_office::publish),
+        )
+        .route(
+            "/credit-office/bulletins/{id}/delete",
+            get(bulletin_office::confirm_delete).post(bulletin_office::delete),
+        );
     vec![public, signed_in, claimant, enterprise, portraits, offer_sides, officer, bank_admin, credit_office]
 }
 

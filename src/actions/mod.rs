@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod authorization;
+pub mod bulletin;
 pub mod claim;
 pub mod dispute;
 pub mod emails;

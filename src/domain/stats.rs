@@ -11,6 +11,7 @@
 //! a bulletin freezes it.
 
 pub mod breakdowns;
+pub mod bulletin;
 pub mod export;
 pub mod facts;
 pub mod filter;

@@ -5,6 +5,7 @@ pub mod account;
 pub mod auth;
 pub mod authorizations;
 pub mod bank_admin;
+pub mod bulletins;
 pub mod catalogue;
 pub mod choice;
 pub mod claim;

@@ -3,6 +3,7 @@
 
 mod access;
 mod auth;
+mod bulletins;
 mod claims;
 mod confirmations;
 mod contact;

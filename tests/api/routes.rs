@@ -127,6 +127,7 @@ fn concrete(route: &Route, world: &World) -> String {
         .replace("{day}", "2099-01-01")
         .replace("{kind}", "tax.csv")
         .replace("{file}", "by_industry.csv")
+        .replace("{period}", "2026-11")
         .replace("{name}", "app.css");
     assert!(!path.contains('{'), "a placeholder of {} is not filled", route.path);
     path

@@ -3,6 +3,7 @@
 //! Run with `cargo test --test browser` (needs chromium and chromium-driver).
 //! Screenshots of every page visited land in target/screenshots/ at desktop and phone widths.
 
+mod bulletins;
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
