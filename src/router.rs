@@ -17,7 +17,8 @@ use crate::handlers::enterprise_loans;
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
     exports, hall, health, home, imports, invitations, lists, loan_edits, loans, mail, market, messages, needs, offers,
-    password_reset, portfolio, portrait, products, profile, register, schedules, subscriptions, terms,
+    open_data, password_reset, portfolio, portrait, products, profile, register, report, schedules, subscriptions,
+    terms,
 };
 use crate::state::AppState;
 use crate::web;
@@ -43,7 +44,11 @@ fn pages() -> Vec<Group> {
         .route("/invitations/{token}", get(invitations::accept_form).post(invitations::accept))
         .route("/verify-email/{token}", get(claim::verify_email))
         .route("/products", get(catalogue::catalogue))
-        .route("/products/{id}", get(catalogue::product));
+        .route("/products/{id}", get(catalogue::product))
+        .route("/open-data", get(open_data::open_data))
+        .route("/open-data/bulletins.json", get(open_data::bulletins_json))
+        .route("/open-data/indicators.csv", get(open_data::indicators_csv))
+        .route("/open-data/indicators.json", get(open_data::indicators_json));
     let signed_in = Group::new(Audience::SignedIn)
         .route("/dashboard", get(dashboard::dashboard))
         .route("/account/password", get(account::password_form).post(account::change_password))
@@ -174,7 +179,11 @@ fn pages() -> Vec<Group> {
         .route("/credit-office/loans/{id}/drawdowns/{drawdown}/schedule", get(loans::office_schedule))
         .route("/credit-office/loans/{id}/drawdowns/{drawdown}/schedule.csv", get(loans::office_schedule_csv))
         .route("/credit-office/loans", get(portfolio::credit_office_loans))
-        .route("/credit-office/loans.csv", get(portfolio::credit_office_loans_csv));
+        .route("/credit-office/loans.csv", get(portfolio::credit_office_loans_csv))
+        .route("/credit-office/reports", get(report::reports))
+        .route("/credit-office/reports/{month}", get(report::report))
+        .route("/credit-office/reports/{month}/platform.csv", get(report::platform_csv))
+        .route("/credit-office/reports/{month}/institutions.csv", get(report::institutions_csv));
     vec![public, signed_in, claimant, enterprise, portraits, offer_sides, officer, bank_admin, credit_office]
 }
 

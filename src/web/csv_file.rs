@@ -27,9 +27,20 @@ pub fn csv_bytes(rows: &[Vec<String>]) -> Vec<u8> {
 
 /// A CSV download of `rows` (the header first) named `file_name`.
 pub fn csv_response(file_name: &str, rows: Vec<Vec<String>>) -> Response {
+    attachment(file_name, "text/csv; charset=utf-8", csv_bytes(&rows))
+}
+
+/// A file download: `body` of `content_type` saved as `file_name` (UTF-8
+/// in `filename*`, its ASCII letters as the fallback, `export.<ext>` when
+/// too few are left).
+pub fn attachment(file_name: &str, content_type: &str, body: Vec<u8>) -> Response {
+    let extension = file_name.rsplit_once('.').map_or("", |(_, e)| e);
     let ascii: String = file_name.chars().filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
-    let fallback =
-        if ascii.trim_start_matches(['-', '_', '.']).len() > ".csv".len() { ascii } else { "export.csv".into() };
+    let fallback = if ascii.trim_start_matches(['-', '_', '.']).len() > extension.len() + 1 {
+        ascii
+    } else {
+        format!("export.{extension}")
+    };
     let encoded: String = file_name
         .bytes()
         .map(|b| {
@@ -37,9 +48,8 @@ pub fn csv_response(file_name: &str, rows: Vec<Vec<String>>) -> Response {
         })
         .collect();
     let disposition = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}");
-    let headers =
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)];
-    (headers, csv_bytes(&rows)).into_response()
+    let headers = [(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)];
+    (headers, body).into_response()
 }
 
 /// A list page exported as CSV: its `header`, its `lines` (the page's query

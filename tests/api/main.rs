@@ -36,6 +36,7 @@ mod market_setup;
 mod messages;
 mod migrations;
 mod module_map;
+mod national_report;
 mod password_reset;
 mod portfolio;
 mod portfolio_setup;
