@@ -100,6 +100,7 @@ fn registered(conn: &mut DbConn) -> QueryResult<Vec<EnterpriseFact>> {
     Ok(facts)
 }
 
+#[allow(clippy::type_complexity)] // a row of the joined select, read once into its fact
 fn published_needs(conn: &mut DbConn) -> QueryResult<Vec<NeedFact>> {
     let first_grabs: HashMap<i64, NaiveDateTime> = offers::table
         .group_by(offers::need_id)
@@ -143,6 +144,7 @@ fn published_needs(conn: &mut DbConn) -> QueryResult<Vec<NeedFact>> {
         .collect()
 }
 
+#[allow(clippy::type_complexity)] // a row of the joined select, read once into its fact
 fn offer_facts(conn: &mut DbConn) -> QueryResult<Vec<OfferFact>> {
     type Times = (NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
     type Decided = (Option<String>, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDate>);
@@ -200,6 +202,7 @@ fn offer_facts(conn: &mut DbConn) -> QueryResult<Vec<OfferFact>> {
         .collect()
 }
 
+#[allow(clippy::type_complexity)] // a row of the joined select, read once into its fact
 fn with_loans(conn: &mut DbConn, mut facts: Facts) -> QueryResult<Facts> {
     type Flags = (i64, bool, String, bool, bool);
     type Standing = (String, String, i64);

@@ -45,10 +45,10 @@ where
         .optional()?;
     if let Some((kept_mark, at, body)) = kept {
         let age = now - at;
-        if (kept_mark == mark && age < STILL) || age < FRESH {
-            if let Ok(value) = serde_json::from_str(&body) {
-                return Ok((value, at));
-            }
+        if ((kept_mark == mark && age < STILL) || age < FRESH)
+            && let Ok(value) = serde_json::from_str(&body)
+        {
+            return Ok((value, at));
         }
     }
     let value = compute(conn)?;
