@@ -18,7 +18,8 @@ use crate::handlers::enterprise_loans;
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
     exports, hall, health, home, imports, invitations, lists, loan_edits, loans, mail, market, messages, needs, offers,
-    password_reset, portfolio, portrait, products, profile, register, schedules, statistics, subscriptions, terms,
+    open_data, password_reset, portfolio, portrait, products, profile, register, report, schedules, statistics,
+    subscriptions, terms,
 };
 use crate::state::AppState;
 use crate::web;
@@ -55,7 +56,11 @@ fn pages() -> Vec<Group> {
         .route(
             "/bulletins/subscriptions/{token}/unsubscribe",
             get(bulletin_links::unsubscribe_form).post(bulletin_links::unsubscribe),
-        );
+        )
+        .route("/open-data", get(open_data::open_data))
+        .route("/open-data/bulletins.json", get(open_data::bulletins_json))
+        .route("/open-data/indicators.csv", get(open_data::indicators_csv))
+        .route("/open-data/indicators.json", get(open_data::indicators_json));
     let signed_in = Group::new(Audience::SignedIn)
         .route("/dashboard", get(dashboard::dashboard))
         .route("/account/password", get(account::password_form).post(account::change_password))
@@ -202,7 +207,11 @@ fn pages() -> Vec<Group> {
         .route(
             "/credit-office/bulletins/{id}/delete",
             get(bulletin_office::confirm_delete).post(bulletin_office::delete),
-        );
+        )
+        .route("/credit-office/reports", get(report::reports))
+        .route("/credit-office/reports/{month}", get(report::report))
+        .route("/credit-office/reports/{month}/platform.csv", get(report::platform_csv))
+        .route("/credit-office/reports/{month}/institutions.csv", get(report::institutions_csv));
     vec![public, signed_in, claimant, enterprise, portraits, offer_sides, officer, bank_admin, credit_office]
 }
 

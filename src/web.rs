@@ -4,11 +4,12 @@
 
 pub mod choices;
 mod csv_file;
+pub mod report_xlsx;
 mod request;
 pub mod xlsx;
 
 pub use crate::models::page::{Pager, empty_as_none};
-pub use csv_file::{csv_bytes, csv_cell, csv_export, csv_response};
+pub use csv_file::{attachment, csv_bytes, csv_cell, csv_export, csv_response};
 pub use request::{client_ip, safe_next};
 
 use std::collections::BTreeMap;
@@ -130,6 +131,7 @@ impl Layout {
                 ("/credit-office/needs", "融资需求"),
                 ("/credit-office/loans", "贷款"),
                 ("/credit-office/statistics", "统计"),
+                ("/credit-office/reports", "统计报送"),
                 ("/credit-office/holidays", "节假日"),
                 ("/credit-office/whitelist", "白名单"),
                 ("/credit-office/institutions", "金融机构"),

@@ -18,6 +18,7 @@ pub mod filter;
 pub mod indicators;
 pub mod measure;
 pub mod period;
+pub mod report;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

@@ -18,6 +18,7 @@ pub mod loan;
 pub mod message;
 pub mod need;
 pub mod offer;
+pub mod open_data;
 pub mod page;
 pub mod password_reset;
 pub mod portrait_view;

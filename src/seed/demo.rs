@@ -171,10 +171,13 @@ pub fn demo(conn: &mut DbConn, now: NaiveDateTime, base_url: &str) -> anyhow::Re
         contact.set(conn, enterprise_account.id)?;
         crate::models::setting::set(conn, crate::models::setting::DEMO_DATA, "loaded")?;
         with_email(account("demo-credit-office", "信用办 陈静", Role::CreditOffice), conn)?;
+        // The banks joined the platform before the loans the demo dates years back
+        // (the national report lists an institution from the day it joined).
+        let joined = now - chrono::Duration::days(3 * 365);
         for (i, demo) in INSTITUTIONS.iter().enumerate() {
             let uscc = demo_uscc(&mut rng, "91", REGIONS[i % REGIONS.len()].0);
             let (institution_id, head_branch) =
-                Institution::create(conn, demo.name, demo.kind, &uscc, REGIONS[0].0, now)?;
+                Institution::create(conn, demo.name, demo.kind, &uscc, REGIONS[0].0, joined)?;
             let mut branch_ids = vec![head_branch];
             for (name, region) in demo.branches {
                 branch_ids.push(Branch::create(conn, institution_id, name, region, now)?);

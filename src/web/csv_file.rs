@@ -27,27 +27,29 @@ pub fn csv_bytes(rows: &[Vec<String>]) -> Vec<u8> {
 
 /// A CSV download of `rows` (the header first) named `file_name`.
 pub fn csv_response(file_name: &str, rows: Vec<Vec<String>>) -> Response {
-    let headers = [
-        (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-        (header::CONTENT_DISPOSITION, attachment(file_name, "csv")),
-    ];
-    (headers, csv_bytes(&rows)).into_response()
+    attachment(file_name, "text/csv; charset=utf-8", csv_bytes(&rows))
 }
 
-/// The Content-Disposition of a download named `file_name`: the name in
-/// UTF-8 for browsers that read it, its ASCII letters (or "export.`ext`")
-/// for those that do not.
-pub fn attachment(file_name: &str, ext: &str) -> String {
+/// A file download: `body` of `content_type` saved as `file_name` (UTF-8
+/// in `filename*`, its ASCII letters as the fallback, `export.<ext>` when
+/// too few are left).
+pub fn attachment(file_name: &str, content_type: &str, body: Vec<u8>) -> Response {
+    let extension = file_name.rsplit_once('.').map_or("", |(_, e)| e);
     let ascii: String = file_name.chars().filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
-    let fallback =
-        if ascii.trim_start_matches(['-', '_', '.']).len() > ext.len() + 1 { ascii } else { format!("export.{ext}") };
+    let fallback = if ascii.trim_start_matches(['-', '_', '.']).len() > extension.len() + 1 {
+        ascii
+    } else {
+        format!("export.{extension}")
+    };
     let encoded: String = file_name
         .bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
         })
         .collect();
-    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+    let disposition = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}");
+    let headers = [(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)];
+    (headers, body).into_response()
 }
 
 /// A list page exported as CSV: its `header`, its `lines` (the page's query

@@ -5,8 +5,7 @@
 //! `=` is never a formula. Columns are as wide as their text, Chinese
 //! counted double.
 
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 /// One cell of a sheet.
@@ -86,14 +85,12 @@ pub fn xlsx_bytes(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
     workbook.save_to_buffer()
 }
 
+/// The media type of a workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /// A workbook download named `file_name` (with its `.xlsx`).
 pub fn xlsx_response(file_name: &str, sheets: &[Sheet]) -> Result<Response, XlsxError> {
-    let bytes = xlsx_bytes(sheets)?;
-    let headers = [
-        (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-        (header::CONTENT_DISPOSITION, super::csv_file::attachment(file_name, "xlsx")),
-    ];
-    Ok((headers, bytes).into_response())
+    Ok(super::attachment(file_name, XLSX, xlsx_bytes(sheets)?))
 }
 
 /// A sheet name Excel accepts: the forbidden characters replaced, cut to 31.

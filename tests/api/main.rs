@@ -37,6 +37,8 @@ mod market_setup;
 mod messages;
 mod migrations;
 mod module_map;
+mod national_report;
+mod open_data;
 mod password_reset;
 mod portfolio;
 mod portfolio_setup;

@@ -125,6 +125,7 @@ fn concrete(route: &Route, world: &World) -> String {
         .replace("{token}", "0123456789abcdef")
         .replace("{drawdown}", &NO_SUCH_ID.to_string())
         .replace("{day}", "2099-01-01")
+        .replace("{month}", "2026-10")
         .replace("{kind}", "tax.csv")
         .replace("{file}", "by_industry.csv")
         .replace("{period}", "2026-11")

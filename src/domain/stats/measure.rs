@@ -79,6 +79,10 @@ mod tests {
         assert_eq!(median(&mut [5, 1, 3], 1), d("3"));
         assert_eq!(median(&mut [4, 1, 3, 2], 1), d("2.50"));
         assert_eq!(median(&mut [5_400, 1_800], 3_600), d("1.00"));
+        // A whole mean, median or share is still written with two decimals.
+        for value in [mean(&[4, 4], 1), median(&mut [2, 4], 1), percent(1, 1), wan(1_000_000)] {
+            assert_eq!(value.unwrap().to_string().split_once('.').map(|(_, f)| f.len()), Some(2), "{value:?}");
+        }
     }
 
     #[test]
