@@ -82,7 +82,13 @@ impl Layout {
     /// The menu of the signed-in role (links to pages that exist today).
     pub fn menu(&self) -> Vec<(&'static str, &'static str)> {
         match self.role {
-            None => vec![("/", "首页"), ("/products", "金融超市"), ("/login", "登录"), ("/register", "企业注册")],
+            None => vec![
+                ("/", "首页"),
+                ("/products", "金融超市"),
+                ("/scoreboard", "机构服务榜"),
+                ("/login", "登录"),
+                ("/register", "企业注册"),
+            ],
             Some(Role::Enterprise) if self.claiming => {
                 vec![("/enterprise/claim", "企业认证"), ("/products", "金融超市"), ("/account/password", "修改密码")]
             }
@@ -125,6 +131,7 @@ impl Layout {
                 ("/credit-office/holidays", "节假日"),
                 ("/credit-office/whitelist", "白名单"),
                 ("/credit-office/institutions", "金融机构"),
+                ("/credit-office/scoreboard", "机构服务榜"),
                 ("/credit-office/mail", "邮件发送"),
                 ("/account/password", "修改密码"),
             ],

@@ -17,6 +17,7 @@ pub mod filter;
 pub mod indicators;
 pub mod measure;
 pub mod period;
+pub mod scoreboard;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

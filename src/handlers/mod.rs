@@ -35,5 +35,6 @@ pub mod products;
 pub mod profile;
 pub mod register;
 pub mod schedules;
+pub mod scoreboard;
 pub mod subscriptions;
 pub mod terms;

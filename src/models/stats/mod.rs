@@ -3,6 +3,7 @@
 //! dimensions joined in; and keeps computed figures in an exact cache
 //! (`snapshot`).
 
+pub mod scoreboard;
 pub mod snapshot;
 
 use std::collections::HashMap;
