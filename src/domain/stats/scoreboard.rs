@@ -62,11 +62,13 @@ impl Sample {
     }
 }
 
-/// "12.50%", "3.50 天", "150.00 万元".
+/// "12.50%", "3.00 天", "150.00 万元", "12 家": amounts, shares and times
+/// always with their two decimals, counts whole.
 pub fn with_unit(value: Decimal, unit: Unit) -> String {
     match unit {
-        Unit::Percent => format!("{value}%"),
-        _ => format!("{value} {}", unit.label()),
+        Unit::Percent => format!("{value:.2}%"),
+        Unit::Wan | Unit::Days | Unit::Hours => format!("{value:.2} {}", unit.label()),
+        Unit::Entities | Unit::Count | Unit::Items => format!("{value} {}", unit.label()),
     }
 }
 
@@ -352,7 +354,9 @@ mod tests {
     #[test]
     fn below_five_cases_is_too_few() {
         assert_eq!(Sample::of(4, Some(Decimal::from(50))).text(Unit::Percent), "样本不足");
-        assert_eq!(Sample::of(5, Some(Decimal::from(40))).text(Unit::Percent), "40%");
+        assert_eq!(Sample::of(5, Some(Decimal::from(40))).text(Unit::Percent), "40.00%");
+        assert_eq!(with_unit(Decimal::new(35, 1), Unit::Days), "3.50 天");
+        assert_eq!(with_unit(Decimal::from(12), Unit::Entities), "12 家");
         assert_eq!(Sample::of(5, None).text(Unit::Percent), "—");
     }
 
