@@ -16,6 +16,7 @@ use super::facts::{Decision, Facts, OfferFact};
 use super::indicators::drawn_in;
 use super::measure::{mean, median, percent, wan};
 use super::{Period, PeriodKind, Unit, value_text};
+use crate::domain::calendar::to_beijing;
 use crate::domain::need;
 
 /// Below this many decisions (or judged contacts) a figure is 样本不足.
@@ -236,7 +237,7 @@ fn rules_broken(offers: &[&OfferFact], grabbed: &[&&OfferFact], period: &Period,
     let due_in: Vec<_> = offers
         .iter()
         .filter_map(|o| o.decision_due.map(|due| (o, due)))
-        .filter(|(_, due)| period.contains(crate::clock::beijing(*due).date_naive()))
+        .filter(|(_, due)| period.contains(to_beijing(*due).date()))
         .collect();
     RulesBroken {
         contacts_late: grabbed.iter().filter(|o| o.contacted_at.is_some_and(|at| at > o.contact_due)).count(),
