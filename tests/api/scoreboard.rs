@@ -328,6 +328,7 @@ async fn the_comparison_shows_each_banks_figures_over_the_trailing_year() {
     assert_eq!(figure(yi, "按时联系占比"), "样本不足");
     assert_eq!(figure(yi, "授信决定中位时长"), "样本不足");
     assert_eq!(figure(yi, "授信批准率"), "样本不足");
-    assert!(yi.contains("授信决定 4 笔"), "says how few: {yi}");
+    assert!(yi.contains("可统计的联系记录仅 4 笔，授信决定仅 4 笔"), "says how few: {yi}");
+    assert!(!jia.contains("样本不足"), "甲 has enough of both");
     app.run_jobs().await;
 }

@@ -149,6 +149,19 @@ impl BankRow {
         self.loan_amount.map_or_else(|| value_text(None), |v| with_unit(v, Unit::Wan))
     }
 
+    /// Why a figure says 样本不足, naming only the samples that are too small.
+    pub fn sample_note(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.contact_on_time.too_few() {
+            parts.push(format!("可统计的联系记录仅 {} 笔", self.contacts_judged));
+        }
+        if self.approval_share.too_few() {
+            parts.push(format!("授信决定仅 {} 笔", self.decided));
+        }
+        (!parts.is_empty())
+            .then(|| format!("样本不足：{}（不足 {MIN_SAMPLE} 笔），暂不计算，以免误导。", parts.join("，")))
+    }
+
     /// "成立年限不足 2 · 其他原因 1", or "—".
     pub fn decline_text(&self) -> String {
         if self.decline_reasons.is_empty() {
