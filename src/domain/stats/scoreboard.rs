@@ -241,7 +241,7 @@ fn top_reasons<'a>(codes: impl Iterator<Item = &'a str>) -> Vec<(String, usize)>
         .map(|(code, label, _)| (label.to_string(), codes.iter().filter(|c| *c == code).count()))
         .filter(|(_, n)| *n > 0)
         .collect();
-    counted.sort_by(|a, b| b.1.cmp(&a.1));
+    counted.sort_by_key(|c| std::cmp::Reverse(c.1));
     counted.truncate(TOP_REASONS);
     counted
 }
