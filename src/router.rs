@@ -15,6 +15,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::{Audience, access, session};
 use crate::handlers::bulletins::{self, office as bulletin_office, subscriptions as bulletin_links};
 use crate::handlers::enterprise_loans;
+use crate::handlers::scoreboard;
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
     exports, hall, health, home, imports, invitations, lists, loan_edits, loans, mail, market, messages, needs, offers,
@@ -35,6 +36,7 @@ pub struct Route {
 fn pages() -> Vec<Group> {
     let public = Group::new(Audience::Public)
         .route("/", get(home::home))
+        .route("/scoreboard", get(scoreboard::scoreboard_page))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/password-reset", get(password_reset::request_form).post(password_reset::request_reset))
@@ -164,6 +166,7 @@ fn pages() -> Vec<Group> {
         .route("/credit-office/mail/{id}/resend", post(mail::resend))
         .route("/credit-office/enterprises", get(lists::enterprises))
         .route("/credit-office/needs", get(market::needs))
+        .route("/credit-office/scoreboard", get(scoreboard::office_scoreboard))
         .route("/credit-office/holidays", get(market::holidays).post(market::set_holiday))
         .route("/credit-office/holidays/import", post(market::import_holidays))
         .route("/credit-office/holidays/{day}/delete", post(market::remove_holiday))

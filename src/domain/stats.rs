@@ -19,6 +19,7 @@ pub mod indicators;
 pub mod measure;
 pub mod period;
 pub mod report;
+pub mod scoreboard;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,7 @@
 //! The enterprise's need after publishing: its offers side by side, each
 //! priced under its own repayment method (first and largest payment, total
-//! interest, total repayable), with each bank's response record; accepting
+//! interest, total repayable), with each bank's scoreboard figures over the
+//! trailing year (按时联系占比, 授信决定中位时长, 授信批准率); accepting
 //! one (after a confirmation step), cancelling, and after a decline accepting
 //! another valid offer or republishing in one click. Beside each offer, the
 //! officer who grabbed the need: name, branch and phone, shown to the
@@ -19,10 +20,12 @@ use crate::actions::need::{
 use crate::auth::SignedIn;
 use crate::domain::need::{NeedStatus, Remedy, decline_reason, time_left};
 use crate::domain::repayment::{Cost, lowest_interest_badges};
+use crate::domain::stats::scoreboard::BankRow;
 use crate::error::{AppError, AppResult};
 use crate::models::contact::OfficerContact;
 use crate::models::need::Need;
-use crate::models::offer::{Offer, ResponseRecord};
+use crate::models::offer::Offer;
+use crate::models::stats::scoreboard;
 use crate::state::AppState;
 use crate::web::{ConfirmPage, Layout, NoticeQuery, notice};
 
@@ -32,7 +35,8 @@ pub struct Compared {
     pub institution: String,
     /// The officer who grabbed the need: whom the enterprise can call.
     pub officer: OfficerContact,
-    pub record: ResponseRecord,
+    /// The bank's line on the scoreboard over the trailing year.
+    pub record: Option<BankRow>,
     /// What the offer costs under its own repayment method.
     pub cost: Cost,
     /// "利息最低" or "利息并列最低", see `lowest_interest_badges`.
@@ -80,13 +84,16 @@ async fn need_page(
     notice_key: Option<&str>,
 ) -> AppResult<NeedPage> {
     let enterprise = signed.enterprise()?;
+    let now = state.clock.now();
     let (need, offers) = state
         .db
         .run(move |c| {
             let need = Need::find(c, id)?.filter(|n| n.enterprise_id == enterprise).ok_or(AppError::NotFound)?;
+            let offers = Offer::of_need(c, id)?;
+            let board = if offers.is_empty() { Vec::new() } else { scoreboard::trailing_year(c, now)? };
             let mut compared = Vec::new();
-            for (offer, institution) in Offer::of_need(c, id)? {
-                let record = ResponseRecord::of(c, offer.institution_id)?;
+            for (offer, institution) in offers {
+                let record = board.iter().find(|r| r.institution_id == offer.institution_id).cloned();
                 let officer = OfficerContact::of_user(c, offer.officer_id)?;
                 let cost = offer.cost();
                 compared.push(Compared { offer, institution, officer, record, cost, badge: None });
@@ -98,7 +105,7 @@ async fn need_page(
             Ok((need, compared))
         })
         .await?;
-    Ok(NeedPage { layout: signed.layout(), notice: notice(notice_key), refusal, need, offers, now: state.clock.now() })
+    Ok(NeedPage { layout: signed.layout(), notice: notice(notice_key), refusal, need, offers, now })
 }
 
 /// `GET /enterprise/needs/{id}`.

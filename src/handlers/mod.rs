@@ -38,6 +38,7 @@ pub mod profile;
 pub mod register;
 pub mod report;
 pub mod schedules;
+pub mod scoreboard;
 pub mod statistics;
 pub mod subscriptions;
 pub mod terms;

@@ -14,8 +14,6 @@ use crate::models::need::Need;
 use crate::schema::{enterprises, institutions, needs, offers};
 
 mod contact;
-mod record;
-pub use record::ResponseRecord;
 
 /// How long a grabbing bank may view the portrait after the window closes.
 pub const AUTHORIZATION_AFTER_DEADLINE: Duration = Duration::days(30);

@@ -4,6 +4,7 @@
 //! (`snapshot`).
 
 pub mod report;
+pub mod scoreboard;
 pub mod snapshot;
 
 use std::collections::HashMap;

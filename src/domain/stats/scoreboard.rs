@@ -1,0 +1,405 @@
+//! The public scoreboard of every bank (机构服务榜): per institution over a
+//! period, how fast it grabs, contacts and decides, how often it approves
+//! and at what rate, what it lends, and the time rules it broke. Counted
+//! from [`Facts`] alone; definitions in docs/statistics.md (Scoreboard).
+//!
+//! A share or a median over fewer than [`MIN_SAMPLE`] cases says 样本不足
+//! ([`Sample::TooFew`]) rather than a misleading figure.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::facts::{Decision, Facts, OfferFact};
+use super::indicators::drawn_in;
+use super::measure::{mean, median, percent, wan};
+use super::{Period, PeriodKind, Unit, value_text};
+use crate::domain::calendar::to_beijing;
+use crate::domain::need;
+
+/// Below this many decisions (or judged contacts) a figure is 样本不足.
+pub const MIN_SAMPLE: usize = 5;
+
+/// How many decline reasons a row names.
+pub const TOP_REASONS: usize = 3;
+
+/// A figure that needs a sample: measured, or too few cases to say.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sample {
+    /// Fewer than [`MIN_SAMPLE`] cases: how many there were.
+    TooFew(usize),
+    /// Enough cases; None when there is nothing to average (no approvals).
+    Measured(Option<Decimal>),
+}
+
+impl Sample {
+    /// `value` over `cases` cases, or 样本不足 below [`MIN_SAMPLE`].
+    pub fn of(cases: usize, value: Option<Decimal>) -> Sample {
+        if cases < MIN_SAMPLE { Sample::TooFew(cases) } else { Sample::Measured(value) }
+    }
+
+    /// The value when measured.
+    pub fn value(&self) -> Option<Decimal> {
+        match self {
+            Sample::TooFew(_) => None,
+            Sample::Measured(value) => *value,
+        }
+    }
+
+    pub fn too_few(&self) -> bool {
+        matches!(self, Sample::TooFew(_))
+    }
+
+    /// "92.31%", "3.50 天", "—" or "样本不足".
+    pub fn text(&self, unit: Unit) -> String {
+        match self {
+            Sample::TooFew(_) => "样本不足".to_string(),
+            Sample::Measured(None) => "—".to_string(),
+            Sample::Measured(Some(v)) => with_unit(*v, unit),
+        }
+    }
+}
+
+/// "12.50%", "3.00 天", "150.00 万元", "12 家": amounts, shares and times
+/// always with their two decimals, counts whole.
+pub fn with_unit(value: Decimal, unit: Unit) -> String {
+    match unit {
+        Unit::Percent => format!("{value:.2}%"),
+        Unit::Wan | Unit::Days | Unit::Hours => format!("{value:.2} {}", unit.label()),
+        Unit::Entities | Unit::Count | Unit::Items => format!("{value} {}", unit.label()),
+    }
+}
+
+/// One institution's line on the scoreboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankRow {
+    pub institution_id: i64,
+    pub name: String,
+    /// `InstitutionKind::label`: 银行, 农村信用社 …
+    pub kind: String,
+    /// Offers it made (needs grabbed) in the period.
+    pub grabbed: usize,
+    /// Median hours from a need's publication to this bank's grab.
+    pub grab_median_hours: Option<Decimal>,
+    /// Grabs whose contact is recorded or due: judged against the contact time.
+    pub contacts_judged: usize,
+    /// 按时联系占比: contacted by the due time, over the judged.
+    pub contact_on_time: Sample,
+    /// Decisions recorded in the period.
+    pub decided: usize,
+    /// 授信决定中位时长: days from the acceptance to the decision.
+    pub decision_median_days: Sample,
+    /// 授信批准率: approved over decided.
+    pub approval_share: Sample,
+    /// The most frequent decline reasons (label, count), most first.
+    pub decline_reasons: Vec<(String, usize)>,
+    /// 平均批准利率: the mean annual rate of its approvals, percent.
+    pub approved_rate_mean: Sample,
+    /// 放款金额: its drawdowns in the period, 万元.
+    pub loan_amount: Option<Decimal>,
+    /// 首贷笔数: its first loans (首贷) first drawn in the period.
+    pub first_loans: usize,
+    pub rules: RulesBroken,
+}
+
+/// The time rules an institution broke in the period.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RulesBroken {
+    /// Grabs contacted after the contact due time.
+    pub contacts_late: usize,
+    /// Grabs past their contact due time with no contact recorded.
+    pub contacts_missed: usize,
+    /// Decisions due in the period recorded after the due time.
+    pub decisions_late: usize,
+    /// Decisions due in the period, past due, not recorded.
+    pub decisions_missing: usize,
+}
+
+impl RulesBroken {
+    pub fn any(&self) -> bool {
+        self.contacts_late + self.contacts_missed + self.decisions_late + self.decisions_missing > 0
+    }
+}
+
+impl BankRow {
+    pub fn contact_text(&self) -> String {
+        self.contact_on_time.text(Unit::Percent)
+    }
+
+    pub fn decision_text(&self) -> String {
+        self.decision_median_days.text(Unit::Days)
+    }
+
+    pub fn approval_text(&self) -> String {
+        self.approval_share.text(Unit::Percent)
+    }
+
+    pub fn approved_rate_text(&self) -> String {
+        self.approved_rate_mean.text(Unit::Percent)
+    }
+
+    pub fn grab_median_text(&self) -> String {
+        self.grab_median_hours.map_or_else(|| value_text(None), |v| with_unit(v, Unit::Hours))
+    }
+
+    pub fn loan_amount_text(&self) -> String {
+        self.loan_amount.map_or_else(|| value_text(None), |v| with_unit(v, Unit::Wan))
+    }
+
+    /// Why a figure says 样本不足, naming only the samples that are too small.
+    pub fn sample_note(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.contact_on_time.too_few() {
+            parts.push(format!("可统计的联系记录仅 {} 笔", self.contacts_judged));
+        }
+        if self.approval_share.too_few() {
+            parts.push(format!("授信决定仅 {} 笔", self.decided));
+        }
+        (!parts.is_empty())
+            .then(|| format!("样本不足：{}（不足 {MIN_SAMPLE} 笔），暂不计算，以免误导。", parts.join("，")))
+    }
+
+    /// "成立年限不足 2 · 其他原因 1", or "—".
+    pub fn decline_text(&self) -> String {
+        if self.decline_reasons.is_empty() {
+            return value_text(None);
+        }
+        self.decline_reasons.iter().map(|(label, n)| format!("{label} {n}")).collect::<Vec<_>>().join(" · ")
+    }
+}
+
+/// Every institution's row for `period`, in the institutions' order.
+pub fn rows(facts: &Facts, period: &Period) -> Vec<BankRow> {
+    let mut offers: HashMap<i64, Vec<&OfferFact>> = HashMap::new();
+    for offer in &facts.offers {
+        offers.entry(offer.institution_id).or_default().push(offer);
+    }
+    let mut lent: HashMap<i64, i64> = HashMap::new();
+    let mut first: HashMap<i64, HashSet<i64>> = HashMap::new();
+    for (d, loan) in drawn_in(facts, period) {
+        *lent.entry(loan.institution_id).or_default() += d.amount_fen;
+        if d.first_of_loan && loan.first_loan {
+            first.entry(loan.institution_id).or_default().insert(loan.id);
+        }
+    }
+    facts
+        .institutions
+        .iter()
+        .map(|i| {
+            let own = offers.get(&i.id).map(Vec::as_slice).unwrap_or_default();
+            let mut row = of_offers(own, period, facts.as_of);
+            row.institution_id = i.id;
+            row.name = i.name.clone();
+            row.kind = i.kind.label().to_string();
+            row.loan_amount = wan(lent.get(&i.id).copied().unwrap_or(0));
+            row.first_loans = first.get(&i.id).map_or(0, HashSet::len);
+            row
+        })
+        .collect()
+}
+
+/// The offer-based figures of one institution's offers.
+fn of_offers(offers: &[&OfferFact], period: &Period, as_of: NaiveDateTime) -> BankRow {
+    let grabbed: Vec<_> = offers.iter().filter(|o| period.contains(o.created_on)).collect();
+    let mut to_grab: Vec<i64> = grabbed.iter().map(|o| (o.created_at - o.need_published_at).num_seconds()).collect();
+    let judged: Vec<_> = grabbed.iter().filter(|o| o.contacted_at.is_some() || o.contact_due <= as_of).collect();
+    let on_time = judged.iter().filter(|o| o.contacted_at.is_some_and(|at| at <= o.contact_due)).count();
+    let decided: Vec<_> = offers.iter().filter(|o| o.decided_on.is_some_and(|on| period.contains(on))).collect();
+    let mut decision_times: Vec<i64> =
+        decided.iter().filter_map(|o| Some((o.decided_at? - o.accepted_at?).num_seconds())).collect();
+    let approved: Vec<_> = decided.iter().filter(|o| o.decision == Some(Decision::Approved)).collect();
+    let rates: Vec<i64> = approved.iter().filter_map(|o| o.approved_rate).collect();
+    let declined =
+        decided.iter().filter(|o| o.decision == Some(Decision::Declined)).filter_map(|o| o.decline_reason.as_deref());
+    BankRow {
+        institution_id: 0,
+        name: String::new(),
+        kind: String::new(),
+        grabbed: grabbed.len(),
+        grab_median_hours: median(&mut to_grab, 3_600),
+        contacts_judged: judged.len(),
+        contact_on_time: Sample::of(judged.len(), percent(on_time, judged.len())),
+        decided: decided.len(),
+        decision_median_days: Sample::of(decided.len(), median(&mut decision_times, 86_400)),
+        approval_share: Sample::of(decided.len(), percent(approved.len(), decided.len())),
+        decline_reasons: top_reasons(declined),
+        approved_rate_mean: Sample::of(decided.len(), mean(&rates, 10_000)),
+        loan_amount: None,
+        first_loans: 0,
+        rules: rules_broken(offers, &grabbed, period, as_of),
+    }
+}
+
+/// The reasons by count, most first (ties in the list's order), at most [`TOP_REASONS`].
+fn top_reasons<'a>(codes: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
+    let codes: Vec<&str> = codes.collect();
+    let mut counted: Vec<(String, usize)> = need::DECLINE_REASONS
+        .iter()
+        .map(|(code, label, _)| (label.to_string(), codes.iter().filter(|c| *c == code).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    counted.sort_by_key(|c| std::cmp::Reverse(c.1));
+    counted.truncate(TOP_REASONS);
+    counted
+}
+
+fn rules_broken(offers: &[&OfferFact], grabbed: &[&&OfferFact], period: &Period, as_of: NaiveDateTime) -> RulesBroken {
+    let due_in: Vec<_> = offers
+        .iter()
+        .filter_map(|o| o.decision_due.map(|due| (o, due)))
+        .filter(|(_, due)| period.contains(to_beijing(*due).date()))
+        .collect();
+    RulesBroken {
+        contacts_late: grabbed.iter().filter(|o| o.contacted_at.is_some_and(|at| at > o.contact_due)).count(),
+        contacts_missed: grabbed.iter().filter(|o| o.contacted_at.is_none() && o.contact_due <= as_of).count(),
+        decisions_late: due_in.iter().filter(|(o, due)| o.decided_at.is_some_and(|at| at > *due)).count(),
+        decisions_missing: due_in.iter().filter(|(o, due)| o.decided_at.is_none() && *due <= as_of).count(),
+    }
+}
+
+/// 近一年: the twelve months ending with the month of `today`, the
+/// scoreboard's default period.
+pub fn trailing(today: NaiveDate) -> Period {
+    Period::month_of(today).trailing_year()
+}
+
+/// The periods a visitor may choose, by kind (月度 / 季度 / 年度), newest
+/// first: the last twelve months, eight quarters and three years. Only
+/// these (and [`trailing`]) are served, so the cache holds few keys.
+pub fn choices(today: NaiveDate) -> Vec<(&'static str, Vec<Period>)> {
+    let back = |first: Period, n: usize| {
+        std::iter::successors(Some(first), |p: &Period| p.from.pred_opt().map(|day| same_kind(p, day)))
+            .take(n)
+            .collect::<Vec<_>>()
+    };
+    let years = (0..3).filter_map(|n| Period::year(today.year() - n)).collect();
+    vec![
+        (PeriodKind::Month.label(), back(Period::month_of(today), 12)),
+        (PeriodKind::Quarter.label(), back(Period::quarter_of(today), 8)),
+        (PeriodKind::Year.label(), years),
+    ]
+}
+
+fn same_kind(period: &Period, day: NaiveDate) -> Period {
+    match period.kind {
+        PeriodKind::Quarter => Period::quarter_of(day),
+        _ => Period::month_of(day),
+    }
+}
+
+/// The chosen period when it is one of [`choices`], else [`trailing`].
+pub fn chosen(code: Option<&str>, today: NaiveDate) -> Period {
+    code.and_then(Period::parse_code)
+        .filter(|p| choices(today).iter().any(|(_, periods)| periods.contains(p)))
+        .unwrap_or_else(|| trailing(today))
+}
+
+/// What the scoreboard can be ordered by (`?sort=`), each with its label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    Grabbed,
+    Contact,
+    Decision,
+    Approval,
+    Amount,
+    FirstLoans,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 6] =
+        [Sort::Grabbed, Sort::Contact, Sort::Decision, Sort::Approval, Sort::Amount, Sort::FirstLoans];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Grabbed => "grabbed",
+            Sort::Contact => "contact",
+            Sort::Decision => "decision",
+            Sort::Approval => "approval",
+            Sort::Amount => "amount",
+            Sort::FirstLoans => "first_loans",
+        }
+    }
+
+    /// Unknown or absent: by needs grabbed.
+    pub fn parse(text: &str) -> Sort {
+        Sort::ALL.into_iter().find(|s| s.as_str() == text).unwrap_or(Sort::Grabbed)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Grabbed => "抢单数",
+            Sort::Contact => "按时联系占比",
+            Sort::Decision => "授信决定中位时长",
+            Sort::Approval => "授信批准率",
+            Sort::Amount => "放款金额",
+            Sort::FirstLoans => "首贷笔数",
+        }
+    }
+
+    /// Best first: the most, or for the decision time the shortest; a
+    /// figure with too few cases after every measured one; then by name.
+    pub fn apply(self, rows: &mut [BankRow]) {
+        let key = |r: &BankRow| -> (bool, Decimal) {
+            let measured = |s: &Sample| (s.value().is_none(), s.value().unwrap_or_default());
+            match self {
+                Sort::Grabbed => (false, -Decimal::from(r.grabbed as i64)),
+                Sort::Contact => negate(measured(&r.contact_on_time)),
+                Sort::Decision => measured(&r.decision_median_days),
+                Sort::Approval => negate(measured(&r.approval_share)),
+                Sort::Amount => (false, -r.loan_amount.unwrap_or_default()),
+                Sort::FirstLoans => (false, -Decimal::from(r.first_loans as i64)),
+            }
+        };
+        rows.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.name.cmp(&b.name)));
+    }
+}
+
+fn negate((missing, value): (bool, Decimal)) -> (bool, Decimal) {
+    (missing, -value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn below_five_cases_is_too_few() {
+        assert_eq!(Sample::of(4, Some(Decimal::from(50))).text(Unit::Percent), "样本不足");
+        assert_eq!(Sample::of(5, Some(Decimal::from(40))).text(Unit::Percent), "40.00%");
+        assert_eq!(with_unit(Decimal::new(35, 1), Unit::Days), "3.50 天");
+        assert_eq!(with_unit(Decimal::from(12), Unit::Entities), "12 家");
+        assert_eq!(Sample::of(5, None).text(Unit::Percent), "—");
+    }
+
+    #[test]
+    fn sorting_puts_too_few_last() {
+        let row = |name: &str, share: Sample| BankRow {
+            institution_id: 0,
+            name: name.into(),
+            kind: String::new(),
+            grabbed: 0,
+            grab_median_hours: None,
+            contacts_judged: 0,
+            contact_on_time: share,
+            decided: 0,
+            decision_median_days: Sample::TooFew(0),
+            approval_share: Sample::TooFew(0),
+            decline_reasons: Vec::new(),
+            approved_rate_mean: Sample::TooFew(0),
+            loan_amount: None,
+            first_loans: 0,
+            rules: RulesBroken::default(),
+        };
+        let mut rows = vec![
+            row("甲", Sample::TooFew(2)),
+            row("乙", Sample::Measured(Some(Decimal::from(80)))),
+            row("丙", Sample::Measured(Some(Decimal::from(90)))),
+        ];
+        Sort::Contact.apply(&mut rows);
+        let names: Vec<_> = rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["丙", "乙", "甲"]);
+    }
+}
