@@ -43,6 +43,14 @@ pub struct Layout {
     pub path: String,
 }
 
+/// The credit office's statistics pages, under one 统计 menu entry.
+pub const STATISTICS_PAGES: [(&str, &str); 4] = [
+    ("/credit-office/statistics", "统计看板"),
+    ("/credit-office/bulletins", "统计公报"),
+    ("/credit-office/reports", "统计报送"),
+    ("/credit-office/scoreboard", "机构服务榜"),
+];
+
 impl Layout {
     pub fn new(user: Option<&User>, csrf: &str) -> Layout {
         Layout {
@@ -67,14 +75,24 @@ impl Layout {
         self
     }
 
-    /// Whether `href` is the menu entry of the page shown: the entry whose
+    /// Whether `href` is the menu entry of the page shown (every statistics
+    /// page marks 统计): the entry whose
     /// path is the page's or, failing that, its longest ancestor in the menu
     /// (the hall's grab page marks 抢单大厅, not 工作台).
     pub fn is_current(&self, href: &str) -> bool {
         let under = |entry: &str| {
             self.path == entry || (entry != "/" && self.path.strip_prefix(entry).is_some_and(|r| r.starts_with('/')))
         };
+        if href == STATISTICS_PAGES[0].0 && STATISTICS_PAGES.iter().any(|(page, _)| under(page)) {
+            return true;
+        }
         under(href) && !self.menu().iter().any(|(other, _)| other.len() > href.len() && under(other))
+    }
+
+    /// The tabs over the credit office's statistics pages (one 统计 entry in
+    /// the menu leads to them): (href, label, whether it is the page shown).
+    pub fn statistics_tabs(&self) -> Vec<(&'static str, &'static str, bool)> {
+        STATISTICS_PAGES.iter().map(|(href, label)| (*href, *label, self.path.starts_with(href))).collect()
     }
 
     pub fn role_label(&self) -> &'static str {
@@ -132,12 +150,9 @@ impl Layout {
                 ("/credit-office/needs", "融资需求"),
                 ("/credit-office/loans", "贷款"),
                 ("/credit-office/statistics", "统计"),
-                ("/credit-office/reports", "统计报送"),
                 ("/credit-office/holidays", "节假日"),
                 ("/credit-office/whitelist", "白名单"),
                 ("/credit-office/institutions", "金融机构"),
-                ("/credit-office/bulletins", "统计公报"),
-                ("/credit-office/scoreboard", "机构服务榜"),
                 ("/credit-office/mail", "邮件发送"),
                 ("/account/password", "修改密码"),
             ],
