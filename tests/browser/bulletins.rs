@@ -1,5 +1,5 @@
-//! 统计公报 in a real browser: the credit office opens the statistics
-//! dashboard (and downloads a table when the page offers one), composes a
+//! 统计公报 in a real browser: the credit office filters the statistics
+//! dashboard and downloads one of its tables, composes a
 //! bulletin, previews and publishes it; a visitor reads it on /bulletins and
 //! downloads its CSV (one BOM, the open-data header).
 
@@ -23,14 +23,26 @@ async fn the_credit_office_publishes_a_bulletin_that_a_visitor_reads_and_downloa
     let driver = &browser.driver;
     browser.login("demo-credit-office").await?;
 
-    // The dashboard (built beside this journey): a table's CSV when it offers one.
+    // The dashboard: the year 2026 under the first bank, then one table's CSV under that filter.
     driver.goto(browser.url("/credit-office/statistics")).await?;
     browser.screenshot("statistics").await?;
-    if let Some(link) = driver.find_all(By::Css("a[href*='.csv']")).await?.into_iter().next() {
-        let href = link.attr("href").await?.unwrap_or_default();
-        let bytes = fetch_bytes(&browser, &href).await?;
-        assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "{href} starts with the BOM");
-    }
+    driver.find(By::Id("kind-year")).await?.click().await?;
+    driver.find(By::Css("#year option[value='2026']")).await?.click().await?;
+    let bank = driver.find(By::Css("#institution option:nth-child(2)")).await?;
+    let bank_name = bank.text().await?;
+    bank.click().await?;
+    driver.find(By::Css("form.stats-form button[type=submit]")).await?.click().await?;
+    browser.wait_for_text("2026年", 10).await?;
+    let about = driver.find(By::Css(".stats-about")).await?.text().await?;
+    assert!(about.contains(&bank_name), "the filter is named in words: {about}");
+    assert!(driver.current_url().await?.query().unwrap_or_default().contains("kind=year"));
+    browser.screenshot("statistics-filtered").await?;
+    let link = driver.find(By::Css("a[href*='/credit-office/statistics/by_industry.csv']")).await?;
+    let href = link.attr("href").await?.unwrap_or_default();
+    assert!(href.contains("institution="), "the download keeps the filter: {href}");
+    let bytes = fetch_bytes(&browser, &href).await?;
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "{href} starts with the BOM");
+    assert!(String::from_utf8_lossy(&bytes).contains("制造业"), "the table's rows are in the file");
 
     driver.goto(browser.url("/credit-office/bulletins")).await?;
     browser.screenshot("office-bulletins").await?;
