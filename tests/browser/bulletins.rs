@@ -71,12 +71,12 @@ async fn the_credit_office_publishes_a_bulletin_that_a_visitor_reads_and_downloa
     // A visitor reads it and downloads its CSV.
     driver.goto(browser.url("/bulletins")).await?;
     browser.screenshot("bulletins").await?;
-    driver.find(By::Css(&format!("a[href='/bulletins/{period}']"))).await?.click().await?;
+    driver.find(By::Css(format!("a[href='/bulletins/{period}']"))).await?.click().await?;
     harness::wait_until_left(driver, "/bulletins").await?;
     assert_eq!(driver.find(By::Css("h1")).await?.text().await?, title);
     browser.wait_for_text("本期放款保持平稳", 10).await?;
     browser.screenshot("bulletin").await?;
-    let href = driver.find(By::Css(&format!("a[href='/bulletins/{period}.csv']"))).await?.attr("href").await?;
+    let href = driver.find(By::Css(format!("a[href='/bulletins/{period}.csv']"))).await?.attr("href").await?;
     let bytes = fetch_bytes(&browser, &href.unwrap_or_default()).await?;
     assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "one BOM first");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();

@@ -26,7 +26,7 @@ pub struct EnterpriseFact {
     pub dims: Dims,
 }
 
-/// A published need (a republication counts once, under its first publication).
+/// A published need (a republished need is a need of its own and counts again).
 #[derive(Clone, Debug)]
 pub struct NeedFact {
     pub id: i64,
