@@ -19,7 +19,6 @@ use crate::domain::stats::export::{HEADER, Line, lines};
 use crate::domain::stats::{Filter, Period};
 use crate::error::AppResult;
 use crate::models::bulletin::Bulletin;
-use crate::models::open_data::published_bulletins;
 use crate::models::stats::statistics;
 use crate::state::AppState;
 use crate::web::{Layout, csv_response};
@@ -65,7 +64,7 @@ fn today(state: &AppState) -> NaiveDate {
 }
 
 async fn bulletins(state: &AppState) -> AppResult<Vec<BulletinEntry>> {
-    let rows = state.db.query(published_bulletins).await?;
+    let rows = state.db.query(Bulletin::all_published).await?;
     Ok(rows.iter().map(|b| BulletinEntry::of(b, &state.config.base_url)).collect())
 }
 

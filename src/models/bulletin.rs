@@ -90,6 +90,15 @@ impl Bulletin {
         bulletins::table.filter(bulletins::status.eq(BulletinStatus::Published.as_str())).count().get_result(conn)
     }
 
+    /// Every published bulletin, newest first (the open data's index).
+    pub fn all_published(conn: &mut DbConn) -> QueryResult<Vec<Bulletin>> {
+        bulletins::table
+            .filter(bulletins::status.eq(BulletinStatus::Published.as_str()))
+            .order((bulletins::published_at.desc(), bulletins::id.desc()))
+            .select(Bulletin::as_select())
+            .load(conn)
+    }
+
     /// One page of the published bulletins, newest first.
     pub fn published_page(conn: &mut DbConn, pager: &Pager) -> QueryResult<Vec<Bulletin>> {
         bulletins::table

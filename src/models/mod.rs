@@ -18,7 +18,6 @@ pub mod loan;
 pub mod message;
 pub mod need;
 pub mod offer;
-pub mod open_data;
 pub mod page;
 pub mod password_reset;
 pub mod portrait_view;
