@@ -21,6 +21,9 @@
 //!    a credit office account (a session row, as `POST /login` leaves one). The
 //!    dashboard's and the scoreboard's routes are measured through the
 //!    router too when this build has them (a 404 is reported as absent).
+//! 4. The stale path: after a change and a minute, the same pages serve the
+//!    kept figures and queue their refresh; then the refresh jobs run, timed
+//!    with their peak memory.
 //!
 //! Everything (the app and the database server) shares this machine's cores.
 
@@ -39,6 +42,8 @@ use xinyidai::config::Config;
 use xinyidai::db::{Db, write_tx};
 use xinyidai::domain::stats::{Filter, Period};
 use xinyidai::email::Mailer;
+use xinyidai::jobs;
+use xinyidai::models::audit;
 use xinyidai::models::session::SessionRow;
 use xinyidai::models::stats::{self, snapshot};
 use xinyidai::state::AppState;
@@ -146,11 +151,17 @@ fn main() -> anyhow::Result<()> {
         ("BASE_URL", "http://xinyidai.bench".to_string()),
     ]);
     let config = Config::from_lookup(|key| vars.get(key).cloned())?;
-    let state = AppState { db: Db::connect(&config)?, mailer: Mailer::memory(), clock, config: Arc::new(config) };
+    let state = AppState {
+        db: Db::connect(&config)?,
+        mailer: Mailer::memory(),
+        clock: clock.clone(),
+        config: Arc::new(config),
+    };
+    let state_db = state.db.clone();
     let office = support::statistics::credit_office(&mut *state.db.get()?, &sizes)?;
     let (token, _) = SessionRow::create(&mut *state.db.get()?, Some(office), Some("127.0.0.1"), now)?;
     let cookie = format!("{}={token}", xinyidai::auth::session::COOKIE);
-    let app = xinyidai::app(state);
+    let app = xinyidai::app(state.clone());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let get = |path: &str| -> anyhow::Result<u16> {
         let request = Request::get(path)
@@ -172,6 +183,31 @@ fn main() -> anyhow::Result<()> {
         })?;
         lines.push(Line { what: format!("warm: GET {path} (status {status})"), p50, p99, peak_mb: None });
     }
+
+    // A change (its audit row) and a minute later: the kept figures no longer
+    // hold. Each page serves them as kept and queues one refresh per subject.
+    write_tx(&mut *state_db.get()?, |c| {
+        audit::record(c, &audit::Actor::of(None, None), "bench_change", None, "ok", now)
+    })?;
+    clock.advance(snapshot::FRESH + chrono::Duration::seconds(1));
+    for path in ["/", "/credit-office/statistics", "/scoreboard"] {
+        let (p50, p99) = percentiles(requests, || {
+            let status = get(path)?;
+            anyhow::ensure!(status < 500, "GET {path} answered {status}");
+            Ok(())
+        })?;
+        lines.push(Line {
+            what: format!("stale: GET {path} (served as kept, refresh queued)"),
+            p50,
+            p99,
+            peak_mb: None,
+        });
+    }
+    let (ran, line) = once("refresh jobs (every queued subject, one after another)", || {
+        Ok(runtime.block_on(jobs::run_due_in(&state, "bench", jobs::STATISTICS_LANE))?)
+    })?;
+    println!("refresh jobs run: {ran}");
+    lines.push(line);
 
     println!();
     println!("| {} at {} needs | p50 ms | p99 ms | peak RSS MB |", bench.backend, counts.needs);

@@ -372,6 +372,39 @@ where
     }
 }
 
+/// Runs `work` in one read-only transaction that sees a single snapshot of
+/// the database, so that several queries agree with each other (the
+/// statistics read every table). SQLite in WAL mode keeps the snapshot of
+/// the first read until the end of a deferred transaction; PostgreSQL needs
+/// REPEATABLE READ for it.
+pub fn read_tx<T, F>(conn: &mut DbConn, work: F) -> QueryResult<T>
+where
+    F: FnOnce(&mut DbConn) -> QueryResult<T>,
+{
+    let depth = match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?,
+        DbConn::Postgres(c) => AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?,
+    };
+    if depth.is_some() {
+        // Inside a transaction already: its snapshot (or its writes) is what to read.
+        return work(conn);
+    }
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN DEFERRED")?,
+        DbConn::Postgres(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?
+        }
+    }
+    let outcome = work(conn);
+    let end = match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::commit_transaction(c),
+        DbConn::Postgres(c) => AnsiTransactionManager::commit_transaction(c),
+    };
+    let value = outcome?;
+    end?;
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::Health;

@@ -113,14 +113,23 @@ pub fn delete(conn: &mut DbConn, ctx: &Ctx, id: i64) -> Outcome<()> {
 pub fn publish(conn: &mut DbConn, ctx: &Ctx, id: i64) -> Outcome<usize> {
     let key = server_secret::get_or_create(conn, UNSUBSCRIBE_KEY, ctx.now)?;
     let by = ctx.actor.user_id.unwrap_or_default();
+    // The figures are read before the write transaction, from one snapshot of
+    // the database as of `ctx.now`, so that the write lock is held only for
+    // the publication itself.
+    let read = match Bulletin::find(conn, id)?.and_then(|b| Period::parse_code(&b.period)) {
+        Some(period) => Some((period, Bulletin::figures_now(conn, ctx.now, &period)?)),
+        None => None,
+    };
     let outcome = guarded(conn, |c| {
         let draft = own_draft(c, id)?;
         check_free(c, &draft.period)?;
-        let Some(period) = Period::parse_code(&draft.period) else {
+        let Some((period, figures)) = &read else {
             return refuse(period_taken());
         };
-        let figures = Bulletin::figures_now(c, ctx.now, &period)?;
-        let json = serde_json::to_string(&figures).map_err(|e| Error::SerializationError(e.into()))?;
+        if period.code() != draft.period {
+            return refuse(Refusal::Changed("公报"));
+        }
+        let json = serde_json::to_string(figures).map_err(|e| Error::SerializationError(e.into()))?;
         if Bulletin::publish(c, id, &json, by, ctx.now)? != 1 {
             return refuse(Refusal::Changed("公报"));
         }
@@ -129,7 +138,7 @@ pub fn publish(conn: &mut DbConn, ctx: &Ctx, id: i64) -> Outcome<usize> {
         let subscribers = Subscriber::active(c)?;
         for subscriber in &subscribers {
             let unsubscribe = subscription::unsubscribe_link(&ctx.base_url, &subscriber.unsubscribe_token(&key));
-            let mail = emails::BulletinEmail::new(&published, &figures, &ctx.base_url, unsubscribe);
+            let mail = emails::BulletinEmail::new(&published, figures, &ctx.base_url, unsubscribe);
             super::emails::send(c, &subscriber.email, &mail, ctx.now)?;
         }
         Ok(subscribers.len())

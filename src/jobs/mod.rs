@@ -10,14 +10,17 @@ use std::time::Duration;
 
 use crate::db::{DbError, write_tx};
 use crate::email::Email;
+use crate::models::stats::snapshot::{self, REFRESH_SNAPSHOT};
 use crate::models::{rate_limit, session::SessionRow};
 use crate::notify::SEND_EMAIL;
 use crate::state::AppState;
 
 /// The mail lane: sends only, so that a slow mail server holds up nothing else.
 pub const MAIL_LANE: queue::Lane = queue::Lane::Only(&[SEND_EMAIL]);
+/// The statistics lane: a computation over every fact never holds up an import.
+pub const STATISTICS_LANE: queue::Lane = queue::Lane::Only(&[REFRESH_SNAPSHOT]);
 /// Every other kind of job (imports, recomputes).
-pub const WORK_LANE: queue::Lane = queue::Lane::Except(&[SEND_EMAIL]);
+pub const WORK_LANE: queue::Lane = queue::Lane::Except(&[SEND_EMAIL, REFRESH_SNAPSHOT]);
 
 /// Claims and runs one due job of any kind. Returns false when nothing was due.
 pub async fn run_one(state: &AppState, worker: &str) -> Result<bool, DbError> {
@@ -72,6 +75,11 @@ async fn execute(state: &AppState, job: &queue::Job) -> anyhow::Result<()> {
             let job: import::ImportJob = serde_json::from_str(&job.payload)?;
             let (db, clock) = (state.db.clone(), state.clock.clone());
             tokio::task::spawn_blocking(move || import::recompute_batch(&db, clock.as_ref(), job.batch_id)).await?
+        }
+        REFRESH_SNAPSHOT => {
+            let subject: snapshot::Subject = serde_json::from_str(&job.payload)?;
+            let (db, now) = (state.db.clone(), state.clock.now());
+            tokio::task::spawn_blocking(move || Ok(snapshot::refresh(&mut *db.get()?, &subject, now)?)).await?
         }
         other => anyhow::bail!("unknown job kind {other}"),
     }
@@ -154,7 +162,7 @@ pub async fn work(state: AppState, cadence: Cadence) {
     let worker = format!("{}-{}", hostname(), std::process::id());
     tracing::info!(%worker, "job worker started");
     let mut loops = tokio::task::JoinSet::new();
-    for (name, lane) in [("mail", MAIL_LANE), ("work", WORK_LANE)] {
+    for (name, lane) in [("mail", MAIL_LANE), ("work", WORK_LANE), ("statistics", STATISTICS_LANE)] {
         let (state, worker) = (state.clone(), format!("{worker}-{name}"));
         loops.spawn(async move {
             loop {

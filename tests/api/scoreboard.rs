@@ -262,6 +262,10 @@ async fn the_scoreboard_shows_each_banks_figures_counted_by_hand() {
 
     // A day later the two contacts of 乙 are past due and missed: 4 on time of 6.
     app.clock.advance(Duration::days(1));
+    // The kept figures no longer hold: served as kept once, refreshed by the job.
+    let stale = app.client().get("/scoreboard?period=2026-11").await.body;
+    assert_eq!(cell(row(&stale, "yi银行"), "按时联系占比"), "样本不足");
+    app.run_jobs().await;
     let later = app.client().get("/scoreboard?period=2026-11").await.body;
     assert_eq!(cell(row(&later, "yi银行"), "按时联系占比"), "66.67%");
     // An October board has none of it.
@@ -296,6 +300,11 @@ async fn the_credit_office_sees_the_banks_that_broke_a_time_rule() {
     app.clock.advance(Duration::days(1));
     // A day on, the session has lapsed: sign in again.
     let office = signed_in(&app, "office").await;
+    // The kept figures no longer hold: the page shows them as of their time
+    // and queues their refresh; once it ran, the page shows 乙's misses.
+    let stale = office.get("/credit-office/scoreboard?period=2026-11").await.body;
+    assert!(stale.contains("违反时限规则的机构（1）"), "served as kept: {stale}");
+    app.run_jobs().await;
     let later = office.get("/credit-office/scoreboard?period=2026-11").await.body;
     let late = rule_breakers(&later);
     assert_eq!(cell(row(late, "yi银行"), "未联系且已超时"), "2 笔");

@@ -1,6 +1,9 @@
 //! The rows the statistics are counted from, as plain data: what
 //! `models::stats` reads from the market's and the loans' tables, one
-//! struct per kind of event, each with the enterprise's dimensions.
+//! struct per kind of event, each with the enterprise's dimensions (one
+//! shared [`Dims`] per enterprise, so a million facts hold no copies).
+
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -23,7 +26,7 @@ pub struct EnterpriseFact {
     pub enterprise_id: i64,
     /// Beijing date of the first account's registration.
     pub registered_on: NaiveDate,
-    pub dims: Dims,
+    pub dims: Arc<Dims>,
 }
 
 /// A published need (a republished need is a need of its own and counts again).
@@ -31,7 +34,7 @@ pub struct EnterpriseFact {
 pub struct NeedFact {
     pub id: i64,
     pub enterprise_id: i64,
-    pub dims: Dims,
+    pub dims: Arc<Dims>,
     pub published_at: NaiveDateTime,
     /// Beijing date of `published_at`.
     pub published_on: NaiveDate,
@@ -39,9 +42,10 @@ pub struct NeedFact {
     pub status: NeedStatus,
     /// When the first offer came (UTC).
     pub first_grab_at: Option<NaiveDateTime>,
-    /// The product it was addressed to, if any, and that product's programmes.
+    /// The product it was addressed to, if any, and that product's programmes
+    /// (shared by every need of the product).
     pub institution_id: Option<i64>,
-    pub programmes: Vec<String>,
+    pub programmes: Arc<[String]>,
 }
 
 /// Approved or declined, as recorded.
@@ -58,7 +62,7 @@ pub struct OfferFact {
     pub need_id: i64,
     pub institution_id: i64,
     pub enterprise_id: i64,
-    pub dims: Dims,
+    pub dims: Arc<Dims>,
     pub need_published_at: NaiveDateTime,
     /// Beijing date of the need's publication.
     pub need_published_on: NaiveDate,
@@ -124,7 +128,7 @@ pub struct LoanFact {
     pub enterprise_id: i64,
     pub institution_id: i64,
     pub institution_kind: InstitutionKind,
-    pub dims: Dims,
+    pub dims: Arc<Dims>,
     pub need_published_on: NaiveDate,
     pub approved_on: NaiveDate,
     pub signed_on: NaiveDate,

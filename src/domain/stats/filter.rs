@@ -8,10 +8,11 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
 
 use super::facts::{Dims, DrawdownFact, Facts, NeedFact, OfferFact};
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Filter {
     /// A region code.
     pub region: Option<String>,

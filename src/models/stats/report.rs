@@ -5,8 +5,9 @@
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
 
-use super::{load, snapshot};
+use super::snapshot;
 use crate::db::DbConn;
+use crate::domain::stats::facts::Facts;
 use crate::domain::stats::report::{Inputs, NationalReport};
 use crate::domain::stats::{Filter, Period, Statistics};
 
@@ -16,13 +17,14 @@ pub fn national_report(
     now: NaiveDateTime,
     month: &Period,
 ) -> QueryResult<(NationalReport, NaiveDateTime)> {
-    let key = format!("national_report:{}", month.code());
-    snapshot::cached(conn, &key, now, |c| {
-        let facts = load(c, now)?;
-        let month_stats = Statistics::compute(&facts, month, &Filter::default());
-        let total_stats = Statistics::compute(&facts, &month.cumulative(), &Filter::default());
-        let inputs =
-            Inputs { month, month_stats: &month_stats, total_stats: &total_stats, institutions: &facts.institutions };
-        Ok(NationalReport::build(&inputs))
-    })
+    snapshot::cached(conn, &snapshot::Subject::national_report(month), now)
+}
+
+/// Both tables of `month` from one read of the facts.
+pub fn build(facts: &Facts, month: &Period) -> NationalReport {
+    let month_stats = Statistics::compute(facts, month, &Filter::default());
+    let total_stats = Statistics::compute(facts, &month.cumulative(), &Filter::default());
+    let inputs =
+        Inputs { month, month_stats: &month_stats, total_stats: &total_stats, institutions: &facts.institutions };
+    NationalReport::build(&inputs)
 }

@@ -4,10 +4,10 @@
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
 
-use super::{load, snapshot};
+use super::snapshot;
 use crate::db::DbConn;
 use crate::domain::stats::Period;
-use crate::domain::stats::scoreboard::{BankRow, rows, trailing};
+use crate::domain::stats::scoreboard::{BankRow, trailing};
 
 /// Every institution's row for `period`, with when the facts were read.
 pub fn scoreboard(
@@ -15,8 +15,7 @@ pub fn scoreboard(
     now: NaiveDateTime,
     period: &Period,
 ) -> QueryResult<(Vec<BankRow>, NaiveDateTime)> {
-    let key = format!("scoreboard:{}", period.code());
-    snapshot::cached(conn, &key, now, |c| Ok(rows(&load(c, now)?, period)))
+    snapshot::cached(conn, &snapshot::Subject::scoreboard(period), now)
 }
 
 /// Every institution's row over the trailing year ending this month: what

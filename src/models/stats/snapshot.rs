@@ -1,75 +1,176 @@
 //! An exact cache of computed figures (`stat_snapshots`). A snapshot is
 //! kept with the audit log's last id when its figures were read: every
 //! state change writes an audit row, so while that id stands the figures
-//! stand too. A snapshot is served
+//! stand too. A snapshot holds
 //! - while the audit log has not moved and it is younger than [`STILL`]
 //!   (figures that depend on the clock, such as contacts now overdue, move
 //!   without an audit row), or
 //! - while it is younger than [`FRESH`] whatever happened since, so a
-//!   busy market recomputes a page at most once a minute;
+//!   busy market recomputes a set at most about once a minute.
 //!
-//! otherwise the figures are computed again and stored. Pages show when
-//! their figures were read. Nothing is estimated: a snapshot is the exact
-//! figures as of its time.
+//! A snapshot that no longer holds is still served, with the time its facts
+//! were read, while a job ([`REFRESH_SNAPSHOT`], on a lane of its own)
+//! computes it again: no page waits for a computation over every fact except
+//! the first one of a subject. Nothing is estimated: a snapshot is the exact
+//! figures as of its time, and pages say that time.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
-use crate::db::DbConn;
-use crate::schema::{audit_log, stat_snapshots};
+use crate::db::{DbConn, read_tx};
+use crate::domain::stats::scoreboard::rows;
+use crate::domain::stats::{Filter, Period, Statistics};
+use crate::jobs::queue;
+use crate::schema::{audit_log, jobs, stat_snapshots};
 
-/// How long figures are served after they were read, whatever changed since.
+/// How long figures hold after they were read, whatever changed since.
 pub const FRESH: Duration = Duration::seconds(60);
-/// How long figures are served while the audit log has not moved.
+/// How long figures hold while the audit log has not moved.
 pub const STILL: Duration = Duration::minutes(10);
+/// The job kind that computes a snapshot again.
+pub const REFRESH_SNAPSHOT: &str = "refresh_snapshot";
+
+/// What a snapshot holds: enough to compute it again (the refresh job's payload).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "of", rename_all = "snake_case")]
+pub enum Subject {
+    /// `Statistics` of a period (its code) under a filter.
+    Statistics { period: String, filter: Filter },
+    /// The scoreboard's rows of a period.
+    Scoreboard { period: String },
+    /// The national report of a month.
+    NationalReport { month: String },
+}
+
+impl Subject {
+    pub fn statistics(period: &Period, filter: &Filter) -> Subject {
+        Subject::Statistics { period: period.code(), filter: filter.clone() }
+    }
+
+    pub fn scoreboard(period: &Period) -> Subject {
+        Subject::Scoreboard { period: period.code() }
+    }
+
+    pub fn national_report(month: &Period) -> Subject {
+        Subject::NationalReport { month: month.code() }
+    }
+
+    fn key(&self) -> String {
+        match self {
+            Subject::Statistics { period, filter } => format!("statistics:{period}:{}", filter.code()),
+            Subject::Scoreboard { period } => format!("scoreboard:{period}"),
+            Subject::NationalReport { month } => format!("national_report:{month}"),
+        }
+    }
+
+    /// The figures from every fact as of `now`, as the snapshot's JSON body,
+    /// with the audit log's last id in the same read.
+    fn compute(&self, conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<(i64, String)> {
+        let period = |code: &str| Period::parse_code(code).ok_or_else(|| unknown(format!("period {code:?}")));
+        let (mark, facts) = read_tx(conn, |c| Ok((watermark(c)?, super::load(c, now)?)))?;
+        let body = match self {
+            Subject::Statistics { period: code, filter } => {
+                serde_json::to_string(&Statistics::compute(&facts, &period(code)?, filter))
+            }
+            Subject::Scoreboard { period: code } => serde_json::to_string(&rows(&facts, &period(code)?)),
+            Subject::NationalReport { month } => serde_json::to_string(&super::report::build(&facts, &period(month)?)),
+        };
+        Ok((mark, body.map_err(|e| diesel::result::Error::SerializationError(e.into()))?))
+    }
+}
+
+fn unknown(what: String) -> diesel::result::Error {
+    diesel::result::Error::DeserializationError(what.into())
+}
 
 /// The audit log's last id: 0 on an empty log.
 pub fn watermark(conn: &mut DbConn) -> QueryResult<i64> {
     Ok(audit_log::table.select(diesel::dsl::max(audit_log::id)).first::<Option<i64>>(conn)?.unwrap_or(0))
 }
 
-/// The figures under `key`, from the cache when they still hold, else
-/// computed by `compute` and stored; with the time they were read.
-pub fn cached<T, F>(conn: &mut DbConn, key: &str, now: NaiveDateTime, compute: F) -> QueryResult<(T, NaiveDateTime)>
-where
-    T: Serialize + DeserializeOwned,
-    F: FnOnce(&mut DbConn) -> QueryResult<T>,
-{
-    let mark = watermark(conn)?;
-    let kept: Option<(i64, NaiveDateTime, String)> = stat_snapshots::table
+/// A kept snapshot: the watermark and time of its read, and its body.
+type Kept = (i64, NaiveDateTime, String);
+
+fn kept(conn: &mut DbConn, key: &str) -> QueryResult<Option<Kept>> {
+    stat_snapshots::table
         .find(key)
         .select((stat_snapshots::watermark, stat_snapshots::computed_at, stat_snapshots::body))
         .first(conn)
-        .optional()?;
-    if let Some((kept_mark, at, body)) = kept {
-        let age = now - at;
-        if ((kept_mark == mark && age < STILL) || age < FRESH)
-            && let Ok(value) = serde_json::from_str(&body)
-        {
-            return Ok((value, at));
+        .optional()
+}
+
+fn holds((kept_mark, at, _): &Kept, mark: i64, now: NaiveDateTime) -> bool {
+    let age = now - *at;
+    (*kept_mark == mark && age < STILL) || age < FRESH
+}
+
+/// The figures of `subject` with the time their facts were read: the kept
+/// snapshot when there is one (a refresh queued when it no longer holds),
+/// else computed now and kept. `T` is the type `subject` computes.
+pub fn cached<T: DeserializeOwned>(
+    conn: &mut DbConn,
+    subject: &Subject,
+    now: NaiveDateTime,
+) -> QueryResult<(T, NaiveDateTime)> {
+    let key = subject.key();
+    let mark = watermark(conn)?;
+    if let Some(snapshot) = kept(conn, &key)?
+        && let Ok(value) = serde_json::from_str(&snapshot.2)
+    {
+        if !holds(&snapshot, mark, now) {
+            queue_refresh(conn, subject, now)?;
         }
+        return Ok((value, snapshot.1));
     }
-    let value = compute(conn)?;
-    store(conn, key, mark, now, &value);
+    let (mark, body) = subject.compute(conn, now)?;
+    store(conn, &key, mark, now, &body);
+    let value = serde_json::from_str(&body).map_err(|e| diesel::result::Error::DeserializationError(e.into()))?;
     Ok((value, now))
 }
 
+/// Queues one refresh of `subject`, unless one is already waiting.
+fn queue_refresh(conn: &mut DbConn, subject: &Subject, now: NaiveDateTime) -> QueryResult<()> {
+    let payload = serde_json::to_string(subject).map_err(|e| diesel::result::Error::SerializationError(e.into()))?;
+    // Two readers at one instant may queue two: the second finds the snapshot holds.
+    let waiting: i64 = jobs::table
+        .filter(jobs::kind.eq(REFRESH_SNAPSHOT))
+        .filter(jobs::payload.eq(&payload))
+        .filter(jobs::finished_at.is_null())
+        .count()
+        .get_result(conn)?;
+    if waiting == 0 {
+        queue::enqueue_with(conn, REFRESH_SNAPSHOT, subject, now, now, queue::Retry::Attempts(3))?;
+    }
+    Ok(())
+}
+
+/// The refresh job: computes `subject` again unless its snapshot holds by now.
+pub fn refresh(conn: &mut DbConn, subject: &Subject, now: NaiveDateTime) -> QueryResult<()> {
+    let key = subject.key();
+    let mark = watermark(conn)?;
+    if kept(conn, &key)?.is_some_and(|snapshot| holds(&snapshot, mark, now)) {
+        return Ok(());
+    }
+    let (mark, body) = subject.compute(conn, now)?;
+    store(conn, &key, mark, now, &body);
+    Ok(())
+}
+
 /// Stores a snapshot; a failure only costs the next reader a recomputation.
-fn store<T: Serialize>(conn: &mut DbConn, key: &str, mark: i64, now: NaiveDateTime, value: &T) {
-    let Ok(body) = serde_json::to_string(value) else { return };
+fn store(conn: &mut DbConn, key: &str, mark: i64, now: NaiveDateTime, body: &str) {
     let row = (
         stat_snapshots::key.eq(key),
         stat_snapshots::watermark.eq(mark),
         stat_snapshots::computed_at.eq(now),
-        stat_snapshots::body.eq(&body),
+        stat_snapshots::body.eq(body),
     );
     let upsert = diesel::insert_into(stat_snapshots::table)
         .values(row)
         .on_conflict(stat_snapshots::key)
         .do_update()
-        .set((stat_snapshots::watermark.eq(mark), stat_snapshots::computed_at.eq(now), stat_snapshots::body.eq(&body)));
+        .set((stat_snapshots::watermark.eq(mark), stat_snapshots::computed_at.eq(now), stat_snapshots::body.eq(body)));
     let stored = match conn {
         DbConn::Sqlite(c) => upsert.execute(c),
         DbConn::Postgres(c) => upsert.execute(c),
