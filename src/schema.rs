@@ -710,6 +710,172 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    funds (id) {
+        id -> BigInt,
+        name -> Text,
+        mode -> Text,
+        annual_budget_fen -> BigInt,
+        valid_from -> Date,
+        valid_to -> Date,
+        rule_version -> Integer,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fund_rules (id) {
+        id -> BigInt,
+        fund_id -> BigInt,
+        version -> Integer,
+        rules -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fund_registrations (id) {
+        id -> BigInt,
+        fund_id -> BigInt,
+        rule_id -> BigInt,
+        drawdown_id -> BigInt,
+        loan_id -> BigInt,
+        institution_id -> BigInt,
+        principal_fen -> BigInt,
+        ratio_bp -> Integer,
+        tags -> Text,
+        registered_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fund_claims (id) {
+        id -> BigInt,
+        fund_id -> BigInt,
+        institution_id -> BigInt,
+        status -> Text,
+        loss_fen -> BigInt,
+        payout_fen -> BigInt,
+        approved_fen -> Nullable<BigInt>,
+        budget_year -> Nullable<Integer>,
+        reason -> Nullable<Text>,
+        recovered_fen -> BigInt,
+        refunded_fen -> BigInt,
+        version -> Integer,
+        submitted_by -> BigInt,
+        submitted_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        paid_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fund_claim_items (id) {
+        id -> BigInt,
+        claim_id -> BigInt,
+        registration_id -> BigInt,
+        drawdown_id -> BigInt,
+        loss_fen -> BigInt,
+        ratio_bp -> Integer,
+        payout_fen -> BigInt,
+        live -> Bool,
+    }
+}
+
+diesel::table! {
+    fund_claim_files (id) {
+        id -> BigInt,
+        claim_id -> BigInt,
+        kind -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        uploaded_by -> BigInt,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fund_claim_events (id) {
+        id -> BigInt,
+        claim_id -> BigInt,
+        status -> Text,
+        reason -> Nullable<Text>,
+        amount_fen -> Nullable<BigInt>,
+        actor_id -> BigInt,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fund_budgets (fund_id, year) {
+        fund_id -> BigInt,
+        year -> Integer,
+        budget_fen -> BigInt,
+        used_fen -> BigInt,
+    }
+}
+
+diesel::table! {
+    fund_recoveries (id) {
+        id -> BigInt,
+        claim_id -> BigInt,
+        amount_fen -> BigInt,
+        refund_fen -> BigInt,
+        recovered_on -> Date,
+        recorded_by -> BigInt,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    subsidy_programmes (id) {
+        id -> BigInt,
+        name -> Text,
+        rules -> Text,
+        valid_from -> Date,
+        valid_to -> Date,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    subsidy_batches (id) {
+        id -> BigInt,
+        programme_id -> BigInt,
+        quarter -> Text,
+        status -> Text,
+        total_fen -> BigInt,
+        computed_by -> BigInt,
+        computed_at -> Timestamp,
+        approved_by -> Nullable<BigInt>,
+        approved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    subsidy_lines (id) {
+        id -> BigInt,
+        batch_id -> BigInt,
+        loan_id -> BigInt,
+        enterprise_id -> BigInt,
+        institution_id -> BigInt,
+        interest_fen -> BigInt,
+        rate -> BigInt,
+        subsidy_fen -> BigInt,
+        capped -> Bool,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     loans,
     drawdowns,
@@ -758,6 +924,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     stat_snapshots,
     bulletins,
     bulletin_subscribers,
+    funds,
+    fund_rules,
+    fund_registrations,
+    fund_claims,
+    fund_claim_items,
+    fund_claim_files,
+    fund_claim_events,
+    fund_budgets,
+    fund_recoveries,
+    subsidy_programmes,
+    subsidy_batches,
+    subsidy_lines,
 );
 diesel::joinable!(claim_letters -> users (user_id));
 diesel::joinable!(offers -> needs (need_id));
@@ -780,3 +958,20 @@ diesel::joinable!(instalments -> drawdowns (drawdown_id));
 diesel::joinable!(repayments -> drawdowns (drawdown_id));
 diesel::joinable!(loan_events -> loans (loan_id));
 diesel::joinable!(loans -> users (officer_id));
+diesel::joinable!(fund_rules -> funds (fund_id));
+diesel::joinable!(fund_registrations -> funds (fund_id));
+diesel::joinable!(fund_registrations -> fund_rules (rule_id));
+diesel::joinable!(fund_registrations -> drawdowns (drawdown_id));
+diesel::joinable!(fund_registrations -> loans (loan_id));
+diesel::joinable!(fund_registrations -> institutions (institution_id));
+diesel::joinable!(fund_claims -> funds (fund_id));
+diesel::joinable!(fund_claims -> institutions (institution_id));
+diesel::joinable!(fund_claim_items -> fund_claims (claim_id));
+diesel::joinable!(fund_claim_items -> fund_registrations (registration_id));
+diesel::joinable!(fund_claim_files -> fund_claims (claim_id));
+diesel::joinable!(fund_claim_events -> fund_claims (claim_id));
+diesel::joinable!(fund_recoveries -> fund_claims (claim_id));
+diesel::joinable!(fund_budgets -> funds (fund_id));
+diesel::joinable!(subsidy_batches -> subsidy_programmes (programme_id));
+diesel::joinable!(subsidy_lines -> subsidy_batches (batch_id));
+diesel::joinable!(subsidy_lines -> loans (loan_id));

@@ -4,7 +4,9 @@
 //! instalment unpaid the day after it fell due. Each is one guarded
 //! transaction with its history entry (the date it happened apart from when
 //! it was entered) and its audit row. Every action checks that the loan is
-//! the institution's own, whatever id came in.
+//! the institution's own, whatever id came in. A drawdown that a fund in
+//! force covers is registered in it (入库, `actions::fund`) in the same
+//! transaction.
 //!
 //! A drawdown is decided by one guarded update on the loan's row (drawn plus
 //! the amount within the line, the loan 正常), so concurrent drawdowns on one
@@ -204,6 +206,7 @@ pub fn record_drawdown(conn: &mut DbConn, ctx: &Ctx, own: OwnLoan, new: NewDrawd
             NewLoanEvent { new_value: Some(new.amount.fen().to_string()), drawdown_id: Some(id), ..Default::default() };
         history(c, ctx, (loan.id, LoanEventKind::Drawdown), new.value_date, &entry)?;
         ctx.audit(c, "loan_drawdown", &format!("drawdown:{id}"))?;
+        super::fund::register_drawdown(c, ctx, &loan, (id, new.amount.fen(), new.value_date))?;
         let text = format!(
             "银行已按借据 {} 向您放款 {}，起息日 {}。请在平台上核对并确认到账；金额或日期不对，可以提出异议。",
             new.iou_no,

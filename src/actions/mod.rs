@@ -15,6 +15,7 @@ pub mod bulletin;
 pub mod claim;
 pub mod dispute;
 pub mod emails;
+pub mod fund;
 pub mod holiday;
 pub mod institution;
 pub mod mail;

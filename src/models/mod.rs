@@ -9,6 +9,7 @@ pub mod credit_record;
 pub mod dispute;
 pub mod email_verification;
 pub mod enterprise;
+pub mod fund;
 pub mod hall;
 pub mod holiday;
 pub mod import_batch;

@@ -217,6 +217,8 @@ pub fn demo(conn: &mut DbConn, now: NaiveDateTime, base_url: &str) -> anyhow::Re
     })?;
     // Needs are made through the market's own transactions, one step at a time.
     super::needs::add(conn, &mut rng, demo_enterprise, now, base_url)?;
+    // The fund first, so that the demo drawdowns are registered in it as they are recorded.
+    super::fund::add(conn, now, base_url)?;
     // Loans on approvals of months ago, lived through the loans' own actions.
     super::loans::add(conn, &mut rng, demo_enterprise, now, base_url)?;
     tracing::info!("demo city loaded");

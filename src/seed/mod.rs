@@ -2,6 +2,7 @@
 //! the first credit-office administrator of a real deployment.
 
 mod demo;
+mod fund;
 mod loan_life;
 mod loans;
 mod needs;

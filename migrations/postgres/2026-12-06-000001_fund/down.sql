@@ -1,0 +1,12 @@
+DROP TABLE subsidy_lines;
+DROP TABLE subsidy_batches;
+DROP TABLE subsidy_programmes;
+DROP TABLE fund_recoveries;
+DROP TABLE fund_budgets;
+DROP TABLE fund_claim_events;
+DROP TABLE fund_claim_files;
+DROP TABLE fund_claim_items;
+DROP TABLE fund_claims;
+DROP TABLE fund_registrations;
+DROP TABLE fund_rules;
+DROP TABLE funds;
