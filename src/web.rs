@@ -4,7 +4,6 @@
 
 pub mod choices;
 mod csv_file;
-pub mod report_xlsx;
 mod request;
 pub mod xlsx;
 
