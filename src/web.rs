@@ -1,15 +1,16 @@
-//! What every page shares: the layout context (who is signed in, the menu, the
-//! CSRF token), form errors, the security headers on every response, and the
+//! What every page shares: the layout context (who is signed in, the menu
+//! (`menu`), the CSRF token), form errors, the security headers on every response, and the
 //! static files compiled into the binary.
 
 pub mod choices;
 mod csv_file;
-pub mod report_xlsx;
+mod menu;
 mod request;
 pub mod xlsx;
 
 pub use crate::models::page::{Pager, empty_as_none};
 pub use csv_file::{attachment, csv_bytes, csv_cell, csv_export, csv_response};
+pub use menu::STATISTICS_PAGES;
 pub use request::{client_ip, safe_next};
 
 use std::collections::BTreeMap;
@@ -43,14 +44,6 @@ pub struct Layout {
     pub path: String,
 }
 
-/// The credit office's statistics pages, under one 统计 menu entry.
-pub const STATISTICS_PAGES: [(&str, &str); 4] = [
-    ("/credit-office/statistics", "统计看板"),
-    ("/credit-office/bulletins", "统计公报"),
-    ("/credit-office/reports", "统计报送"),
-    ("/credit-office/scoreboard", "机构服务榜"),
-];
-
 impl Layout {
     pub fn new(user: Option<&User>, csrf: &str) -> Layout {
         Layout {
@@ -75,88 +68,8 @@ impl Layout {
         self
     }
 
-    /// Whether `href` is the menu entry of the page shown (every statistics
-    /// page marks 统计): the entry whose
-    /// path is the page's or, failing that, its longest ancestor in the menu
-    /// (the hall's grab page marks 抢单大厅, not 工作台).
-    pub fn is_current(&self, href: &str) -> bool {
-        let under = |entry: &str| {
-            self.path == entry || (entry != "/" && self.path.strip_prefix(entry).is_some_and(|r| r.starts_with('/')))
-        };
-        if href == STATISTICS_PAGES[0].0 && STATISTICS_PAGES.iter().any(|(page, _)| under(page)) {
-            return true;
-        }
-        under(href) && !self.menu().iter().any(|(other, _)| other.len() > href.len() && under(other))
-    }
-
-    /// The tabs over the credit office's statistics pages (one 统计 entry in
-    /// the menu leads to them): (href, label, whether it is the page shown).
-    pub fn statistics_tabs(&self) -> Vec<(&'static str, &'static str, bool)> {
-        STATISTICS_PAGES.iter().map(|(href, label)| (*href, *label, self.path.starts_with(href))).collect()
-    }
-
     pub fn role_label(&self) -> &'static str {
         self.role.map_or("", Role::label)
-    }
-
-    /// The menu of the signed-in role (links to pages that exist today).
-    pub fn menu(&self) -> Vec<(&'static str, &'static str)> {
-        match self.role {
-            None => vec![
-                ("/", "首页"),
-                ("/products", "金融超市"),
-                ("/bulletins", "统计公报"),
-                ("/scoreboard", "机构服务榜"),
-                ("/login", "登录"),
-                ("/register", "企业注册"),
-            ],
-            Some(Role::Enterprise) if self.claiming => {
-                vec![("/enterprise/claim", "企业认证"), ("/products", "金融超市"), ("/account/password", "修改密码")]
-            }
-            Some(Role::Enterprise) => vec![
-                ("/enterprise", "企业首页"),
-                ("/enterprise/portrait", "信用画像"),
-                ("/products", "金融超市"),
-                ("/enterprise/estimate", "能融多少"),
-                ("/enterprise/needs", "融资需求"),
-                ("/enterprise/loans", "我的贷款"),
-                ("/enterprise/authorizations", "授权与查询"),
-                ("/enterprise/contact", "联系方式"),
-                ("/account/password", "修改密码"),
-            ],
-            Some(Role::Officer) => vec![
-                ("/officer", "工作台"),
-                ("/officer/hall", "抢单大厅"),
-                ("/officer/offers", "我的抢单"),
-                ("/officer/loans", "贷款管理"),
-                ("/officer/subscriptions", "需求订阅"),
-                ("/products", "金融超市"),
-                ("/officer/profile", "个人资料"),
-                ("/account/password", "修改密码"),
-            ],
-            Some(Role::BankAdmin) => vec![
-                ("/bank-admin", "机构管理"),
-                ("/bank-admin/loans", "贷款管理"),
-                ("/bank-admin/products", "信贷产品"),
-                ("/products", "金融超市"),
-                ("/account/password", "修改密码"),
-            ],
-            Some(Role::CreditOffice) => vec![
-                ("/credit-office", "工作台"),
-                ("/credit-office/imports", "数据导入"),
-                ("/credit-office/enterprises", "企业名录"),
-                ("/credit-office/disputes", "异议处理"),
-                ("/credit-office/claims", "企业认证"),
-                ("/credit-office/needs", "融资需求"),
-                ("/credit-office/loans", "贷款"),
-                ("/credit-office/statistics", "统计"),
-                ("/credit-office/holidays", "节假日"),
-                ("/credit-office/whitelist", "白名单"),
-                ("/credit-office/institutions", "金融机构"),
-                ("/credit-office/mail", "邮件发送"),
-                ("/account/password", "修改密码"),
-            ],
-        }
     }
 }
 

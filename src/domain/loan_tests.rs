@@ -1,4 +1,7 @@
+use chrono::NaiveDate;
+
 use super::*;
+use crate::domain::Money;
 
 fn day(text: &str) -> NaiveDate {
     text.parse().unwrap()

@@ -17,6 +17,7 @@ pub mod facts;
 pub mod filter;
 pub mod indicators;
 pub mod measure;
+pub mod offer_figures;
 pub mod period;
 pub mod report;
 pub mod scoreboard;

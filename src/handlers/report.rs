@@ -17,12 +17,13 @@ use serde::Deserialize;
 use crate::auth::SignedIn;
 use crate::domain::Role;
 use crate::domain::stats::report::checks::Failure;
-use crate::domain::stats::report::{Cell, NationalReport, ReportTable};
+use crate::domain::stats::report::{Cell, NationalReport, ReportColumn, ReportTable};
 use crate::domain::stats::{Period, PeriodKind};
 use crate::error::{AppError, AppResult};
 use crate::models::stats::report::national_report;
 use crate::state::AppState;
-use crate::web::{Layout, csv_response, report_xlsx};
+use crate::web::xlsx::{self, Sheet, sheet_name, xlsx_response};
+use crate::web::{Layout, csv_response};
 
 /// How many complete months the chooser offers.
 const MONTHS_OFFERED: u32 = 24;
@@ -115,6 +116,21 @@ fn page(signed: &SignedIn, (report, as_of): (NationalReport, NaiveDateTime), ref
     (status, ReportPage { layout: signed.layout(), report, failures, as_of, refused }).into_response()
 }
 
+/// A table as the workbook files it: no title row, the header in the
+/// template's column order, figures as numbers, everything else as text.
+fn sheet(table: &ReportTable) -> Sheet {
+    let cell = |(cell, column): (&Cell, &ReportColumn)| match (cell, column.unit) {
+        (Cell::Value(value), Some(unit)) => xlsx::Cell::figure(*value, unit),
+        (other, _) => xlsx::Cell::text(other.text()),
+    };
+    Sheet {
+        name: sheet_name(&table.title),
+        title: None,
+        header: table.columns.iter().map(ReportColumn::header).collect(),
+        rows: table.rows.iter().map(|row| row.cells.iter().zip(&table.columns).map(cell).collect()).collect(),
+    }
+}
+
 /// What a download holds.
 enum Download {
     Workbook,
@@ -129,7 +145,9 @@ fn download(signed: &SignedIn, loaded: (NationalReport, NaiveDateTime), what: Do
     }
     match what {
         Download::Workbook => {
-            Ok(report_xlsx::response(&format!("融资信用服务平台月度统计-{}.xlsx", report.month), report)?)
+            let sheets = report.tables().map(sheet);
+            let name = format!("融资信用服务平台月度统计-{}.xlsx", report.month);
+            xlsx_response(&name, &sheets).map_err(|e| AppError::Internal(e.into()))
         }
         Download::Table(table) => {
             let table = table(report);

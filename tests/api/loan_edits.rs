@@ -1,7 +1,11 @@
-//! The officer's edits of a loan through the router: the classification with
-//! its dated history, the write-off through its confirmation, a correction of
-//! the terms keeping the old values, the conflict page of a lost update, and
-//! another bank's officer refused on every edit URL.
+//! The officer's edits of a loan through the router: here the classification
+//! with its dated history and the write-off through its confirmation; a
+//! correction of the terms keeping the old values in `corrections`; the
+//! conflict page of a lost update and another bank's officer refused on
+//! every edit URL in `conflicts`.
+
+mod conflicts;
+mod corrections;
 
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
@@ -9,7 +13,7 @@ use diesel::prelude::*;
 use xinyidai::actions::loan::{OwnLoan, record_drawdown, record_repayment};
 use xinyidai::clock::Clock;
 use xinyidai::domain::loan::{Classification, LoanEventKind, LoanStatus};
-use xinyidai::domain::{Money, Rate, Role};
+use xinyidai::domain::{Money, Role};
 use xinyidai::models::loan::drawdown::NewDrawdown;
 use xinyidai::models::loan::repayment::NewRepayment;
 use xinyidai::models::loan::{Drawdown, Loan, LoanEventRow};
@@ -216,7 +220,7 @@ async fn a_write_off_goes_through_its_confirmation_and_then_the_loan_takes_nothi
 }
 
 /// The correction form's fields as typed: the test contract with these changes.
-fn terms_fields<'a>(version: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+pub(super) fn terms_fields<'a>(version: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut fields = vec![
         ("version", version),
         ("contract_no", "HT-2026-001"),
@@ -234,200 +238,4 @@ fn terms_fields<'a>(version: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'
         fields.push((name, value));
     }
     fields
-}
-
-#[tokio::test]
-async fn a_correction_keeps_each_old_value_and_its_reason() {
-    let app = TestApp::new();
-    let (_, own) = setup(&app);
-    let officer = signed_in(&app, "officer").await;
-    let path = format!("/officer/loans/{}/correction", own.loan_id);
-    let form = officer.get(&path).await;
-    assert_eq!(form.status, StatusCode::OK);
-    assert_eq!(input(&form, "contract_no"), "HT-2026-001", "the terms prefilled");
-    assert_eq!(input(&form, "line"), "200");
-    let version = input(&form, "version");
-    let reason = "按纸质合同更正合同编号、额度和担保方式";
-    let mut fields =
-        terms_fields(&version, &[("contract_no", "HT-2026-001A"), ("line", "180"), ("guarantees", "guarantee")]);
-    fields.push(("reason", reason));
-    let done = send(&officer, &form, &path, &fields).await;
-    assert_eq!(done.location(), Some(format!("/officer/loans/{}?notice=loan_corrected", own.loan_id).as_str()));
-
-    let loan = row(&app, own);
-    assert_eq!((loan.contract_no.as_str(), loan.line), ("HT-2026-001A", Money::from_yuan(1_800_000)));
-    assert_eq!(loan.guarantees.codes(), "credit,guarantee");
-    assert!(!loan.credit_only, "a guarantor makes it no longer a 信用贷款");
-    let mut corrections: Vec<_> = history(&app, own)
-        .into_iter()
-        .filter(|e| e.kind == LoanEventKind::Correction)
-        .map(|e| {
-            assert_eq!(e.reason.as_deref(), Some(reason));
-            assert_eq!(e.happened_on, day("2026-11-26"));
-            (e.field.unwrap(), e.old_value.unwrap(), e.new_value.unwrap())
-        })
-        .collect();
-    corrections.sort();
-    let expected = [
-        ("contract_no", "HT-2026-001", "HT-2026-001A"),
-        ("guarantees", "信用", "信用、保证"),
-        ("line", "200.00 万元", "180.00 万元"),
-    ];
-    assert_eq!(corrections, expected.map(|(f, o, n)| (f.to_string(), o.to_string(), n.to_string())));
-
-    // A missing reason is refused beside its field; nothing changes.
-    let mut fields = terms_fields(&version, &[("line", "150")]);
-    fields.push(("reason", ""));
-    let refused = send(&officer, &form, &path, &fields).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(error_beside(&refused, "reason").starts_with("请填写原因"));
-    assert_eq!(input(&refused, "line"), "150");
-    assert_eq!(row(&app, own).line, Money::from_yuan(1_800_000));
-    app.run_jobs().await;
-}
-
-#[tokio::test]
-async fn a_correction_of_the_rate_after_a_drawdown_is_refused() {
-    let app = TestApp::new();
-    let (approved, own) = setup(&app);
-    let new = NewDrawdown {
-        iou_no: "JJ-1".into(),
-        amount: Money::from_yuan(300_000),
-        value_date: day("2026-11-24"),
-        term_months: 6,
-    };
-    record_drawdown(&mut app.conn(), &officer_ctx(&app, &approved), own, new).unwrap().unwrap();
-    let officer = signed_in(&app, "officer").await;
-    let path = format!("/officer/loans/{}/correction", own.loan_id);
-    let form = officer.get(&path).await;
-    assert!(form.body.contains("该贷款已放款"), "the form says what can no longer change");
-    let version = input(&form, "version");
-    let mut fields = terms_fields(&version, &[("rate", "4.5")]);
-    fields.push(("reason", "利率录入错误"));
-    let refused = send(&officer, &form, &path, &fields).await;
-    assert_eq!(refused.status, StatusCode::CONFLICT);
-    assert!(refused.body.contains("已放款的贷款不能更正利率、期限、签约日期或还款方式"), "{}", refused.body);
-    assert_eq!(input(&refused, "rate"), "4.5", "what was typed is kept");
-    assert_eq!(row(&app, own).rate, Rate::from_units(40_000));
-    assert!(history(&app, own).iter().all(|e| e.kind != LoanEventKind::Correction));
-    app.run_jobs().await;
-}
-
-#[tokio::test]
-async fn a_lost_update_shows_the_conflict_with_what_was_typed_and_resubmits_on_the_current_state() {
-    let app = TestApp::new();
-    let (approved, own) = setup(&app);
-    colleague(&app, &approved, "officer-b");
-    let (a, b) = (signed_in(&app, "officer").await, signed_in(&app, "officer-b").await);
-    let path = format!("/officer/loans/{}/classification", own.loan_id);
-    let (form_a, form_b) = (a.get(&path).await, b.get(&path).await);
-    let version = input(&form_a, "version");
-    assert_eq!(input(&form_b, "version"), version, "both read the loan at one version");
-
-    let first =
-        [("version", version.as_str()), ("to", "special_mention"), ("on", "2026-11-25"), ("reason", "甲的判断")];
-    assert_eq!(send(&a, &form_a, &path, &first).await.status, StatusCode::SEE_OTHER);
-    let reason = "乙的判断：主要客户流失，连续两期延迟付息";
-    let second = [("version", version.as_str()), ("to", "substandard"), ("on", "2026-11-26"), ("reason", reason)];
-    let conflict = send(&b, &form_b, &path, &second).await;
-    assert_eq!(conflict.status, StatusCode::CONFLICT);
-    assert!(conflict.body.contains("该贷款刚刚被修改过，您填写的内容尚未保存"), "{}", conflict.body);
-    assert!(conflict.body.contains("<td data-label=\"贷款当前\">关注</td>"), "the current classification shown");
-    assert!(conflict.body.contains("<strong>次级</strong>"), "beside what was typed");
-    assert!(conflict.body.contains(&format!(">{reason}</textarea>")), "the typed reason is kept");
-    assert!(conflict.body.contains("value=\"substandard\" checked"));
-    let now = row(&app, own);
-    assert_eq!(now.classification, Classification::SpecialMention, "the first change stands");
-    assert_eq!(input(&conflict, "version"), now.version.to_string(), "the form carries the new version");
-
-    // One click re-submits on top of the current state.
-    let fields = [
-        ("version", input(&conflict, "version")),
-        ("to", "substandard".to_string()),
-        ("on", input(&conflict, "on")),
-        ("reason", reason.to_string()),
-    ];
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    let done = send(&b, &conflict, &path, &fields).await;
-    assert_eq!(done.status, StatusCode::SEE_OTHER);
-    assert_eq!(row(&app, own).classification, Classification::Substandard);
-    let entry = &history(&app, own)[0];
-    assert_eq!(
-        (entry.old_value.as_deref(), entry.new_value.as_deref()),
-        (Some("special_mention"), Some("substandard"))
-    );
-    assert_eq!(entry.reason.as_deref(), Some(reason));
-    app.run_jobs().await;
-}
-
-#[tokio::test]
-async fn a_stale_correction_or_write_off_gets_the_conflict_page_too() {
-    let app = TestApp::new();
-    let (_, own) = setup(&app);
-    let officer = signed_in(&app, "officer").await;
-    let base = format!("/officer/loans/{}", own.loan_id);
-    let correction = officer.get(&format!("{base}/correction")).await;
-    let write_off = officer.get(&format!("{base}/write-off")).await;
-    let stale = input(&correction, "version");
-    // Meanwhile the loan is classified (from another tab).
-    let classification = officer.get(&format!("{base}/classification")).await;
-    let fields = [("version", stale.as_str()), ("to", "special_mention"), ("on", "2026-11-26"), ("reason", "风险上升")];
-    assert_eq!(
-        send(&officer, &classification, &format!("{base}/classification"), &fields).await.status,
-        StatusCode::SEE_OTHER
-    );
-    let current = row(&app, own).version.to_string();
-
-    let mut fields = terms_fields(&stale, &[("contract_no", "HT-2026-009")]);
-    fields.push(("reason", "合同编号录入错误"));
-    let conflict = send(&officer, &correction, &format!("{base}/correction"), &fields).await;
-    assert_eq!(conflict.status, StatusCode::CONFLICT);
-    assert!(conflict.body.contains("<strong>HT-2026-009</strong>"), "the typed number beside the current one");
-    assert_eq!((input(&conflict, "contract_no"), input(&conflict, "version")), ("HT-2026-009".into(), current.clone()));
-    assert_eq!(row(&app, own).contract_no, "HT-2026-001");
-
-    let fields = [("version", stale.as_str()), ("on", "2026-11-26"), ("reason", "经批准核销")];
-    for action in [format!("{base}/write-off/confirm"), format!("{base}/write-off")] {
-        let conflict = send(&officer, &write_off, &action, &fields).await;
-        assert_eq!(conflict.status, StatusCode::CONFLICT, "{action}");
-        assert!(conflict.body.contains("该贷款刚刚被修改过"));
-        assert!(conflict.body.contains(">经批准核销</textarea>"));
-        assert_eq!(input(&conflict, "version"), current);
-    }
-    assert_eq!(row(&app, own).status, LoanStatus::Normal);
-    app.run_jobs().await;
-}
-
-#[tokio::test]
-async fn another_banks_officer_gets_404_on_every_edit_url_and_the_loan_is_unchanged() {
-    let app = TestApp::new();
-    let (_, own) = setup(&app);
-    app.user(Role::Officer, "other-bank");
-    let other = signed_in(&app, "other-bank").await;
-    let before = row(&app, own);
-    let base = format!("/officer/loans/{}", own.loan_id);
-    for page in ["classification", "write-off", "correction"] {
-        assert_eq!(other.get(&format!("{base}/{page}")).await.status, StatusCode::NOT_FOUND, "GET {page}");
-    }
-    let version = before.version.to_string();
-    let event = [("version", version.as_str()), ("to", "loss"), ("on", "2026-11-26"), ("reason", "冒用他行贷款")];
-    let mut terms = terms_fields(&version, &[("line", "1")]);
-    terms.push(("reason", "冒用他行贷款"));
-    let own_page = other.get("/officer/profile").await;
-    for (action, fields) in [
-        ("classification", event.to_vec()),
-        ("write-off/confirm", event.to_vec()),
-        ("write-off", event.to_vec()),
-        ("correction", terms),
-    ] {
-        let refused = send(&other, &own_page, &format!("{base}/{action}"), &fields).await;
-        assert_eq!(refused.status, StatusCode::NOT_FOUND, "POST {action}");
-    }
-    let after = row(&app, own);
-    assert_eq!(
-        (after.version, after.classification, after.status, after.line, after.contract_no),
-        (before.version, before.classification, before.status, before.line, before.contract_no)
-    );
-    assert_eq!(history(&app, own).len(), 1);
-    app.run_jobs().await;
 }

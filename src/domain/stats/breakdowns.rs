@@ -9,9 +9,10 @@ use rust_decimal::Decimal;
 use super::facts::{Decision, Dims, Facts, LoanType};
 use super::indicators::drawn_in;
 use super::measure::{count, percent, wan};
+use super::offer_figures::count_reasons;
 use super::{Column, Period, Row, Table, Unit};
+use crate::domain::industry;
 use crate::domain::institution::InstitutionKind;
-use crate::domain::{industry, need};
 
 /// The national amount bands in fen: (key, label, upper bound included).
 pub const BANDS: [(&str, &str, i64); 4] = [
@@ -249,14 +250,14 @@ fn decline_reasons(facts: &Facts, period: &Period) -> Table {
         .iter()
         .filter(|o| o.decision == Some(Decision::Declined) && o.decided_on.is_some_and(|d| period.contains(d)))
         .collect();
-    let mut rows: Vec<Row> = need::DECLINE_REASONS
-        .iter()
-        .map(|(code, label, _)| {
-            let n = declined.iter().filter(|o| o.decline_reason.as_deref() == Some(code)).count();
-            Row { code: code.to_string(), label: label.to_string(), values: vec![count(n), percent(n, declined.len())] }
+    let rows = count_reasons(declined.iter().filter_map(|o| o.decline_reason.as_deref()))
+        .into_iter()
+        .map(|r| Row {
+            code: r.code.to_string(),
+            label: r.label.to_string(),
+            values: vec![count(r.count), percent(r.count, declined.len())],
         })
         .collect();
-    rows.sort_by(|a, b| b.values[0].cmp(&a.values[0]));
     Table {
         key: "decline_reasons".to_string(),
         title: "拒绝原因".to_string(),

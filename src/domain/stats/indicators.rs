@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use super::facts::{Decision, DrawdownFact, Facts, LoanFact};
-use super::measure::{count, mean, median, percent, percent_fen, wan};
+use super::measure::{count, mean, median, percent_fen, wan};
+use super::offer_figures::OfferFigures;
 use super::{Figure, Indicator, Period, Unit};
 use crate::domain::loan::LoanStatus;
 use crate::domain::need::NeedStatus;
@@ -178,7 +179,8 @@ pub fn current(facts: &Facts) -> Vec<Figure> {
     ]
 }
 
-/// Ours beside the national set, over the period.
+/// Ours beside the national set, over the period (the offer figures are
+/// those the scoreboard shows per institution: `offer_figures`).
 pub fn ours(facts: &Facts, period: &Period) -> Vec<Figure> {
     let drawn: Vec<_> = drawn_in(facts, period).collect();
     let first: Vec<_> = drawn.iter().copied().filter(|(_, l)| l.first_loan).collect();
@@ -189,14 +191,7 @@ pub fn ours(facts: &Facts, period: &Period) -> Vec<Figure> {
         .filter(|n| period.contains(n.published_on))
         .filter_map(|n| n.first_grab_at.map(|at| (at - n.published_at).num_seconds()))
         .collect();
-    let grabbed: Vec<_> = facts.offers.iter().filter(|o| period.contains(o.created_on)).collect();
-    let contact_judged: Vec<_> =
-        grabbed.iter().filter(|o| o.contacted_at.is_some() || o.contact_due <= facts.as_of).collect();
-    let on_time = contact_judged.iter().filter(|o| o.contacted_at.is_some_and(|at| at <= o.contact_due)).count();
-    let decided: Vec<_> = facts.offers.iter().filter(|o| o.decided_on.is_some_and(|on| period.contains(on))).collect();
-    let mut decision_times: Vec<i64> =
-        decided.iter().filter_map(|o| Some((o.decided_at? - o.accepted_at?).num_seconds())).collect();
-    let approved = decided.iter().filter(|o| o.decision == Some(Decision::Approved)).count();
+    let offers = OfferFigures::of(facts.offers.iter(), period, facts.as_of);
     let mut rates: Vec<i64> = drawn.iter().map(|(_, l)| l.rate).collect();
     let total = amount(drawn.iter().copied());
     let credit = amount(drawn.iter().copied().filter(|(_, l)| l.credit_only));
@@ -212,9 +207,9 @@ pub fn ours(facts: &Facts, period: &Period) -> Vec<Figure> {
         Figure::new("credit_loan_share", "信用贷款占比", Unit::Percent, percent_fen(credit, total)),
         Figure::new("loan_rate_median", "放款利率中位数", Unit::Percent, median(&mut rates, 10_000)),
         Figure::new("grab_median_hours", "首次抢单中位时长", Unit::Hours, median(&mut to_grab, 3_600)),
-        Figure::new("contact_on_time_share", "按时联系占比", Unit::Percent, percent(on_time, contact_judged.len())),
-        Figure::new("decision_median_days", "授信决定中位时长", Unit::Days, median(&mut decision_times, 86_400)),
-        Figure::new("approval_share", "授信批准率", Unit::Percent, percent(approved, decided.len())),
+        Figure::new("contact_on_time_share", "按时联系占比", Unit::Percent, offers.contact_on_time_share()),
+        Figure::new("decision_median_days", "授信决定中位时长", Unit::Days, offers.decision_median_days),
+        Figure::new("approval_share", "授信批准率", Unit::Percent, offers.approval_share()),
     ]
 }
 

@@ -4,20 +4,28 @@
 //! from [`Facts`] alone; definitions in docs/statistics.md (Scoreboard).
 //!
 //! A share or a median over fewer than [`MIN_SAMPLE`] cases says 样本不足
-//! ([`Sample::TooFew`]) rather than a misleading figure.
+//! ([`Sample::TooFew`]) rather than a misleading figure. The offer figures
+//! are `offer_figures`' (the platform's own are the same over every offer);
+//! the periods a visitor may choose are in `periods`, the orderings in `sort`.
+
+mod periods;
+mod sort;
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::facts::{Decision, Facts, OfferFact};
+pub use periods::{choices, chosen, trailing};
+pub use sort::Sort;
+
+use super::facts::{Facts, OfferFact};
 use super::indicators::drawn_in;
-use super::measure::{mean, median, percent, wan};
-use super::{Period, PeriodKind, Unit, value_text};
+use super::measure::wan;
+use super::offer_figures::{OfferFigures, ReasonCount};
+use super::{Period, Unit, value_text};
 use crate::domain::calendar::to_beijing;
-use crate::domain::need;
 
 /// Below this many decisions (or judged contacts) a figure is 样本不足.
 pub const MIN_SAMPLE: usize = 5;
@@ -201,52 +209,35 @@ pub fn rows(facts: &Facts, period: &Period) -> Vec<BankRow> {
         .collect()
 }
 
-/// The offer-based figures of one institution's offers.
+/// The figures of one institution's offers.
 fn of_offers(offers: &[&OfferFact], period: &Period, as_of: NaiveDateTime) -> BankRow {
-    let grabbed: Vec<_> = offers.iter().filter(|o| period.contains(o.created_on)).collect();
-    let mut to_grab: Vec<i64> = grabbed.iter().map(|o| (o.created_at - o.need_published_at).num_seconds()).collect();
-    let judged: Vec<_> = grabbed.iter().filter(|o| o.contacted_at.is_some() || o.contact_due <= as_of).collect();
-    let on_time = judged.iter().filter(|o| o.contacted_at.is_some_and(|at| at <= o.contact_due)).count();
-    let decided: Vec<_> = offers.iter().filter(|o| o.decided_on.is_some_and(|on| period.contains(on))).collect();
-    let mut decision_times: Vec<i64> =
-        decided.iter().filter_map(|o| Some((o.decided_at? - o.accepted_at?).num_seconds())).collect();
-    let approved: Vec<_> = decided.iter().filter(|o| o.decision == Some(Decision::Approved)).collect();
-    let rates: Vec<i64> = approved.iter().filter_map(|o| o.approved_rate).collect();
-    let declined =
-        decided.iter().filter(|o| o.decision == Some(Decision::Declined)).filter_map(|o| o.decline_reason.as_deref());
+    let f = OfferFigures::of(offers.iter().copied(), period, as_of);
     BankRow {
         institution_id: 0,
         name: String::new(),
         kind: String::new(),
-        grabbed: grabbed.len(),
-        grab_median_hours: median(&mut to_grab, 3_600),
-        contacts_judged: judged.len(),
-        contact_on_time: Sample::of(judged.len(), percent(on_time, judged.len())),
-        decided: decided.len(),
-        decision_median_days: Sample::of(decided.len(), median(&mut decision_times, 86_400)),
-        approval_share: Sample::of(decided.len(), percent(approved.len(), decided.len())),
-        decline_reasons: top_reasons(declined),
-        approved_rate_mean: Sample::of(decided.len(), mean(&rates, 10_000)),
+        grabbed: f.grabbed,
+        grab_median_hours: f.grab_median_hours,
+        contacts_judged: f.contacts_judged,
+        contact_on_time: Sample::of(f.contacts_judged, f.contact_on_time_share()),
+        decided: f.decided,
+        decision_median_days: Sample::of(f.decided, f.decision_median_days),
+        approval_share: Sample::of(f.decided, f.approval_share()),
+        decline_reasons: top_reasons(&f.decline_reasons),
+        approved_rate_mean: Sample::of(f.decided, f.approved_rate_mean),
         loan_amount: None,
         first_loans: 0,
-        rules: rules_broken(offers, &grabbed, period, as_of),
+        rules: rules_broken(offers, period, as_of),
     }
 }
 
-/// The reasons by count, most first (ties in the list's order), at most [`TOP_REASONS`].
-fn top_reasons<'a>(codes: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
-    let codes: Vec<&str> = codes.collect();
-    let mut counted: Vec<(String, usize)> = need::DECLINE_REASONS
-        .iter()
-        .map(|(code, label, _)| (label.to_string(), codes.iter().filter(|c| *c == code).count()))
-        .filter(|(_, n)| *n > 0)
-        .collect();
-    counted.sort_by_key(|c| std::cmp::Reverse(c.1));
-    counted.truncate(TOP_REASONS);
-    counted
+/// The reasons given at least once, at most [`TOP_REASONS`], most first.
+fn top_reasons(counted: &[ReasonCount]) -> Vec<(String, usize)> {
+    counted.iter().filter(|r| r.count > 0).take(TOP_REASONS).map(|r| (r.label.to_string(), r.count)).collect()
 }
 
-fn rules_broken(offers: &[&OfferFact], grabbed: &[&&OfferFact], period: &Period, as_of: NaiveDateTime) -> RulesBroken {
+fn rules_broken(offers: &[&OfferFact], period: &Period, as_of: NaiveDateTime) -> RulesBroken {
+    let grabbed: Vec<_> = offers.iter().filter(|o| period.contains(o.created_on)).collect();
     let due_in: Vec<_> = offers
         .iter()
         .filter_map(|o| o.decision_due.map(|due| (o, due)))
@@ -260,107 +251,6 @@ fn rules_broken(offers: &[&OfferFact], grabbed: &[&&OfferFact], period: &Period,
     }
 }
 
-/// 近一年: the twelve months ending with the month of `today`, the
-/// scoreboard's default period.
-pub fn trailing(today: NaiveDate) -> Period {
-    Period::month_of(today).trailing_year()
-}
-
-/// The periods a visitor may choose, by kind (月度 / 季度 / 年度), newest
-/// first: the last twelve months, eight quarters and three years. Only
-/// these (and [`trailing`]) are served, so the cache holds few keys.
-pub fn choices(today: NaiveDate) -> Vec<(&'static str, Vec<Period>)> {
-    let back = |first: Period, n: usize| {
-        std::iter::successors(Some(first), |p: &Period| p.from.pred_opt().map(|day| same_kind(p, day)))
-            .take(n)
-            .collect::<Vec<_>>()
-    };
-    let years = (0..3).filter_map(|n| Period::year(today.year() - n)).collect();
-    vec![
-        (PeriodKind::Month.label(), back(Period::month_of(today), 12)),
-        (PeriodKind::Quarter.label(), back(Period::quarter_of(today), 8)),
-        (PeriodKind::Year.label(), years),
-    ]
-}
-
-fn same_kind(period: &Period, day: NaiveDate) -> Period {
-    match period.kind {
-        PeriodKind::Quarter => Period::quarter_of(day),
-        _ => Period::month_of(day),
-    }
-}
-
-/// The chosen period when it is one of [`choices`], else [`trailing`].
-pub fn chosen(code: Option<&str>, today: NaiveDate) -> Period {
-    code.and_then(Period::parse_code)
-        .filter(|p| choices(today).iter().any(|(_, periods)| periods.contains(p)))
-        .unwrap_or_else(|| trailing(today))
-}
-
-/// What the scoreboard can be ordered by (`?sort=`), each with its label.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Sort {
-    Grabbed,
-    Contact,
-    Decision,
-    Approval,
-    Amount,
-    FirstLoans,
-}
-
-impl Sort {
-    pub const ALL: [Sort; 6] =
-        [Sort::Grabbed, Sort::Contact, Sort::Decision, Sort::Approval, Sort::Amount, Sort::FirstLoans];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sort::Grabbed => "grabbed",
-            Sort::Contact => "contact",
-            Sort::Decision => "decision",
-            Sort::Approval => "approval",
-            Sort::Amount => "amount",
-            Sort::FirstLoans => "first_loans",
-        }
-    }
-
-    /// Unknown or absent: by needs grabbed.
-    pub fn parse(text: &str) -> Sort {
-        Sort::ALL.into_iter().find(|s| s.as_str() == text).unwrap_or(Sort::Grabbed)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Sort::Grabbed => "抢单数",
-            Sort::Contact => "按时联系占比",
-            Sort::Decision => "授信决定中位时长",
-            Sort::Approval => "授信批准率",
-            Sort::Amount => "放款金额",
-            Sort::FirstLoans => "首贷笔数",
-        }
-    }
-
-    /// Best first: the most, or for the decision time the shortest; a
-    /// figure with too few cases after every measured one; then by name.
-    pub fn apply(self, rows: &mut [BankRow]) {
-        let key = |r: &BankRow| -> (bool, Decimal) {
-            let measured = |s: &Sample| (s.value().is_none(), s.value().unwrap_or_default());
-            match self {
-                Sort::Grabbed => (false, -Decimal::from(r.grabbed as i64)),
-                Sort::Contact => negate(measured(&r.contact_on_time)),
-                Sort::Decision => measured(&r.decision_median_days),
-                Sort::Approval => negate(measured(&r.approval_share)),
-                Sort::Amount => (false, -r.loan_amount.unwrap_or_default()),
-                Sort::FirstLoans => (false, -Decimal::from(r.first_loans as i64)),
-            }
-        };
-        rows.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.name.cmp(&b.name)));
-    }
-}
-
-fn negate((missing, value): (bool, Decimal)) -> (bool, Decimal) {
-    (missing, -value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,34 +262,5 @@ mod tests {
         assert_eq!(with_unit(Decimal::new(35, 1), Unit::Days), "3.50 天");
         assert_eq!(with_unit(Decimal::from(12), Unit::Entities), "12 家");
         assert_eq!(Sample::of(5, None).text(Unit::Percent), "—");
-    }
-
-    #[test]
-    fn sorting_puts_too_few_last() {
-        let row = |name: &str, share: Sample| BankRow {
-            institution_id: 0,
-            name: name.into(),
-            kind: String::new(),
-            grabbed: 0,
-            grab_median_hours: None,
-            contacts_judged: 0,
-            contact_on_time: share,
-            decided: 0,
-            decision_median_days: Sample::TooFew(0),
-            approval_share: Sample::TooFew(0),
-            decline_reasons: Vec::new(),
-            approved_rate_mean: Sample::TooFew(0),
-            loan_amount: None,
-            first_loans: 0,
-            rules: RulesBroken::default(),
-        };
-        let mut rows = vec![
-            row("甲", Sample::TooFew(2)),
-            row("乙", Sample::Measured(Some(Decimal::from(80)))),
-            row("丙", Sample::Measured(Some(Decimal::from(90)))),
-        ];
-        Sort::Contact.apply(&mut rows);
-        let names: Vec<_> = rows.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(names, ["丙", "乙", "甲"]);
     }
 }

@@ -5,7 +5,6 @@
 //! its text and the workbook its numbers.
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
 use crate::domain::stats::export::table_rows;
 use crate::domain::stats::{Figure, Statistics, Table, Unit, value_text};
@@ -18,14 +17,6 @@ pub struct Value {
     pub cell: Cell,
 }
 
-/// Two decimals for amounts, percentages and durations; counts are whole.
-fn decimals(unit: Unit) -> u8 {
-    match unit {
-        Unit::Entities | Unit::Count | Unit::Items => 0,
-        Unit::Wan | Unit::Percent | Unit::Days | Unit::Hours => 2,
-    }
-}
-
 fn text(text: impl Into<String>) -> Value {
     let text = text.into();
     Value { cell: Cell::text(text.as_str()), text }
@@ -33,11 +24,7 @@ fn text(text: impl Into<String>) -> Value {
 
 /// A figure's value: the number, or "—" as text when there is none.
 fn number(value: Option<Decimal>, unit: Unit) -> Value {
-    let text = value_text(value);
-    match value.and_then(|v| v.to_f64()) {
-        Some(v) => Value { text, cell: Cell::Number { value: v, decimals: decimals(unit) } },
-        None => Value { cell: Cell::text(text.as_str()), text },
-    }
+    Value { text: value_text(value), cell: Cell::figure(value, unit) }
 }
 
 /// A table of the dashboard, ready to download.
@@ -61,7 +48,7 @@ impl Grid {
     pub fn sheet(&self, about: &str) -> Sheet {
         Sheet {
             name: sheet_name(&self.title),
-            title: format!("{} · {about}", self.title),
+            title: Some(format!("{} · {about}", self.title)),
             header: self.header.clone(),
             rows: self.rows.iter().map(|r| r.iter().map(|v| v.cell.clone()).collect()).collect(),
         }

@@ -3,13 +3,12 @@
 //! loan the filters select (counted and summed in SQL, never by loading the
 //! rows); and the bank admin's figures per branch and per officer (GROUP BY).
 //!
-//! One condition (`condition`) serves the list, the sums and the figures,
-//! so the three always agree. The scope comes from who asks, never from the
+//! One condition (`condition`) serves the list, the sums and the figures
+//! (`groups`), so the three always agree. The scope comes from who asks, never from the
 //! query string: a bank's filter cannot name another bank.
 
 use chrono::NaiveDate;
 use diesel::dsl::sql;
-use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Date};
 
@@ -98,19 +97,6 @@ pub struct PortfolioSums {
     pub non_performing: Money,
 }
 
-/// One branch's or officer's loans under the filters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GroupFigures {
-    /// The branch or officer; None for loans recorded without a branch.
-    pub id: Option<i64>,
-    pub name: Option<String>,
-    pub count: i64,
-    pub line: Money,
-    pub drawn: Money,
-    pub outstanding: Money,
-    pub overdue: Money,
-}
-
 type Joined = diesel::dsl::LeftJoin<
     diesel::dsl::InnerJoin<
         diesel::dsl::InnerJoin<diesel::dsl::InnerJoin<loans::table, enterprises::table>, institutions::table>,
@@ -174,6 +160,9 @@ macro_rules! non_performing {
         concat!("loans.classification IN ('substandard', 'doubtful', 'loss') AND ", on_books!())
     };
 }
+
+mod groups;
+pub use groups::GroupFigures;
 
 fn non_performing() -> Vec<&'static str> {
     Classification::ALL.into_iter().filter(|c| c.is_non_performing()).map(Classification::as_str).collect()
@@ -314,76 +303,6 @@ impl Loan {
             non_performing: fen(non_performing),
         })
     }
-
-    /// The institution's figures per branch under `filter`, by branch name
-    /// (loans recorded without a branch last, unnamed).
-    pub fn portfolio_by_branch(
-        conn: &mut DbConn,
-        institution: i64,
-        filter: &PortfolioFilter,
-    ) -> QueryResult<Vec<GroupFigures>> {
-        let rows = joined()
-            .filter(condition(Scope::Institution(institution), filter))
-            .group_by(loans::branch_id)
-            .select((loans::branch_id, figures()))
-            .load::<(Option<i64>, FigureRow)>(conn)?;
-        let names: Vec<(i64, String)> = branches::table
-            .filter(branches::institution_id.eq(institution))
-            .select((branches::id, branches::name))
-            .load(conn)?;
-        Ok(named(rows, &names))
-    }
-
-    /// The institution's figures per officer under `filter`, by officer name.
-    pub fn portfolio_by_officer(
-        conn: &mut DbConn,
-        institution: i64,
-        filter: &PortfolioFilter,
-    ) -> QueryResult<Vec<GroupFigures>> {
-        let rows = joined()
-            .filter(condition(Scope::Institution(institution), filter))
-            .group_by(loans::officer_id)
-            .select((loans::officer_id.nullable(), figures()))
-            .load::<(Option<i64>, FigureRow)>(conn)?;
-        let names: Vec<(i64, String)> = users::table
-            .filter(users::institution_id.eq(institution))
-            .select((users::id, users::display_name))
-            .load(conn)?;
-        Ok(named(rows, &names))
-    }
-}
-
-/// Count, line, drawn, outstanding, overdue outstanding.
-type FigureRow = (i64, i64, i64, i64, i64);
-
-#[allow(clippy::type_complexity)]
-fn figures() -> (diesel::dsl::count_star, SqlLiteral<BigInt>, SqlLiteral<BigInt>, SqlLiteral<BigInt>, SqlLiteral<BigInt>)
-{
-    (
-        diesel::dsl::count_star(),
-        sum_fen!("loans.line_fen"),
-        sum_fen!("loans.drawn_fen"),
-        sum_fen!("loans.outstanding_fen" when on_books!()),
-        sum_fen!("loans.outstanding_fen" when overdue!()),
-    )
-}
-
-/// The grouped rows with their names, by name (the unnamed last).
-fn named(rows: Vec<(Option<i64>, FigureRow)>, names: &[(i64, String)]) -> Vec<GroupFigures> {
-    let mut groups: Vec<GroupFigures> = rows
-        .into_iter()
-        .map(|(id, (count, line, drawn, outstanding, overdue))| GroupFigures {
-            id,
-            name: id.and_then(|id| names.iter().find(|(n, _)| *n == id).map(|(_, name)| name.clone())),
-            count,
-            line: Money::from_fen(line),
-            drawn: Money::from_fen(drawn),
-            outstanding: Money::from_fen(outstanding),
-            overdue: Money::from_fen(overdue),
-        })
-        .collect();
-    groups.sort_by(|a, b| (a.name.is_none(), &a.name).cmp(&(b.name.is_none(), &b.name)));
-    groups
 }
 
 #[cfg(test)]
