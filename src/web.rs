@@ -10,7 +10,7 @@ pub mod xlsx;
 
 pub use crate::models::page::{Pager, empty_as_none};
 pub use csv_file::{attachment, csv_bytes, csv_cell, csv_export, csv_response};
-pub use menu::STATISTICS_PAGES;
+pub use menu::{BANK_FUND_PAGES, FUND_PAGES, STATISTICS_PAGES};
 pub use request::{client_ip, safe_next};
 
 use std::collections::BTreeMap;

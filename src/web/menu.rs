@@ -1,6 +1,6 @@
 //! The top bar's menu of each role, the entry that marks the page shown, and
-//! the tabs over the credit office's statistics pages (one 统计 entry in the
-//! menu leads to them).
+//! the tabs over pages that one menu entry leads to (the credit office's
+//! statistics, the fund's pages of the credit office and of a bank).
 
 use super::Layout;
 use crate::domain::Role;
@@ -13,6 +13,16 @@ pub const STATISTICS_PAGES: [(&str, &str); 4] = [
     ("/credit-office/scoreboard", "机构服务榜"),
 ];
 
+/// The credit office's fund pages, under one 风险补偿 menu entry.
+pub const FUND_PAGES: [(&str, &str); 3] =
+    [("/credit-office/funds", "资金池"), ("/credit-office/claims", "补偿申请"), ("/credit-office/subsidies", "贴息")];
+
+/// A bank admin's fund pages, under one 风险补偿 menu entry.
+pub const BANK_FUND_PAGES: [(&str, &str); 2] = [("/bank/claims", "补偿申请"), ("/bank/fund", "入库贷款")];
+
+/// Pages reached through one menu entry (the group's first page) and tabs.
+const TAB_GROUPS: [&[(&str, &str)]; 3] = [&STATISTICS_PAGES, &FUND_PAGES, &BANK_FUND_PAGES];
+
 impl Layout {
     /// Whether `href` is the menu entry of the page shown (every statistics
     /// page marks 统计): the entry whose
@@ -22,16 +32,36 @@ impl Layout {
         let under = |entry: &str| {
             self.path == entry || (entry != "/" && self.path.strip_prefix(entry).is_some_and(|r| r.starts_with('/')))
         };
-        if href == STATISTICS_PAGES[0].0 && STATISTICS_PAGES.iter().any(|(page, _)| under(page)) {
-            return true;
+        let menu = self.menu();
+        // A page of a tab group marks the group's entry, and only it.
+        let group = TAB_GROUPS.iter().find(|pages| {
+            menu.iter().any(|(entry, _)| *entry == pages[0].0) && pages.iter().any(|(page, _)| under(page))
+        });
+        if let Some(pages) = group {
+            return href == pages[0].0;
         }
-        under(href) && !self.menu().iter().any(|(other, _)| other.len() > href.len() && under(other))
+        under(href) && !menu.iter().any(|(other, _)| other.len() > href.len() && under(other))
     }
 
     /// The tabs over the credit office's statistics pages (one 统计 entry in
     /// the menu leads to them): (href, label, whether it is the page shown).
     pub fn statistics_tabs(&self) -> Vec<(&'static str, &'static str, bool)> {
-        STATISTICS_PAGES.iter().map(|(href, label)| (*href, *label, self.path.starts_with(href))).collect()
+        self.tabs(&STATISTICS_PAGES)
+    }
+
+    /// The tabs over the credit office's fund pages.
+    pub fn fund_tabs(&self) -> Vec<(&'static str, &'static str, bool)> {
+        self.tabs(&FUND_PAGES)
+    }
+
+    /// The tabs over a bank admin's fund pages.
+    pub fn bank_fund_tabs(&self) -> Vec<(&'static str, &'static str, bool)> {
+        self.tabs(&BANK_FUND_PAGES)
+    }
+
+    /// Tabs over `pages`: (href, label, whether it is the page shown).
+    pub fn tabs(&self, pages: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str, bool)> {
+        pages.iter().map(|(href, label)| (*href, *label, self.path.starts_with(href))).collect()
     }
 
     /// The menu of the signed-in role (links to pages that exist today).
@@ -92,5 +122,30 @@ impl Layout {
                 ("/account/password", "修改密码"),
             ],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(role: Role, path: &str) -> Vec<&'static str> {
+        let layout = Layout {
+            user_name: None,
+            role: Some(role),
+            csrf: String::new(),
+            demo: false,
+            claiming: false,
+            unread: 0,
+            path: path.into(),
+        };
+        layout.menu().into_iter().filter(|(href, _)| layout.is_current(href)).map(|(_, label)| label).collect()
+    }
+
+    #[test]
+    fn a_page_marks_one_menu_entry() {
+        assert_eq!(at(Role::CreditOffice, "/credit-office/scoreboard"), ["统计"], "a tab marks its group's entry only");
+        assert_eq!(at(Role::CreditOffice, "/credit-office/bulletins/3"), ["统计"]);
+        assert_eq!(at(Role::CreditOffice, "/credit-office"), ["工作台"]);
     }
 }
