@@ -144,3 +144,26 @@ fn figures_are_served_from_the_cache_while_nothing_changed() {
     assert_eq!(period(&refreshed(&app), "loan_amount"), wan("190.00"));
     app.run_jobs_blocking();
 }
+
+#[test]
+fn one_refresh_computes_every_waiting_subject_from_one_read() {
+    let app = TestApp::new();
+    let quarter = Period::quarter(2026, 4).unwrap();
+    let read_quarter =
+        |app: &TestApp| stats::statistics(&mut app.conn(), app.clock.now(), &quarter, &Filter::default()).unwrap().0;
+    read(&app);
+    read_quarter(&app);
+    approved(&app, "tongji", "officer");
+    app.run_jobs_blocking();
+    after_fresh(&app);
+    assert_eq!(period(&read(&app), "need_count"), wan("0"));
+    assert_eq!(period(&read_quarter(&app), "need_count"), wan("0"));
+    assert_eq!(waiting_refreshes(&app), 2, "a refresh queued for each subject");
+
+    // The first refresh job computes both from its one read; the second finds its figures holding.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    assert!(runtime.block_on(xinyidai::jobs::run_one_in(&app.state, "w", xinyidai::jobs::STATISTICS_LANE)).unwrap());
+    assert_eq!(period(&read(&app), "need_count"), wan("1"));
+    assert_eq!(period(&read_quarter(&app), "need_count"), wan("1"));
+    app.run_jobs_blocking();
+}

@@ -20,6 +20,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::db::{DbConn, read_tx};
+use crate::domain::stats::facts::Facts;
 use crate::domain::stats::scoreboard::rows;
 use crate::domain::stats::{Filter, Period, Statistics};
 use crate::jobs::queue;
@@ -68,17 +69,27 @@ impl Subject {
     /// The figures from every fact as of `now`, as the snapshot's JSON body,
     /// with the audit log's last id in the same read.
     fn compute(&self, conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<(i64, String)> {
+        let (mark, facts) = read(conn, now)?;
+        Ok((mark, self.from(&facts)?))
+    }
+
+    /// The figures from `facts`, as the snapshot's JSON body.
+    fn from(&self, facts: &Facts) -> QueryResult<String> {
         let period = |code: &str| Period::parse_code(code).ok_or_else(|| unknown(format!("period {code:?}")));
-        let (mark, facts) = read_tx(conn, |c| Ok((watermark(c)?, super::load(c, now)?)))?;
         let body = match self {
             Subject::Statistics { period: code, filter } => {
-                serde_json::to_string(&Statistics::compute(&facts, &period(code)?, filter))
+                serde_json::to_string(&Statistics::compute(facts, &period(code)?, filter))
             }
-            Subject::Scoreboard { period: code } => serde_json::to_string(&rows(&facts, &period(code)?)),
-            Subject::NationalReport { month } => serde_json::to_string(&super::report::build(&facts, &period(month)?)),
+            Subject::Scoreboard { period: code } => serde_json::to_string(&rows(facts, &period(code)?)),
+            Subject::NationalReport { month } => serde_json::to_string(&super::report::build(facts, &period(month)?)),
         };
-        Ok((mark, body.map_err(|e| diesel::result::Error::SerializationError(e.into()))?))
+        body.map_err(|e| diesel::result::Error::SerializationError(e.into()))
     }
+}
+
+/// Every fact as of `now` and the audit log's last id, from one snapshot of the database.
+fn read(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<(i64, Facts)> {
+    read_tx(conn, |c| Ok((watermark(c)?, super::load(c, now)?)))
 }
 
 fn unknown(what: String) -> diesel::result::Error {
@@ -146,15 +157,32 @@ fn queue_refresh(conn: &mut DbConn, subject: &Subject, now: NaiveDateTime) -> Qu
     Ok(())
 }
 
-/// The refresh job: computes `subject` again unless its snapshot holds by now.
+/// The refresh job: computes `subject` again unless its snapshot holds by
+/// now, and with the same read of the facts every other subject whose
+/// refresh is waiting (their jobs then find their snapshots holding).
 pub fn refresh(conn: &mut DbConn, subject: &Subject, now: NaiveDateTime) -> QueryResult<()> {
-    let key = subject.key();
     let mark = watermark(conn)?;
-    if kept(conn, &key)?.is_some_and(|snapshot| holds(&snapshot, mark, now)) {
+    let stale = |c: &mut DbConn, s: &Subject| {
+        Ok::<_, diesel::result::Error>(!kept(c, &s.key())?.is_some_and(|k| holds(&k, mark, now)))
+    };
+    if !stale(conn, subject)? {
         return Ok(());
     }
-    let (mark, body) = subject.compute(conn, now)?;
-    store(conn, &key, mark, now, &body);
+    let waiting: Vec<String> = jobs::table
+        .filter(jobs::kind.eq(REFRESH_SNAPSHOT))
+        .filter(jobs::finished_at.is_null())
+        .select(jobs::payload)
+        .load(conn)?;
+    let mut subjects = vec![subject.clone()];
+    for other in waiting.iter().filter_map(|p| serde_json::from_str::<Subject>(p).ok()) {
+        if !subjects.contains(&other) && stale(conn, &other)? {
+            subjects.push(other);
+        }
+    }
+    let (mark, facts) = read(conn, now)?;
+    for subject in &subjects {
+        store(conn, &subject.key(), mark, now, &subject.from(&facts)?);
+    }
     Ok(())
 }
 
