@@ -287,6 +287,10 @@ impl FundPage {
         Money::from_fen(*fen).wan_text()
     }
 
+    pub fn yuan(&self, fen: &i64) -> String {
+        Money::from_fen(*fen).yuan_text()
+    }
+
     pub fn validity(&self) -> String {
         format!("{} 至 {}", self.fund.valid_from, self.fund.valid_to)
     }
@@ -330,7 +334,7 @@ pub async fn fund_page(
                 })
                 .collect::<Vec<_>>();
             let budget = budget::of_year(c, shown.id, year, shown.annual_budget_fen)?;
-            let claims = usage::claims_of_year(c, shown.id, year, today)?;
+            let claims = (usage::claims_of_year(c, shown.id, year)?, usage::waiting_by_age(c, shown.id, today)?);
             let banks = usage::stop_lines(c, shown.id, year, in_force.rules.stop_line_bp, None)?;
             let stop_line = crate::domain::fund::ratio_text(in_force.rules.stop_line_bp);
             Ok((words::lines(&in_force.rules, &products), stop_line, versions, budget, claims, banks))

@@ -56,6 +56,10 @@ impl CoveragePage {
         Money::from_fen(*fen).wan_text()
     }
 
+    pub fn yuan(&self, fen: &i64) -> String {
+        Money::from_fen(*fen).yuan_text()
+    }
+
     pub fn ratio(&self, bp: &i32) -> String {
         ratio_text(*bp)
     }

@@ -63,50 +63,51 @@ pub struct StatusLine {
     pub approved_fen: i64,
 }
 
-/// The claims waiting for a decision, by days since submission.
+/// The claims waiting for a decision, by days since submission (label, from, to).
 pub const AGE_BANDS: [(&str, i64, i64); 4] =
     [("0–30 天", 0, 30), ("31–60 天", 31, 60), ("61–90 天", 61, 90), ("90 天以上", 91, i64::MAX)];
 
-/// A fund's claims in a year: by state (every state, in order) and, of those
-/// waiting for a decision on `today`, the count per `AGE_BANDS`.
-pub fn claims_of_year(
-    conn: &mut DbConn,
-    fund_id: i64,
-    year: i32,
-    today: NaiveDate,
-) -> QueryResult<(Vec<StatusLine>, [i64; 4])> {
+/// A fund's claims submitted in the year, by state (every state, in order).
+pub fn claims_of_year(conn: &mut DbConn, fund_id: i64, year: i32) -> QueryResult<Vec<StatusLine>> {
     let (from, to) = year_instants(year);
-    let rows: Vec<(String, i64, i64, Option<i64>, NaiveDateTime)> = fund_claims::table
+    let rows: Vec<(String, i64, i64, Option<i64>)> = fund_claims::table
         .filter(fund_claims::fund_id.eq(fund_id))
         .filter(fund_claims::submitted_at.ge(from))
         .filter(fund_claims::submitted_at.lt(to))
-        .select((
-            fund_claims::status,
-            fund_claims::loss_fen,
-            fund_claims::payout_fen,
-            fund_claims::approved_fen,
-            fund_claims::submitted_at,
-        ))
+        .select((fund_claims::status, fund_claims::loss_fen, fund_claims::payout_fen, fund_claims::approved_fen))
         .load(conn)?;
     let mut lines: Vec<StatusLine> = ClaimStatus::ALL
         .into_iter()
         .map(|status| StatusLine { status, count: 0, loss_fen: 0, payout_fen: 0, approved_fen: 0 })
         .collect();
-    let mut ages = [0; 4];
-    for (status, loss, payout, approved, submitted) in rows {
+    for (status, loss, payout, approved) in rows {
         let status = ClaimStatus::parse(&status).ok_or(diesel::result::Error::NotFound)?;
         let line = lines.iter_mut().find(|l| l.status == status).expect("every status");
         line.count += 1;
         line.loss_fen += loss;
         line.payout_fen += payout;
         line.approved_fen += approved.unwrap_or_default();
-        if status.awaits_decision() {
-            let days = (today - crate::clock::beijing(submitted).date_naive()).num_days().max(0);
-            let band = AGE_BANDS.iter().position(|(_, lo, hi)| (*lo..=*hi).contains(&days)).unwrap_or(3);
-            ages[band] += 1;
-        }
     }
-    Ok((lines, ages))
+    Ok(lines)
+}
+
+/// The fund's claims waiting for a decision on `today` (whatever year they
+/// were submitted in), counted per `AGE_BANDS` of days since submission.
+pub fn waiting_by_age(conn: &mut DbConn, fund_id: i64, today: NaiveDate) -> QueryResult<[i64; 4]> {
+    let submitted: Vec<NaiveDateTime> = fund_claims::table
+        .filter(fund_claims::fund_id.eq(fund_id))
+        .filter(fund_claims::status.eq_any(
+            ClaimStatus::ALL.into_iter().filter(|s| s.awaits_decision()).map(ClaimStatus::as_str).collect::<Vec<_>>(),
+        ))
+        .select(fund_claims::submitted_at)
+        .load(conn)?;
+    let mut ages = [0; 4];
+    for at in submitted {
+        let days = (today - crate::clock::beijing(at).date_naive()).num_days().max(0);
+        let band = AGE_BANDS.iter().position(|(_, lo, hi)| (*lo..=*hi).contains(&days)).unwrap_or(3);
+        ages[band] += 1;
+    }
+    Ok(ages)
 }
 
 /// A bank's year in a fund against the stop line.
