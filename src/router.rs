@@ -15,6 +15,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::{Audience, access, session};
 use crate::handlers::bulletins::{self, office as bulletin_office, subscriptions as bulletin_links};
 use crate::handlers::enterprise_loans;
+use crate::handlers::funds;
 use crate::handlers::scoreboard;
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
@@ -154,7 +155,9 @@ fn pages() -> Vec<Group> {
         .route("/bank-admin/loans/{id}/drawdowns/{drawdown}/schedule", get(loans::admin_schedule))
         .route("/bank-admin/loans/{id}/drawdowns/{drawdown}/schedule.csv", get(loans::admin_schedule_csv))
         .route("/bank-admin/loans", get(portfolio::bank_admin_loans))
-        .route("/bank-admin/loans.csv", get(portfolio::bank_admin_loans_csv));
+        .route("/bank-admin/loans.csv", get(portfolio::bank_admin_loans_csv))
+        // 风险补偿 · 入库贷款: the bank's registered drawdowns (handlers::funds::coverage).
+        .route("/bank/fund", get(funds::coverage::coverage));
     let credit_office = Group::new(Audience::CreditOffice)
         .route("/credit-office", get(credit_office::credit_office_home))
         .route("/credit-office/institutions", get(credit_office::institutions).post(credit_office::create_institution))
@@ -211,6 +214,12 @@ fn pages() -> Vec<Group> {
             "/credit-office/bulletins/{id}/delete",
             get(bulletin_office::confirm_delete).post(bulletin_office::delete),
         )
+        // 风险补偿 · 资金池: the funds, their rules and use (handlers::funds).
+        .route("/credit-office/funds", get(funds::funds).post(funds::create_fund))
+        .route("/credit-office/funds/new", get(funds::new_fund))
+        .route("/credit-office/funds/{id}", get(funds::fund_page))
+        .route("/credit-office/funds/{id}/rules", get(funds::rules::rules_form).post(funds::rules::change_rules))
+        .route("/credit-office/funds/{id}/rules/confirm", post(funds::rules::confirm_rules))
         .route("/credit-office/reports", get(report::reports))
         .route("/credit-office/reports/{month}", get(report::report))
         .route("/credit-office/reports/{month}/platform.csv", get(report::platform_csv))

@@ -3,6 +3,7 @@
 
 pub mod budget;
 pub mod registration;
+pub mod usage;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;

@@ -115,6 +115,7 @@ impl Layout {
                 ("/credit-office/needs", "融资需求"),
                 ("/credit-office/loans", "贷款"),
                 ("/credit-office/statistics", "统计"),
+                ("/credit-office/funds", "风险补偿"),
                 ("/credit-office/holidays", "节假日"),
                 ("/credit-office/whitelist", "白名单"),
                 ("/credit-office/institutions", "金融机构"),

@@ -13,6 +13,8 @@ mod disputes;
 mod enterprise_loans;
 mod error_pages;
 mod exports;
+mod funds;
+mod funds_registration;
 mod grab_rule;
 mod grabbing;
 mod handlers_write_nothing;
