@@ -125,7 +125,7 @@ pub fn lines(conn: &mut DbConn, institution: i64, draft: &Draft) -> Result<Vec<L
             wrong.push(field("loss", format!("借据 {}：请填写本金损失（万元，大于 0）", c.iou_no)));
         } else if loss_fen > c.outstanding_fen {
             let most = Money::from_fen(c.outstanding_fen).wan_text();
-            wrong.push(field("loss", format!("借据 {}：本金损失不能超过未偿本金 {most} 万元", c.iou_no)));
+            wrong.push(field("loss", format!("借据 {}：本金损失不能超过未偿本金 {most}", c.iou_no)));
         }
         let payout_fen = fund::payout(loss_fen, c.ratio_bp);
         lines.push(Line { claimable: c, loss_fen, payout_fen });
@@ -155,11 +155,10 @@ pub fn submit(conn: &mut DbConn, ctx: &Ctx, institution: i64, draft: &Draft) -> 
         let loss: i64 = lines.iter().map(|l| l.loss_fen).sum();
         let payout: i64 = lines.iter().map(|l| l.payout_fen).sum();
         stop_line_refusal(stop_line(c, &fund, institution, today(ctx))?.with(loss))?;
-        let id = Claim::insert(c, fund.id, institution, by, ctx.now)?;
+        let id = Claim::insert(c, (fund.id, institution), (loss, payout), by, ctx.now)?;
         for line in &lines {
             Item::insert(c, id, &line.claimable, line.loss_fen, line.payout_fen)?;
         }
-        Claim::set_totals(c, id, loss, payout)?;
         Event::insert(c, id, ClaimStatus::Submitted, (None, Some(payout)), by, ctx.now)?;
         ctx.audit(c, "fund_claim_submitted", &format!("claim:{id}"))?;
         Ok(id)

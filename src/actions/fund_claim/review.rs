@@ -67,17 +67,25 @@ pub fn decide(conn: &mut DbConn, ctx: &Ctx, at: (i64, i32), decision: &Decision)
                     return refuse(Refusal::Fields(vec![FieldRefusal {
                         field: "amount",
                         code: "invalid_amount",
-                        message: format!("部分批准的金额应大于 0 且低于按规则测算的补偿额 {most} 万元"),
+                        message: format!("部分批准的金额应大于 0 且低于按规则测算的补偿额 {most}"),
                     }]));
                 }
                 (ClaimStatus::PartlyApproved, Some(r.trim()), Some(*amount))
             }
         };
-        if !Claim::step(c, at, ClaimStatus::Submitted, to, ctx.now)? {
-            return refuse(Refusal::Changed("补偿申请"));
-        }
         let fund = Fund::find(c, claim.fund_id)?.ok_or(diesel::result::Error::NotFound)?;
         let year = claims::year_of(today(ctx));
+        let moved = if to == ClaimStatus::Returned {
+            Claim::step(c, at, ClaimStatus::Submitted, to, ctx.now)? && {
+                Claim::set_reason(c, claim.id, reason)?;
+                true
+            }
+        } else {
+            Claim::decide_at(c, at, to, (amount, amount.map(|_| year), reason), (by, ctx.now))?
+        };
+        if !moved {
+            return refuse(Refusal::Changed("补偿申请"));
+        }
         if let Some(amount) = amount {
             if let Some(words) = missing(c, claim.id)? {
                 return refuse(Refusal::rule("files_missing", words));
@@ -88,14 +96,9 @@ pub fn decide(conn: &mut DbConn, ctx: &Ctx, at: (i64, i32), decision: &Decision)
                 let left = budget::of_year(c, fund.id, year, fund.annual_budget_fen)?.left_fen();
                 return refuse(Refusal::rule(
                     "budget_exhausted",
-                    format!("本年度预算余额不足：剩余 {} 万元，本次需 {} 万元", wan(left), wan(amount)),
+                    format!("本年度预算余额不足：剩余 {}，本次需 {}", wan(left), wan(amount)),
                 ));
             }
-        }
-        if to == ClaimStatus::Returned {
-            Claim::set_reason(c, claim.id, reason)?;
-        } else {
-            Claim::set_decision(c, claim.id, (amount, amount.map(|_| year), reason), by, ctx.now)?;
         }
         if to == ClaimStatus::Rejected {
             Item::release(c, claim.id)?;
@@ -103,9 +106,9 @@ pub fn decide(conn: &mut DbConn, ctx: &Ctx, at: (i64, i32), decision: &Decision)
         Event::insert(c, claim.id, to, (reason, amount), by, ctx.now)?;
         ctx.audit(c, &format!("fund_claim_{}", to.as_str()), &format!("claim:{}", claim.id))?;
         let words = match (reason, amount) {
-            (Some(r), Some(a)) => format!("补偿申请 #{}：{}，金额 {} 万元。原因：{r}", claim.id, to.label(), wan(a)),
+            (Some(r), Some(a)) => format!("补偿申请 #{}：{}，金额 {}。原因：{r}", claim.id, to.label(), wan(a)),
             (Some(r), None) => format!("补偿申请 #{}：{}。原因：{r}", claim.id, to.label()),
-            (None, Some(a)) => format!("补偿申请 #{}：{}，金额 {} 万元。", claim.id, to.label(), wan(a)),
+            (None, Some(a)) => format!("补偿申请 #{}：{}，金额 {}。", claim.id, to.label(), wan(a)),
             (None, None) => format!("补偿申请 #{}：{}。", claim.id, to.label()),
         };
         tell_bank(c, ctx, &claim, &format!("风险补偿申请{}", to.label()), &words)?;
@@ -135,7 +138,7 @@ pub fn pay(conn: &mut DbConn, ctx: &Ctx, at: (i64, i32), on: NaiveDate) -> Outco
         let amount = claim.approved_fen.unwrap_or_default();
         Event::insert(c, claim.id, ClaimStatus::Paid, (None, Some(amount)), by, ctx.now)?;
         ctx.audit(c, "fund_claim_paid", &format!("claim:{}", claim.id))?;
-        let words = format!("补偿申请 #{} 已于 {on} 拨付补偿资金 {} 万元。", claim.id, wan(amount));
+        let words = format!("补偿申请 #{} 已于 {on} 拨付补偿资金 {}。", claim.id, wan(amount));
         tell_bank(c, ctx, &claim, "风险补偿资金已拨付", &words)?;
         Ok(())
     })

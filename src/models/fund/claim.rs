@@ -159,8 +159,8 @@ impl Claim {
 
     pub fn insert(
         conn: &mut DbConn,
-        fund_id: i64,
-        institution_id: i64,
+        (fund_id, institution_id): (i64, i64),
+        (loss_fen, payout_fen): (i64, i64),
         by: i64,
         now: NaiveDateTime,
     ) -> QueryResult<i64> {
@@ -169,8 +169,8 @@ impl Claim {
                 fund_claims::fund_id.eq(fund_id),
                 fund_claims::institution_id.eq(institution_id),
                 fund_claims::status.eq(ClaimStatus::Submitted.as_str()),
-                fund_claims::loss_fen.eq(0_i64),
-                fund_claims::payout_fen.eq(0_i64),
+                fund_claims::loss_fen.eq(loss_fen),
+                fund_claims::payout_fen.eq(payout_fen),
                 fund_claims::recovered_fen.eq(0_i64),
                 fund_claims::refunded_fen.eq(0_i64),
                 fund_claims::version.eq(1),
@@ -207,25 +207,34 @@ impl Claim {
         Ok(moved == 1)
     }
 
-    /// The decision's own fields, after `step` moved it.
-    pub fn set_decision(
+    /// Decides a submitted claim at `version` in one guarded update with
+    /// the amount approved, the budget year and the reason; false when it
+    /// was decided meanwhile.
+    pub fn decide_at(
         conn: &mut DbConn,
-        id: i64,
-        decision: (Option<i64>, Option<i32>, Option<&str>),
-        by: i64,
-        now: NaiveDateTime,
-    ) -> QueryResult<()> {
-        let (approved, year, reason) = decision;
-        diesel::update(fund_claims::table.find(id))
-            .set((
-                fund_claims::approved_fen.eq(approved),
-                fund_claims::budget_year.eq(year),
-                fund_claims::reason.eq(reason),
-                fund_claims::decided_by.eq(by),
-                fund_claims::decided_at.eq(now),
-            ))
-            .execute(conn)
-            .map(drop)
+        (id, version): (i64, i32),
+        to: ClaimStatus,
+        (approved, year, reason): (Option<i64>, Option<i32>, Option<&str>),
+        (by, now): (i64, NaiveDateTime),
+    ) -> QueryResult<bool> {
+        let moved = diesel::update(
+            fund_claims::table
+                .find(id)
+                .filter(fund_claims::status.eq(ClaimStatus::Submitted.as_str()))
+                .filter(fund_claims::version.eq(version)),
+        )
+        .set((
+            fund_claims::status.eq(to.as_str()),
+            fund_claims::version.eq(version + 1),
+            fund_claims::approved_fen.eq(approved),
+            fund_claims::budget_year.eq(year),
+            fund_claims::reason.eq(reason),
+            fund_claims::decided_by.eq(by),
+            fund_claims::decided_at.eq(now),
+            fund_claims::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(moved == 1)
     }
 
     pub fn set_reason(conn: &mut DbConn, id: i64, reason: Option<&str>) -> QueryResult<()> {
