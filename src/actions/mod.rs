@@ -16,6 +16,7 @@ pub mod claim;
 pub mod dispute;
 pub mod emails;
 pub mod fund;
+pub mod fund_claim;
 pub mod holiday;
 pub mod institution;
 pub mod mail;

@@ -2,6 +2,7 @@
 //! each fund's year. Claims are in `claim`.
 
 pub mod budget;
+pub mod claim;
 pub mod registration;
 pub mod usage;
 
