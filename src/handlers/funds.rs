@@ -291,6 +291,11 @@ impl FundPage {
         Money::from_fen(*fen).yuan_text()
     }
 
+    /// Whether any claim was submitted in the year shown.
+    pub fn has_claims(&self) -> bool {
+        self.claims.iter().any(|l| l.count > 0)
+    }
+
     pub fn validity(&self) -> String {
         format!("{} 至 {}", self.fund.valid_from, self.fund.valid_to)
     }
