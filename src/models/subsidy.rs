@@ -81,6 +81,19 @@ impl ProgrammeSummary {
     pub fn left_fen(&self) -> i64 {
         (self.programme.rules.cap_total_fen - self.paid_fen).max(0)
     }
+
+    pub fn paid_text(&self) -> String {
+        crate::domain::Money::from_fen(self.paid_fen).yuan_text()
+    }
+
+    pub fn left_text(&self) -> String {
+        crate::domain::Money::from_fen(self.left_fen()).yuan_text()
+    }
+
+    /// "1 个百分点".
+    pub fn points_text(&self) -> String {
+        format!("{} 个百分点", crate::domain::subsidy::points_text(self.programme.rules.points))
+    }
 }
 
 impl Programme {

@@ -29,6 +29,15 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// "2026年第三季度".
+    pub fn quarter_label(&self) -> String {
+        crate::domain::stats::Period::parse_code(&self.quarter).map_or_else(|| self.quarter.clone(), |p| p.label())
+    }
+
+    pub fn total_text(&self) -> String {
+        crate::domain::Money::from_fen(self.total_fen).yuan_text()
+    }
+
     pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Batch>> {
         subsidy_batches::table.find(id).select(Batch::as_select()).first(conn).optional()
     }
