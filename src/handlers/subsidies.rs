@@ -156,6 +156,9 @@ impl ProgrammeForm {
             if self.name.trim().is_empty() {
                 errors.add("name", "请填写贴息项目名称（60 字以内）");
             }
+            if valid_from > valid_to {
+                errors.add("valid_to", "有效期结束日不能早于开始日");
+            }
             // The rules' own problems beside their fields too, so that one submit shows them all.
             for (field, message) in rules.problems() {
                 if field != "points" || points.is_some() {

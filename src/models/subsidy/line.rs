@@ -41,9 +41,9 @@ impl LineView {
             self.enterprise.clone(),
             self.institution.clone(),
             self.contract_no.clone(),
-            Money::from_fen(self.interest_fen).yuan_input(),
+            format!("{:.2}", Money::from_fen(self.interest_fen).to_decimal()),
             self.rate_text(),
-            Money::from_fen(self.subsidy_fen).yuan_input(),
+            format!("{:.2}", Money::from_fen(self.subsidy_fen).to_decimal()),
             if self.capped { "是" } else { "否" }.to_string(),
         ]
     }
