@@ -17,6 +17,7 @@ use crate::handlers::bulletins::{self, office as bulletin_office, subscriptions 
 use crate::handlers::enterprise_loans;
 use crate::handlers::funds;
 use crate::handlers::scoreboard;
+use crate::handlers::subsidies::{self, batch as subsidy_batch};
 use crate::handlers::{
     account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
     exports, hall, health, home, imports, invitations, lists, loan_edits, loans, mail, market, messages, needs, offers,
@@ -220,6 +221,18 @@ fn pages() -> Vec<Group> {
         .route("/credit-office/funds/{id}", get(funds::fund_page))
         .route("/credit-office/funds/{id}/rules", get(funds::rules::rules_form).post(funds::rules::change_rules))
         .route("/credit-office/funds/{id}/rules/confirm", post(funds::rules::confirm_rules))
+        // 贴息: programmes, the quarterly batch, its review and approval (handlers::subsidies).
+        .route("/credit-office/subsidies", get(subsidies::list).post(subsidies::create))
+        .route("/credit-office/subsidies/new", get(subsidies::new_form))
+        .route("/credit-office/subsidies/{id}", get(subsidy_batch::show).post(subsidies::update))
+        .route("/credit-office/subsidies/{id}/edit", get(subsidies::edit_form))
+        .route("/credit-office/subsidies/{id}/compute", post(subsidy_batch::compute))
+        .route("/credit-office/subsidies/{id}/batches/{batch}", get(subsidy_batch::batch))
+        .route("/credit-office/subsidies/{id}/batches/{batch}/lines.csv", get(subsidy_batch::lines_csv))
+        .route(
+            "/credit-office/subsidies/{id}/batches/{batch}/approve",
+            get(subsidy_batch::confirm_approve).post(subsidy_batch::approve),
+        )
         .route("/credit-office/reports", get(report::reports))
         .route("/credit-office/reports/{month}", get(report::report))
         .route("/credit-office/reports/{month}/platform.csv", get(report::platform_csv))

@@ -27,6 +27,7 @@ pub mod password_reset;
 pub mod portrait;
 pub mod profile;
 pub mod subscription;
+pub mod subsidy;
 pub mod sweep;
 pub mod whitelist;
 

@@ -2,7 +2,7 @@
 //! line, drawn, outstanding, next payment and status, each drawdown's
 //! schedule and the repayments; on a drawdown awaiting it, 确认到账 or
 //! 金额或日期不对 (a form saying what is wrong, which opens a dispute for the
-//! credit office: `actions::receipt`). Only the enterprise's own loans: any
+//! credit office: `actions::receipt`); the loan's approved 贴息 by quarter. Only the enterprise's own loans: any
 //! other id is the not-found page, for every URL here.
 
 use askama::Template;
@@ -20,6 +20,7 @@ use crate::domain::loan::{LoanEventKind, LoanStatus, Receipt};
 use crate::error::{AppError, AppResult};
 use crate::models::loan::LoanEventRow;
 use crate::models::loan::standing::{DrawdownSchedule, EnterpriseLoan, LoanStanding};
+use crate::models::subsidy::line::{self as subsidy_line, LoanSubsidy};
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout, NoticeQuery, notice};
 
@@ -49,6 +50,8 @@ pub struct LoanPage {
     notice: Option<&'static str>,
     refusal: Option<String>,
     page: EnterpriseLoan,
+    /// The approved interest subsidies of the loan (贴息).
+    subsidies: Vec<LoanSubsidy>,
     today: chrono::NaiveDate,
 }
 
@@ -100,9 +103,14 @@ async fn loan_page(
     notice_key: Option<&str>,
 ) -> AppResult<LoanPage> {
     let (enterprise, today) = (signed.enterprise()?, today(state));
-    let page = state.db.query(move |c| EnterpriseLoan::load(c, id, enterprise, today)).await?;
+    let (page, subsidies) = state
+        .db
+        .query(move |c| {
+            Ok((EnterpriseLoan::load(c, id, enterprise, today)?, subsidy_line::of_loan(c, id, enterprise)?))
+        })
+        .await?;
     let page = page.ok_or(AppError::NotFound)?;
-    Ok(LoanPage { layout: signed.layout(), notice: notice(notice_key), refusal, page, today })
+    Ok(LoanPage { layout: signed.layout(), notice: notice(notice_key), refusal, page, subsidies, today })
 }
 
 /// `GET /enterprise/loans/{id}`.

@@ -42,4 +42,5 @@ pub mod schedules;
 pub mod scoreboard;
 pub mod statistics;
 pub mod subscriptions;
+pub mod subsidies;
 pub mod terms;

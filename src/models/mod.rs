@@ -32,6 +32,7 @@ pub mod session;
 pub mod setting;
 pub mod stats;
 pub mod subscription;
+pub mod subsidy;
 pub mod user;
 pub mod whitelist;
 

@@ -221,6 +221,8 @@ pub fn demo(conn: &mut DbConn, now: NaiveDateTime, base_url: &str) -> anyhow::Re
     super::fund::add(conn, now, base_url)?;
     // Loans on approvals of months ago, lived through the loans' own actions.
     super::loans::add(conn, &mut rng, demo_enterprise, now, base_url)?;
+    // 贴息 on the interest those loans paid in the latest ended quarter.
+    super::subsidy::add(conn, now, base_url)?;
     tracing::info!("demo city loaded");
     Ok(())
 }

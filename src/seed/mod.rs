@@ -8,6 +8,7 @@ mod loans;
 mod needs;
 mod products;
 mod records;
+mod subsidy;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

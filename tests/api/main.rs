@@ -68,3 +68,5 @@ mod statistics_figures;
 mod statistics_setup;
 mod statistics_snapshot;
 mod subscriptions;
+mod subsidies;
+mod subsidies_setup;

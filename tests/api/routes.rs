@@ -122,6 +122,7 @@ fn concrete(route: &Route, world: &World) -> String {
     let offer = if get { world.offer } else { NO_SUCH_ID };
     let path = (route.path.replace("{id}", &id.to_string()).replace("{offer}", &offer.to_string()))
         .replace("{drawdown}", &NO_SUCH_ID.to_string())
+        .replace("{batch}", &NO_SUCH_ID.to_string())
         .replace("{token}", "0123456789abcdef")
         .replace("{drawdown}", &NO_SUCH_ID.to_string())
         .replace("{day}", "2099-01-01")
