@@ -14,11 +14,10 @@ pub const STATISTICS_PAGES: [(&str, &str); 4] = [
 ];
 
 /// The credit office's fund pages, under one 风险补偿 menu entry.
-pub const FUND_PAGES: [(&str, &str); 3] =
-    [("/credit-office/funds", "资金池"), ("/credit-office/claims", "补偿申请"), ("/credit-office/subsidies", "贴息")];
+pub const FUND_PAGES: [(&str, &str); 2] = [("/credit-office/funds", "资金池"), ("/credit-office/subsidies", "贴息")];
 
 /// A bank admin's fund pages, under one 风险补偿 menu entry.
-pub const BANK_FUND_PAGES: [(&str, &str); 2] = [("/bank/claims", "补偿申请"), ("/bank/fund", "入库贷款")];
+pub const BANK_FUND_PAGES: [(&str, &str); 1] = [("/bank/fund", "入库贷款")];
 
 /// Pages reached through one menu entry (the group's first page) and tabs.
 const TAB_GROUPS: [&[(&str, &str)]; 3] = [&STATISTICS_PAGES, &FUND_PAGES, &BANK_FUND_PAGES];
@@ -103,6 +102,7 @@ impl Layout {
                 ("/bank-admin", "机构管理"),
                 ("/bank-admin/loans", "贷款管理"),
                 ("/bank-admin/products", "信贷产品"),
+                ("/bank/fund", "风险补偿"),
                 ("/products", "金融超市"),
                 ("/account/password", "修改密码"),
             ],
