@@ -309,3 +309,24 @@ async fn a_bank_sees_only_its_own_registrations() {
     assert!(list.body.contains(r#"href="/credit-office/funds""#) && list.body.contains("风险补偿"));
     app.run_jobs().await;
 }
+
+#[tokio::test]
+async fn a_claim_counts_in_the_year_of_its_beijing_date() {
+    let app = TestApp::new();
+    let ctx = office_ctx(&app);
+    let id = define(&app, &ctx, "跨年", jan_1(), &plain(&[(500 * WAN, 4_000)]));
+    let a = approved(&app, "甲企业", "bank-a-officer");
+    let at = |y: i32, m: u32, d: u32, h: u32| NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, 0, 0).unwrap();
+    // 2025-12-31 17:00 UTC is 2026-01-01 01:00 in Beijing: 2026's.
+    claim(&app, (id, a.institution), "submitted", (1_000, 400, None), at(2025, 12, 31, 17));
+    // 2026-12-31 15:59 UTC is 23:59 in Beijing: still 2026's.
+    claim(&app, (id, a.institution), "submitted", (20_000, 8_000, None), at(2026, 12, 31, 15));
+    // 2026-12-31 16:00 UTC is 2027-01-01 00:00 in Beijing: 2027's.
+    claim(&app, (id, a.institution), "submitted", (300_000, 120_000, None), at(2026, 12, 31, 16));
+    let losses =
+        |year| xinyidai::models::fund::claim::losses_in_year(&mut app.conn(), id, a.institution, year).unwrap();
+    assert_eq!(losses(2025), 0);
+    assert_eq!(losses(2026), 21_000);
+    assert_eq!(losses(2027), 300_000);
+    app.run_jobs().await;
+}

@@ -14,7 +14,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::domain::fund::ClaimStatus;
-use crate::models::fund::registration::year_bounds;
+use crate::models::fund::registration::year_instants;
 use crate::schema::{fund_claim_events, fund_claim_items, fund_claims, users};
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -308,9 +308,7 @@ impl Event {
 /// The losses `institution` claimed in `fund` in `year` (claims not
 /// rejected, by submission date), which the stop line weighs.
 pub fn losses_in_year(conn: &mut DbConn, fund_id: i64, institution: i64, year: i32) -> QueryResult<i64> {
-    let (from, to) = year_bounds(year);
-    let from = from.and_hms_opt(0, 0, 0).expect("midnight");
-    let to = to.succ_opt().expect("a day").and_hms_opt(0, 0, 0).expect("midnight");
+    let (from, to) = year_instants(year);
     // Summed here: SUM of a BIGINT is NUMERIC on PostgreSQL and INTEGER on SQLite.
     let rows: Vec<i64> = fund_claims::table
         .filter(fund_claims::fund_id.eq(fund_id))

@@ -1,7 +1,9 @@
 //! Registrations (入库): a drawdown covered by a fund under the rule version
 //! in force when it was recorded, with the ratio that version gives.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+
+use crate::domain::calendar::from_beijing;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
@@ -91,6 +93,13 @@ impl Registration {
             .load(conn)?;
         Ok(rows.iter().sum())
     }
+}
+
+/// The first instant of `year` and of the next, Beijing time, as stored (UTC):
+/// a claim submitted at 01:00 on 1 January in Beijing counts in the new year.
+pub fn year_instants(year: i32) -> (NaiveDateTime, NaiveDateTime) {
+    let start = |y: i32| from_beijing(NaiveDate::from_ymd_opt(y, 1, 1).expect("a year").and_time(NaiveTime::MIN));
+    (start(year), start(year + 1))
 }
 
 /// The first and last day of `year`.

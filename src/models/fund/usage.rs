@@ -9,17 +9,11 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
-use super::registration::year_bounds;
+use super::registration::{year_bounds, year_instants};
 use crate::db::DbConn;
 use crate::domain::fund::{self, ClaimStatus, Tag};
 use crate::models::page::Pager;
 use crate::schema::{drawdowns, enterprises, fund_claims, fund_registrations, fund_rules, funds, institutions, loans};
-
-/// The first and last instant of `year` as stored (UTC timestamps compared by day).
-fn year_instants(year: i32) -> (NaiveDateTime, NaiveDateTime) {
-    let (from, to) = year_bounds(year);
-    (from.and_time(NaiveTime::MIN), to.succ_opt().expect("a day").and_time(NaiveTime::MIN))
-}
 
 /// What the funds' list shows beside a fund.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
