@@ -137,18 +137,8 @@ impl FileKind {
 }
 
 /// The media type of a dossier file from its first bytes (never from its
-/// name): PDF, JPEG or PNG; None for anything else.
-pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else {
-        None
-    }
-}
+/// name): PDF, JPEG or PNG, as for an authorization letter.
+pub use crate::domain::claim::letter_type as sniff;
 
 /// A file's extension for its download name.
 pub fn extension(content_type: &str) -> &'static str {
