@@ -24,6 +24,9 @@ use crate::models::fund::{Fund, RuleVersion};
 /// The kinds a claim must carry before it can be approved or submitted again.
 pub const REQUIRED: [FileKind; 3] = [FileKind::Application, FileKind::Contract, FileKind::LossStatement];
 
+/// The reason a recovery's event carries, which its history shows as such.
+pub const RECOVERY: &str = "追回";
+
 /// What a bank claims: a fund and, per registration, the principal lost.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Draft {
@@ -284,7 +287,7 @@ pub fn recover(
         if let Some(year) = claim.budget_year {
             crate::models::fund::budget::give_back(c, claim.fund_id, year, refund)?;
         }
-        Event::insert(c, claim.id, ClaimStatus::Paid, (Some("追回"), Some(refund)), by, ctx.now)?;
+        Event::insert(c, claim.id, ClaimStatus::Paid, (Some(RECOVERY), Some(refund)), by, ctx.now)?;
         ctx.audit(c, "fund_claim_recovered", &format!("claim:{}", claim.id))?;
         Ok(refund)
     })

@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod disputes;
 pub mod enterprise_loans;
 pub mod exports;
+pub mod fund_claims;
 pub mod funds;
 pub mod hall;
 pub mod health;

@@ -2,12 +2,15 @@
 //! one guarded update at a stated version, its items (one per drawdown, kept
 //! in one live claim by `fund_claim_items_live`), its history and the year's
 //! losses that the stop line weighs. The registrations a claim may take are
-//! in `claim/claimable`, files in `claim/file`.
+//! in `claim/claimable`, the names its pages show in `claim/detail`, files
+//! in `claim/file`.
 
 mod claimable;
+mod detail;
 pub mod file;
 
 pub use claimable::{Claimable, registration_of, unclaimed};
+pub use detail::{EventLine, ItemLine};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -228,14 +231,6 @@ impl Claim {
             .filter(fund_claim_items::claim_id.eq(self.id))
             .order(fund_claim_items::id)
             .select(Item::as_select())
-            .load(conn)
-    }
-
-    pub fn events(&self, conn: &mut DbConn) -> QueryResult<Vec<Event>> {
-        fund_claim_events::table
-            .filter(fund_claim_events::claim_id.eq(self.id))
-            .order(fund_claim_events::id)
-            .select(Event::as_select())
             .load(conn)
     }
 
