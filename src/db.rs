@@ -1,8 +1,8 @@
 //! The connection pool over one `MultiConnection` (SQLite or PostgreSQL, picked
-//! by the URL scheme), the embedded migrations of each backend, and the one
-//! write-transaction helper that makes SQLite take its write lock up front.
+//! by the URL scheme) and the embedded migrations of each backend; the
+//! transaction helpers are in `db/tx`.
 
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::R2D2Connection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -11,6 +11,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::config::{Backend, Config};
+
+mod tx;
+pub use tx::{read_tx, write_tx};
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -337,72 +340,6 @@ pub fn migration_version(conn: &mut DbConn) -> anyhow::Result<Option<String>> {
     }
     .map_err(|e| anyhow::anyhow!("cannot read migrations: {e}"))?;
     Ok(versions.into_iter().map(|v| v.to_string()).max())
-}
-
-/// Runs `work` in one write transaction. On SQLite the transaction starts with
-/// `BEGIN IMMEDIATE` so that a read followed by a write waits for the lock
-/// instead of failing at once with SQLITE_BUSY.
-pub fn write_tx<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
-where
-    F: FnOnce(&mut DbConn) -> Result<T, E>,
-    E: From<diesel::result::Error>,
-{
-    match conn {
-        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
-    }
-    match work(conn) {
-        Ok(value) => {
-            match conn {
-                DbConn::Sqlite(c) => AnsiTransactionManager::commit_transaction(c)?,
-                DbConn::Postgres(c) => AnsiTransactionManager::commit_transaction(c)?,
-            }
-            Ok(value)
-        }
-        Err(error) => {
-            let rollback = match conn {
-                DbConn::Sqlite(c) => AnsiTransactionManager::rollback_transaction(c),
-                DbConn::Postgres(c) => AnsiTransactionManager::rollback_transaction(c),
-            };
-            if let Err(e) = rollback {
-                tracing::error!(error = %e, "rollback failed");
-            }
-            Err(error)
-        }
-    }
-}
-
-/// Runs `work` in one read-only transaction that sees a single snapshot of
-/// the database, so that several queries agree with each other (the
-/// statistics read every table). SQLite in WAL mode keeps the snapshot of
-/// the first read until the end of a deferred transaction; PostgreSQL needs
-/// REPEATABLE READ for it.
-pub fn read_tx<T, F>(conn: &mut DbConn, work: F) -> QueryResult<T>
-where
-    F: FnOnce(&mut DbConn) -> QueryResult<T>,
-{
-    let depth = match conn {
-        DbConn::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?,
-        DbConn::Postgres(c) => AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?,
-    };
-    if depth.is_some() {
-        // Inside a transaction already: its snapshot (or its writes) is what to read.
-        return work(conn);
-    }
-    match conn {
-        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN DEFERRED")?,
-        DbConn::Postgres(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?
-        }
-    }
-    let outcome = work(conn);
-    let end = match conn {
-        DbConn::Sqlite(c) => AnsiTransactionManager::commit_transaction(c),
-        DbConn::Postgres(c) => AnsiTransactionManager::commit_transaction(c),
-    };
-    let value = outcome?;
-    end?;
-    Ok(value)
 }
 
 #[cfg(test)]
