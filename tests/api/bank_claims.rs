@@ -105,7 +105,10 @@ async fn another_banks_claim_answers_404_everywhere_and_nothing_changes() {
             format!("/bank/claims/{theirs}/recoveries/confirm"),
             vec![("version", &version), ("amount", "1"), ("on", "2026-11-23")],
         ),
-        (format!("/bank/claims/{theirs}/recoveries"), vec![("version", &version), ("amount", "1"), ("on", "2026-11-23")]),
+        (
+            format!("/bank/claims/{theirs}/recoveries"),
+            vec![("version", &version), ("amount", "1"), ("on", "2026-11-23")],
+        ),
     ];
     for (path, fields) in posts {
         let mut all = vec![("csrf", token.as_str())];
@@ -226,7 +229,10 @@ async fn submitting_creates_the_claim_and_asks_for_the_dossier() {
     let id: i64 = location.trim_start_matches("/bank/claims/").split('?').next().unwrap().parse().unwrap();
     assert_eq!(location, format!("/bank/claims/{id}?notice=claim_submitted"));
     let c = claim(&app, id);
-    assert_eq!((c.institution_id, c.status, c.loss_fen, c.payout_fen), (a.institution, ClaimStatus::Submitted, 300 * WAN, 120 * WAN));
+    assert_eq!(
+        (c.institution_id, c.status, c.loss_fen, c.payout_fen),
+        (a.institution, ClaimStatus::Submitted, 300 * WAN, 120 * WAN)
+    );
     let page = client.get(&location).await;
     assert!(page.body.contains("请在下方上传申请材料"));
     assert!(page.body.contains("上传申请材料"));
@@ -303,7 +309,10 @@ async fn a_returned_claim_is_submitted_again_with_its_losses_as_now_stated() {
     assert!(missing.body.contains("value=\"200\""));
     dossier(&app, a, id);
     let stale = [("version", "1"), ("reg", reg.as_str()), ("loss", "200")];
-    assert_eq!(client.submit(&path, &format!("{path}/resubmit"), &stale).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        client.submit(&path, &format!("{path}/resubmit"), &stale).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let done = client.submit(&path, &format!("{path}/resubmit"), &fields).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     let c = claim(&app, id);
@@ -334,7 +343,7 @@ async fn a_recovery_after_payment_gives_the_funds_share_back_after_a_confirmatio
     let confirm = client.submit(&path, &format!("{path}/recoveries/confirm"), &fields).await;
     assert_eq!(confirm.status, StatusCode::OK);
     // 100万 recovered × 120万 paid ÷ 300万 lost = 40万 back to the fund; the bank keeps 80万.
-    assert!(confirm.body.contains("40.00 万元") && confirm.body.contains("80.00 万元"), "{}", confirm.body);
+    assert!(confirm.body.contains("400,000.00 元") && confirm.body.contains("800,000.00 元"), "{}", confirm.body);
     let done = client.submit(&path, &format!("{path}/recoveries"), &fields).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     let c = claim(&app, id);

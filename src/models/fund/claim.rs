@@ -118,7 +118,12 @@ impl Claim {
     }
 
     /// A page of the claims under `filter`, newest first, with the pager over them all.
-    pub fn page(conn: &mut DbConn, filter: &Filter, page: Option<i64>, per_page: i64) -> QueryResult<(Vec<Claim>, Pager)> {
+    pub fn page(
+        conn: &mut DbConn,
+        filter: &Filter,
+        page: Option<i64>,
+        per_page: i64,
+    ) -> QueryResult<(Vec<Claim>, Pager)> {
         let total: i64 = filtered(filter).count().get_result(conn)?;
         let pager = Pager::new(page, per_page, total);
         Ok((Claim::list(conn, filter, pager.per_page, pager.offset())?, pager))

@@ -35,7 +35,13 @@ fn version(text: &str) -> i32 {
 }
 
 /// The claim page (422) with the refusal beside its field or above the form.
-async fn refused(state: &AppState, signed: &SignedIn, id: i64, mut typed: Typed, refusal: Refusal) -> AppResult<Response> {
+async fn refused(
+    state: &AppState,
+    signed: &SignedIn,
+    id: i64,
+    mut typed: Typed,
+    refusal: Refusal,
+) -> AppResult<Response> {
     if let Refusal::NotFound(_) = refusal {
         return Err(AppError::NotFound);
     }
@@ -46,7 +52,7 @@ async fn refused(state: &AppState, signed: &SignedIn, id: i64, mut typed: Typed,
     if fields.is_empty() {
         typed.alert = Some(refusal.to_string());
     }
-    let mut page = claim_page(state, signed, id, (None, Typed { errors: FormErrors::default(), ..typed })).await?;
+    let mut page = claim_page(state, signed, id, (None, typed)).await?;
     for f in fields {
         place(&mut page, f.field, f.message);
     }
@@ -129,7 +135,13 @@ impl RecoveryForm {
     }
 }
 
-async fn form_again(state: &AppState, signed: &SignedIn, id: i64, form: &RecoveryForm, errors: FormErrors) -> AppResult<Response> {
+async fn form_again(
+    state: &AppState,
+    signed: &SignedIn,
+    id: i64,
+    form: &RecoveryForm,
+    errors: FormErrors,
+) -> AppResult<Response> {
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = claim_page(state, signed, id, (None, Typed { errors, ..form.typed() })).await?;
     Ok((status, page).into_response())
@@ -150,14 +162,14 @@ pub async fn confirm_recovery(
     let claim = claim_page(&state, &signed, id, (None, Typed::default())).await?.view.claim;
     let paid = claim.approved_fen.unwrap_or_default();
     let back = refund(amount, paid, claim.loss_fen, claim.refunded_fen);
-    let wan = |fen: i64| Money::from_fen(fen).wan_text();
+    let (wan, yuan) = (|fen: i64| Money::from_fen(fen).wan_text(), |fen: i64| Money::from_fen(fen).yuan_text());
     let (action, edit) = (format!("/bank/claims/{id}/recoveries"), format!("/bank/claims/{id}/recoveries/confirm"));
     let page = ConfirmPage::typed(signed.layout(), "确认记录追回", action, "确认记录", edit)
         .line("补偿申请", format!("第 {id} 号"))
         .line("追回金额", wan(amount))
         .line("追回日期", on.to_string())
-        .line("退回资金池", wan(back))
-        .line("本机构实得补偿（记录后）", wan(paid - claim.refunded_fen - back))
+        .line("退回资金池", yuan(back))
+        .line("本机构实得补偿（记录后）", yuan(paid - claim.refunded_fen - back))
         .carrying(&form);
     let message = "追回后，资金池按补偿比例收回其承担的部分（追回金额 × 已拨付 ÷ 本金损失），记录后不能撤销。";
     Ok(ConfirmPage { message: message.into(), ..page }.into_response())

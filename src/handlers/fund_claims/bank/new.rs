@@ -151,7 +151,11 @@ struct Chosen {
 }
 
 /// Each line with its loan's enterprise.
-fn named<T>(c: &mut crate::db::DbConn, lines: Vec<T>, loan: impl Fn(&T) -> i64) -> diesel::QueryResult<Vec<(T, String)>> {
+fn named<T>(
+    c: &mut crate::db::DbConn,
+    lines: Vec<T>,
+    loan: impl Fn(&T) -> i64,
+) -> diesel::QueryResult<Vec<(T, String)>> {
     let names = enterprise_names(c, &lines.iter().map(&loan).collect::<Vec<_>>())?;
     Ok(lines
         .into_iter()
@@ -261,7 +265,8 @@ async fn refused(
             let mut beside = Vec::new();
             let mut above = Vec::new();
             for f in fields {
-                let named = |(reg, iou): &&(i64, String)| form.picked(*reg) && f.message.contains(&format!("借据 {iou}"));
+                let named =
+                    |(reg, iou): &&(i64, String)| form.picked(*reg) && f.message.contains(&format!("借据 {iou}"));
                 match ious.iter().find(named) {
                     Some((reg, _)) => beside.push((*reg, f.message.clone())),
                     None => above.push(f.message.clone()),
@@ -290,7 +295,11 @@ fn fund_of(form: &ClaimForm) -> AppResult<i64> {
 }
 
 /// `POST /bank/claims/preview`: the payouts and the stop line after the claim, to confirm.
-pub async fn preview(State(state): State<AppState>, signed: SignedIn, Form(form): Form<ClaimForm>) -> AppResult<Response> {
+pub async fn preview(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Form(form): Form<ClaimForm>,
+) -> AppResult<Response> {
     let institution = institution(&signed)?;
     let fund_id = fund_of(&form)?;
     if form.intent == "edit" {
@@ -328,7 +337,11 @@ pub async fn preview(State(state): State<AppState>, signed: SignedIn, Form(form)
 }
 
 /// `POST /bank/claims`: submits the claim confirmed on the preview.
-pub async fn submit(State(state): State<AppState>, signed: SignedIn, Form(form): Form<ClaimForm>) -> AppResult<Response> {
+pub async fn submit(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Form(form): Form<ClaimForm>,
+) -> AppResult<Response> {
     let institution = institution(&signed)?;
     let fund_id = fund_of(&form)?;
     let draft = match form.draft(fund_id) {
