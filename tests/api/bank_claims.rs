@@ -28,6 +28,11 @@ async fn signed_in<'a>(app: &'a TestApp, name: &str) -> Client<'a> {
     client
 }
 
+/// Owned form fields as the client's borrowed pairs.
+fn pairs<'a>(fields: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
 fn claim(app: &TestApp, id: i64) -> Claim {
     Claim::find(&mut app.conn(), id).unwrap().unwrap()
 }
@@ -181,7 +186,7 @@ async fn the_preview_pays_ratio_times_loss_and_a_bad_loss_keeps_everything_typed
         ]
     };
     let fields = lines("300", "12.5");
-    let as_refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let as_refs = pairs(&fields);
     let preview = client.submit(&form, "/bank/claims/preview", &as_refs).await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
     // 300万 × 40 % = 120万 = 1,200,000.00 元; 12.5万 × 40 % = 5万; together 125万.
@@ -199,14 +204,14 @@ async fn the_preview_pays_ratio_times_loss_and_a_bad_loss_keeps_everything_typed
 
     // A bad number and a loss above the outstanding: each beside its line, everything kept.
     let fields = lines("三百", "60");
-    let as_refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let as_refs = pairs(&fields);
     let bad = client.submit(&form, "/bank/claims/preview", &as_refs).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("value=\"三百\"") && bad.body.contains("value=\"60\""), "{}", bad.body);
     assert!(bad.body.contains("请填写本金损失（万元，大于 0，最多六位小数）"));
     assert_eq!(bad.body.matches(" checked").count(), 2);
     let fields = lines("300", "60");
-    let as_refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let as_refs = pairs(&fields);
     let above = client.submit(&form, "/bank/claims/preview", &as_refs).await;
     assert_eq!(above.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(above.body.contains("借据 JJ-二号：本金损失不能超过未偿本金 50.00 万元"), "{}", above.body);
@@ -222,7 +227,7 @@ async fn submitting_creates_the_claim_and_asks_for_the_dossier() {
     let reg = bad_loan(&app, a, "一号", (500 * WAN, 400 * WAN), false).to_string();
     let client = signed_in(&app, "a").await;
     let fields = [("fund", fund.to_string()), ("reg", reg.clone()), ("loss", "300".into()), ("pick", reg.clone())];
-    let as_refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let as_refs = pairs(&fields);
     let done = client.submit("/bank/claims", "/bank/claims", &as_refs).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     let location = done.location().unwrap().to_string();

@@ -294,6 +294,15 @@ fn fund_of(form: &ClaimForm) -> AppResult<i64> {
     form.fund.trim().parse().map_err(|_| AppError::NotFound)
 }
 
+/// The form's draft, or the form again (422) beside the losses that are no amount.
+async fn drafted(state: &AppState, signed: &SignedIn, form: &ClaimForm) -> AppResult<Result<Draft, Response>> {
+    let fund_id = fund_of(form)?;
+    match form.draft(fund_id) {
+        Ok(draft) => Ok(Ok(draft)),
+        Err(wrong) => again(state, signed, (form, fund_id), wrong, None).await.map(Err),
+    }
+}
+
 /// `POST /bank/claims/preview`: the payouts and the stop line after the claim, to confirm.
 pub async fn preview(
     State(state): State<AppState>,
@@ -301,14 +310,15 @@ pub async fn preview(
     Form(form): Form<ClaimForm>,
 ) -> AppResult<Response> {
     let institution = institution(&signed)?;
-    let fund_id = fund_of(&form)?;
     if form.intent == "edit" {
-        return Ok(form_page(&state, &signed, Some(fund_id), Some(&form), (Vec::new(), None)).await?.into_response());
+        let page = form_page(&state, &signed, Some(fund_of(&form)?), Some(&form), (Vec::new(), None)).await?;
+        return Ok(page.into_response());
     }
-    let draft = match form.draft(fund_id) {
+    let draft = match drafted(&state, &signed, &form).await? {
         Ok(draft) => draft,
-        Err(wrong) => return again(&state, &signed, (&form, fund_id), wrong, None).await,
+        Err(page) => return Ok(page),
     };
+    let fund_id = draft.fund_id;
     let day = today(&state);
     let checked = state
         .db
@@ -343,11 +353,11 @@ pub async fn submit(
     Form(form): Form<ClaimForm>,
 ) -> AppResult<Response> {
     let institution = institution(&signed)?;
-    let fund_id = fund_of(&form)?;
-    let draft = match form.draft(fund_id) {
+    let draft = match drafted(&state, &signed, &form).await? {
         Ok(draft) => draft,
-        Err(wrong) => return again(&state, &signed, (&form, fund_id), wrong, None).await,
+        Err(page) => return Ok(page),
     };
+    let fund_id = draft.fund_id;
     let ctx = signed.change(&state);
     match state.db.query(move |c| fund_claim::submit(c, &ctx, institution, &draft)).await? {
         Ok(id) => Ok(Redirect::to(&format!("/bank/claims/{id}?notice=claim_submitted")).into_response()),
