@@ -15,6 +15,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::{Audience, access, session};
 use crate::handlers::bulletins::{self, office as bulletin_office, subscriptions as bulletin_links};
 use crate::handlers::enterprise_loans;
+use crate::handlers::fund_claims::bank as bank_claims;
 use crate::handlers::funds;
 use crate::handlers::scoreboard;
 use crate::handlers::subsidies::{self, batch as subsidy_batch};
@@ -158,7 +159,20 @@ fn pages() -> Vec<Group> {
         .route("/bank-admin/loans", get(portfolio::bank_admin_loans))
         .route("/bank-admin/loans.csv", get(portfolio::bank_admin_loans_csv))
         // 风险补偿 · 入库贷款: the bank's registered drawdowns (handlers::funds::coverage).
-        .route("/bank/fund", get(funds::coverage::coverage));
+        .route("/bank/fund", get(funds::coverage::coverage))
+        // 风险补偿 · 补偿申请: the bank's claims (handlers::fund_claims::bank).
+        .route("/bank/claims", get(bank_claims::list).post(bank_claims::new::submit))
+        .route("/bank/claims/new", get(bank_claims::new::new_claim))
+        .route("/bank/claims/preview", post(bank_claims::new::preview))
+        .route("/bank/claims/{id}", get(bank_claims::show))
+        .route(
+            "/bank/claims/{id}/files",
+            post(bank_claims::dossier::upload).body_limit(bank_claims::dossier::UPLOAD_LIMIT),
+        )
+        .route("/bank/claims/{id}/files/{file}", get(bank_claims::download))
+        .route("/bank/claims/{id}/resubmit", post(bank_claims::after::resubmit_claim))
+        .route("/bank/claims/{id}/recoveries/confirm", post(bank_claims::after::confirm_recovery))
+        .route("/bank/claims/{id}/recoveries", post(bank_claims::after::record_recovery));
     let credit_office = Group::new(Audience::CreditOffice)
         .route("/credit-office", get(credit_office::credit_office_home))
         .route("/credit-office/institutions", get(credit_office::institutions).post(credit_office::create_institution))

@@ -41,8 +41,17 @@ impl Money {
 
     /// A positive amount typed in 万元 with at most two decimals ("200", "1,500.5").
     pub fn parse_wan(text: &str) -> Option<Money> {
+        Money::parse_wan_places(text, 2)
+    }
+
+    /// A positive amount typed in 万元 to the fen: at most six decimals ("300", "0.000001").
+    pub fn parse_wan_fen(text: &str) -> Option<Money> {
+        Money::parse_wan_places(text, 6)
+    }
+
+    fn parse_wan_places(text: &str, places: u32) -> Option<Money> {
         let wan: Decimal = text.trim().replace([',', '，'], "").parse().ok()?;
-        if wan.scale() > 2 || wan <= Decimal::ZERO {
+        if wan.scale() > places || wan <= Decimal::ZERO {
             return None;
         }
         i64::try_from(wan * Decimal::from(1_000_000)).ok().map(Money)
@@ -107,6 +116,8 @@ mod tests {
     fn amounts_typed_in_wan_become_exact_fen() {
         assert_eq!(Money::parse_wan(" 1,500.5 "), Some(Money::from_yuan(15_005_000)));
         assert_eq!(Money::parse_wan("0.01"), Some(Money::from_yuan(100)));
+        assert_eq!(Money::parse_wan_fen("0.000001"), Some(Money::from_fen(1)));
+        assert_eq!(Money::parse_wan_fen("0.0000001"), None);
         for bad in ["", "0", "-3", "1.234", "abc"] {
             assert_eq!(Money::parse_wan(bad), None, "{bad}");
         }

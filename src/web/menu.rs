@@ -17,7 +17,7 @@ pub const STATISTICS_PAGES: [(&str, &str); 4] = [
 pub const FUND_PAGES: [(&str, &str); 2] = [("/credit-office/funds", "资金池"), ("/credit-office/subsidies", "贴息")];
 
 /// A bank admin's fund pages, under one 风险补偿 menu entry.
-pub const BANK_FUND_PAGES: [(&str, &str); 1] = [("/bank/fund", "入库贷款")];
+pub const BANK_FUND_PAGES: [(&str, &str); 2] = [("/bank/fund", "入库贷款"), ("/bank/claims", "补偿申请")];
 
 /// Pages reached through one menu entry (the group's first page) and tabs.
 const TAB_GROUPS: [&[(&str, &str)]; 3] = [&STATISTICS_PAGES, &FUND_PAGES, &BANK_FUND_PAGES];

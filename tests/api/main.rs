@@ -3,6 +3,7 @@
 
 mod access;
 mod auth;
+mod bank_claims;
 mod bulletins;
 mod claims;
 mod confirmations;

@@ -10,14 +10,15 @@ mod detail;
 pub mod file;
 
 pub use claimable::{Claimable, registration_of, unclaimed};
-pub use detail::{EventLine, ItemLine};
+pub use detail::{EventLine, ItemLine, enterprise_names, item_counts};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::DbConn;
+use crate::db::{DbConn, MultiBackend};
 use crate::domain::fund::ClaimStatus;
 use crate::models::fund::registration::year_instants;
+use crate::models::page::Pager;
 use crate::schema::{fund_claim_events, fund_claim_items, fund_claims, users};
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -81,6 +82,26 @@ pub struct Filter {
     pub to: Option<NaiveDateTime>,
 }
 
+fn filtered(filter: &Filter) -> fund_claims::BoxedQuery<'static, MultiBackend> {
+    let mut query = fund_claims::table.into_boxed();
+    if let Some(i) = filter.institution {
+        query = query.filter(fund_claims::institution_id.eq(i));
+    }
+    if let Some(s) = filter.status {
+        query = query.filter(fund_claims::status.eq(s.as_str()));
+    }
+    if let Some(f) = filter.fund {
+        query = query.filter(fund_claims::fund_id.eq(f));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(fund_claims::submitted_at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(fund_claims::submitted_at.lt(to));
+    }
+    query
+}
+
 impl Claim {
     pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Claim>> {
         fund_claims::table.find(id).select(Claim::as_select()).first(conn).optional()
@@ -93,23 +114,19 @@ impl Claim {
 
     /// The claims under `filter`, newest first.
     pub fn list(conn: &mut DbConn, filter: &Filter, limit: i64, offset: i64) -> QueryResult<Vec<Claim>> {
-        let mut query = fund_claims::table.into_boxed();
-        if let Some(i) = filter.institution {
-            query = query.filter(fund_claims::institution_id.eq(i));
-        }
-        if let Some(s) = filter.status {
-            query = query.filter(fund_claims::status.eq(s.as_str()));
-        }
-        if let Some(f) = filter.fund {
-            query = query.filter(fund_claims::fund_id.eq(f));
-        }
-        if let Some(from) = filter.from {
-            query = query.filter(fund_claims::submitted_at.ge(from));
-        }
-        if let Some(to) = filter.to {
-            query = query.filter(fund_claims::submitted_at.lt(to));
-        }
-        query.order(fund_claims::id.desc()).limit(limit).offset(offset).select(Claim::as_select()).load(conn)
+        filtered(filter).order(fund_claims::id.desc()).limit(limit).offset(offset).select(Claim::as_select()).load(conn)
+    }
+
+    /// A page of the claims under `filter`, newest first, with the pager over them all.
+    pub fn page(
+        conn: &mut DbConn,
+        filter: &Filter,
+        page: Option<i64>,
+        per_page: i64,
+    ) -> QueryResult<(Vec<Claim>, Pager)> {
+        let total: i64 = filtered(filter).count().get_result(conn)?;
+        let pager = Pager::new(page, per_page, total);
+        Ok((Claim::list(conn, filter, pager.per_page, pager.offset())?, pager))
     }
 
     pub fn insert(
