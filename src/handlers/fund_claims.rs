@@ -2,6 +2,8 @@
 //! pages in `bank`, the credit office's in `office`. Here what both show:
 //! a claim with its items, files and history, and a dossier file's download.
 
+pub mod office;
+
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
