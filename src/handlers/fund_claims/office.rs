@@ -23,10 +23,10 @@ use crate::domain::fund::ClaimStatus;
 use crate::domain::{Money, Role};
 use crate::error::{AppError, AppResult};
 use crate::handlers::funds::today;
+use crate::models::fund::Fund;
 use crate::models::fund::budget::{self, Budget};
 use crate::models::fund::claim::file::{self, ClaimFile};
 use crate::models::fund::claim::{Claim, Filter, ListLine};
-use crate::models::fund::Fund;
 use crate::models::institution::Institution;
 use crate::models::page::EXPORT_ROWS;
 use crate::state::AppState;
@@ -213,7 +213,11 @@ fn yuan_cell(fen: i64) -> String {
 }
 
 /// `GET /credit-office/fund-claims.csv`: the list under the page's filters, every page.
-pub async fn list_csv(State(state): State<AppState>, signed: SignedIn, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub async fn list_csv(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     signed.require(Role::CreditOffice)?;
     let filter = q.filter();
     let (lines, pager) = state.db.query(move |c| Claim::page(c, &filter, None, EXPORT_ROWS)).await?;

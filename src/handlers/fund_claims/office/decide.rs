@@ -56,7 +56,10 @@ impl DecisionForm {
                 Some(fen) if fen < payout_fen => Some(Decision::Partly(fen, reason)),
                 _ => {
                     let most = Money::from_fen(payout_fen).wan_text();
-                    errors.add("amount", format!("请填写批准金额（万元，最多两位小数），应大于 0 且低于按规则测算的 {most}"));
+                    errors.add(
+                        "amount",
+                        format!("请填写批准金额（万元，最多两位小数），应大于 0 且低于按规则测算的 {most}"),
+                    );
                     None
                 }
             },
