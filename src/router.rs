@@ -16,6 +16,7 @@ use crate::auth::{Audience, access, session};
 use crate::handlers::bulletins::{self, office as bulletin_office, subscriptions as bulletin_links};
 use crate::handlers::enterprise_loans;
 use crate::handlers::fund_claims::bank as bank_claims;
+use crate::handlers::fund_claims::office as fund_claims_office;
 use crate::handlers::funds;
 use crate::handlers::scoreboard;
 use crate::handlers::subsidies::{self, batch as subsidy_batch};
@@ -235,6 +236,15 @@ fn pages() -> Vec<Group> {
         .route("/credit-office/funds/{id}", get(funds::fund_page))
         .route("/credit-office/funds/{id}/rules", get(funds::rules::rules_form).post(funds::rules::change_rules))
         .route("/credit-office/funds/{id}/rules/confirm", post(funds::rules::confirm_rules))
+        // 风险补偿 · 补偿审核: every bank's claims, the decision and the payment (handlers::fund_claims::office).
+        .route("/credit-office/fund-claims", get(fund_claims_office::list))
+        .route("/credit-office/fund-claims.csv", get(fund_claims_office::list_csv))
+        .route("/credit-office/fund-claims/{id}", get(fund_claims_office::show))
+        .route("/credit-office/fund-claims/{id}/decision", post(fund_claims_office::decide::decide))
+        .route("/credit-office/fund-claims/{id}/decision/confirm", post(fund_claims_office::decide::confirm_decision))
+        .route("/credit-office/fund-claims/{id}/pay", post(fund_claims_office::decide::pay))
+        .route("/credit-office/fund-claims/{id}/pay/confirm", post(fund_claims_office::decide::confirm_pay))
+        .route("/credit-office/fund-claims/{id}/files/{file}", get(fund_claims_office::claim_file))
         // 贴息: programmes, the quarterly batch, its review and approval (handlers::subsidies).
         .route("/credit-office/subsidies", get(subsidies::list).post(subsidies::create))
         .route("/credit-office/subsidies/new", get(subsidies::new_form))

@@ -3,6 +3,7 @@
 //! a claim with its items, files and history, and a dossier file's download.
 
 pub mod bank;
+pub mod office;
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};

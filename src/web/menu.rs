@@ -14,7 +14,11 @@ pub const STATISTICS_PAGES: [(&str, &str); 4] = [
 ];
 
 /// The credit office's fund pages, under one 风险补偿 menu entry.
-pub const FUND_PAGES: [(&str, &str); 2] = [("/credit-office/funds", "资金池"), ("/credit-office/subsidies", "贴息")];
+pub const FUND_PAGES: [(&str, &str); 3] = [
+    ("/credit-office/funds", "资金池"),
+    ("/credit-office/fund-claims", "补偿审核"),
+    ("/credit-office/subsidies", "贴息"),
+];
 
 /// A bank admin's fund pages, under one 风险补偿 menu entry.
 pub const BANK_FUND_PAGES: [(&str, &str); 2] = [("/bank/fund", "入库贷款"), ("/bank/claims", "补偿申请")];

@@ -45,6 +45,7 @@ mod messages;
 mod migrations;
 mod module_map;
 mod national_report;
+mod office_claims;
 mod open_data;
 mod password_reset;
 mod portfolio;

@@ -22,7 +22,7 @@ use crate::domain::fund::ClaimStatus;
 use crate::error::{AppError, AppResult};
 use crate::models::fund::Fund;
 use crate::models::fund::claim::file::{self, ClaimFile};
-use crate::models::fund::claim::{Claim, Filter, item_counts};
+use crate::models::fund::claim::{Claim, Filter, ListLine};
 use crate::models::page::Pager;
 use crate::state::AppState;
 use crate::web::{FormErrors, Layout, empty_as_none};
@@ -58,13 +58,6 @@ pub struct ListQuery {
     notice: Option<String>,
 }
 
-/// A line of the list: the claim, its fund's name and its number of items.
-pub struct Row {
-    pub claim: Claim,
-    pub fund: String,
-    pub items: i64,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "bank_admin/claims/list.html")]
 pub struct ListPage {
@@ -74,7 +67,7 @@ pub struct ListPage {
     funds: Vec<(i64, String)>,
     status: Option<ClaimStatus>,
     fund: Option<i64>,
-    rows: Vec<Row>,
+    rows: Vec<ListLine>,
     pager: Pager,
 }
 
@@ -113,24 +106,10 @@ pub async fn list(State(state): State<AppState>, signed: SignedIn, Query(q): Que
     let institution = institution(&signed)?;
     let status = q.status.as_deref().and_then(ClaimStatus::parse);
     let filter = Filter { institution: Some(institution), status, fund: q.fund, ..Filter::default() };
-    let (funds, (claims, pager), counts) = state
+    let (funds, (rows, pager)) = state
         .db
-        .query(move |c| {
-            let funds = Fund::all(c)?;
-            let (claims, pager) = Claim::page(c, &filter, q.page, PER_PAGE)?;
-            let counts = item_counts(c, &claims.iter().map(|cl| cl.id).collect::<Vec<_>>())?;
-            Ok((funds, (claims, pager), counts))
-        })
+        .query(move |c| Ok((Fund::all(c)?, Claim::page(c, &filter, q.page, PER_PAGE)?)))
         .await?;
-    let name = |id: i64| funds.iter().find(|f| f.id == id).map(|f| f.name.clone()).unwrap_or_default();
-    let rows = claims
-        .into_iter()
-        .map(|claim| Row {
-            fund: name(claim.fund_id),
-            items: counts.iter().find(|(id, _)| *id == claim.id).map_or(0, |(_, n)| *n),
-            claim,
-        })
-        .collect();
     Ok(ListPage {
         layout: signed.layout(),
         notice: notice_text(q.notice.as_deref()),

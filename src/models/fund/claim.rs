@@ -3,22 +3,23 @@
 //! in one live claim by `fund_claim_items_live`), its history and the year's
 //! losses that the stop line weighs. The registrations a claim may take are
 //! in `claim/claimable`, the names its pages show in `claim/detail`, files
-//! in `claim/file`.
+//! in `claim/file`, the lists' queries in `claim/listing`.
 
 mod claimable;
 mod detail;
 pub mod file;
+mod listing;
 
 pub use claimable::{Claimable, registration_of, unclaimed};
-pub use detail::{EventLine, ItemLine, enterprise_names, item_counts};
+pub use detail::{EventLine, ItemLine, enterprise_names};
+pub use listing::ListLine;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::{DbConn, MultiBackend};
+use crate::db::DbConn;
 use crate::domain::fund::ClaimStatus;
 use crate::models::fund::registration::year_instants;
-use crate::models::page::Pager;
 use crate::schema::{fund_claim_events, fund_claim_items, fund_claims, users};
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -82,26 +83,6 @@ pub struct Filter {
     pub to: Option<NaiveDateTime>,
 }
 
-fn filtered(filter: &Filter) -> fund_claims::BoxedQuery<'static, MultiBackend> {
-    let mut query = fund_claims::table.into_boxed();
-    if let Some(i) = filter.institution {
-        query = query.filter(fund_claims::institution_id.eq(i));
-    }
-    if let Some(s) = filter.status {
-        query = query.filter(fund_claims::status.eq(s.as_str()));
-    }
-    if let Some(f) = filter.fund {
-        query = query.filter(fund_claims::fund_id.eq(f));
-    }
-    if let Some(from) = filter.from {
-        query = query.filter(fund_claims::submitted_at.ge(from));
-    }
-    if let Some(to) = filter.to {
-        query = query.filter(fund_claims::submitted_at.lt(to));
-    }
-    query
-}
-
 impl Claim {
     pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Claim>> {
         fund_claims::table.find(id).select(Claim::as_select()).first(conn).optional()
@@ -110,23 +91,6 @@ impl Claim {
     /// The claim when it is `institution`'s; None for another bank's, as for none.
     pub fn find_of(conn: &mut DbConn, id: i64, institution: i64) -> QueryResult<Option<Claim>> {
         Ok(Claim::find(conn, id)?.filter(|c| c.institution_id == institution))
-    }
-
-    /// The claims under `filter`, newest first.
-    pub fn list(conn: &mut DbConn, filter: &Filter, limit: i64, offset: i64) -> QueryResult<Vec<Claim>> {
-        filtered(filter).order(fund_claims::id.desc()).limit(limit).offset(offset).select(Claim::as_select()).load(conn)
-    }
-
-    /// A page of the claims under `filter`, newest first, with the pager over them all.
-    pub fn page(
-        conn: &mut DbConn,
-        filter: &Filter,
-        page: Option<i64>,
-        per_page: i64,
-    ) -> QueryResult<(Vec<Claim>, Pager)> {
-        let total: i64 = filtered(filter).count().get_result(conn)?;
-        let pager = Pager::new(page, per_page, total);
-        Ok((Claim::list(conn, filter, pager.per_page, pager.offset())?, pager))
     }
 
     pub fn insert(

@@ -57,15 +57,6 @@ impl Claim {
     }
 }
 
-/// How many items each of `claims` holds, for a list's 笔数.
-pub fn item_counts(conn: &mut DbConn, claims: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
-    fund_claim_items::table
-        .filter(fund_claim_items::claim_id.eq_any(claims))
-        .group_by(fund_claim_items::claim_id)
-        .select((fund_claim_items::claim_id, diesel::dsl::count_star()))
-        .load(conn)
-}
-
 /// The enterprise of each of `loans`, by loan id, for lines that name their borrower.
 pub fn enterprise_names(conn: &mut DbConn, loan_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
     loans::table
