@@ -238,13 +238,17 @@ async fn the_fund_page_counts_its_use_and_each_bank_against_the_stop_line() {
     // 2026 by state: three waiting (1万 + 0.5万 + 1 元), one approved, one rejected.
     let waiting = row(body, "待审核</span>");
     assert!(
-        waiting.contains(">3<") && waiting.contains("15,001.00 元") && waiting.contains("6,000.40 元"),
+        waiting.contains(">3 件</a>") && waiting.contains("15,001.00 元") && waiting.contains("6,000.40 元"),
         "{waiting}"
     );
     let done = row(body, "已批准</span>");
-    assert!(done.contains(">1<") && done.contains("15,000.00 元") && done.contains("6,000.00 元"), "{done}");
+    // Each count links to the claims of that state in the fund and year.
+    let list =
+        format!("/credit-office/fund-claims?fund={id}&amp;status=submitted&amp;from=2026-01-01&amp;to=2026-12-31");
+    assert!(waiting.contains(&list), "{waiting}");
+    assert!(done.contains(">1 件</a>") && done.contains("15,000.00 元") && done.contains("6,000.00 元"), "{done}");
     assert!(row(body, "已驳回</span>").contains("500,000.00 元"));
-    assert!(row(body, "已拨付</span>").contains(">0<"));
+    assert!(row(body, "已拨付</span>").contains(">0 件<"));
     // Waiting by age, whatever the year: 3 and 10 days, 53 days, 114 days.
     for (n, band) in [(2, "0–30 天"), (1, "31–60 天"), (0, "61–90 天"), (1, "90 天以上")] {
         assert!(body.contains(&format!("{n} 件</span><span class=\"figure-label\">已等待 {band}")), "{band}");

@@ -34,6 +34,17 @@ fn with_dossier(app: &TestApp, bank: Bank, id: i64, dir: &std::path::Path) {
     }
 }
 
+/// A fund of 5,000万 and bank a's claim losing 2万 (9,000 元 at 45 %), with its required files when `dossier`.
+fn one_claim(app: &TestApp, dossier: bool) -> i64 {
+    let f = fund(app, "甲资金池", 5_000, &Rules::guangzhou());
+    let a = bank(app, "a");
+    let id = claim(app, f, a, "甲", 2 * WAN);
+    if dossier {
+        with_dossier(app, a, id, tempfile::tempdir().unwrap().path());
+    }
+    id
+}
+
 async fn as_office(app: &TestApp) -> Client<'_> {
     office(app);
     let browser = app.client();
@@ -132,11 +143,7 @@ async fn the_list_pages_by_twenty_keeping_its_filters() {
 #[tokio::test]
 async fn an_approval_through_its_confirmation_takes_the_budget_and_is_paid() {
     let app = TestApp::new();
-    let f = fund(&app, "甲资金池", 5_000, &Rules::guangzhou());
-    let a = bank(&app, "a");
-    let id = claim(&app, f, a, "甲", 2 * WAN);
-    let dir = tempfile::tempdir().unwrap();
-    with_dossier(&app, a, id, dir.path());
+    let id = one_claim(&app, true);
     let browser = as_office(&app).await;
     let page_path = format!("/credit-office/fund-claims/{id}");
     let page = browser.get(&page_path).await;
@@ -172,9 +179,7 @@ async fn an_approval_through_its_confirmation_takes_the_budget_and_is_paid() {
 #[tokio::test]
 async fn a_bad_amount_or_a_missing_reason_comes_back_beside_its_field_with_the_values_typed() {
     let app = TestApp::new();
-    let f = fund(&app, "甲资金池", 5_000, &Rules::guangzhou());
-    let a = bank(&app, "a");
-    let id = claim(&app, f, a, "甲", 2 * WAN);
+    let id = one_claim(&app, false);
     app.run_jobs().await;
     let browser = as_office(&app).await;
     let page_path = format!("/credit-office/fund-claims/{id}");
@@ -201,11 +206,7 @@ async fn a_bad_amount_or_a_missing_reason_comes_back_beside_its_field_with_the_v
 #[tokio::test]
 async fn two_decisions_at_one_version_decide_the_claim_once_and_the_second_hears_why() {
     let app = TestApp::new();
-    let f = fund(&app, "甲资金池", 5_000, &Rules::guangzhou());
-    let a = bank(&app, "a");
-    let id = claim(&app, f, a, "甲", 2 * WAN);
-    let dir = tempfile::tempdir().unwrap();
-    with_dossier(&app, a, id, dir.path());
+    let id = one_claim(&app, true);
     let browser = as_office(&app).await;
     let page_path = format!("/credit-office/fund-claims/{id}");
     let decision = format!("{page_path}/decision");
@@ -233,9 +234,7 @@ async fn two_decisions_at_one_version_decide_the_claim_once_and_the_second_hears
 #[tokio::test]
 async fn only_the_credit_office_sees_the_claim_pages() {
     let app = TestApp::new();
-    let f = fund(&app, "甲资金池", 5_000, &Rules::guangzhou());
-    let a = bank(&app, "a");
-    let id = claim(&app, f, a, "甲", 2 * WAN);
+    let id = one_claim(&app, false);
     app.run_jobs().await;
     let paths = ["/credit-office/fund-claims".to_string(), format!("/credit-office/fund-claims/{id}")];
     for role in [Role::Enterprise, Role::Officer, Role::BankAdmin] {
