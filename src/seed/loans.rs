@@ -45,7 +45,7 @@ pub(super) struct Plan {
 
 use Guarantee::{Credit, Guarantee as Guarantor, Mortgage, Pledge};
 
-/// The plan written off as 损失 (东岳银行's), claimed by the demo claims.
+/// The plan written off as 损失 (东岳银行云海分行's), claimed by the demo claims.
 pub(super) const WRITTEN_OFF: usize = 5;
 
 /// How many plans come before `claim_loans::PLANS`.

@@ -10,9 +10,10 @@ use sha2::{Digest, Sha256};
 use xinyidai::domain::fund::ClaimStatus;
 use xinyidai::models::fund::claim::Claim;
 use xinyidai::models::fund::claim::file::{ClaimFile, folder};
-use xinyidai::schema::{fund_claims, fund_registrations, loans, users};
+use xinyidai::schema::{fund_claims, fund_registrations, loans};
 
 use crate::helpers::{TestApp, start};
+use crate::products::institution_of;
 
 const WAN: i64 = 1_000_000;
 
@@ -30,28 +31,12 @@ fn claims(app: &TestApp) -> Vec<Claim> {
     ids.iter().map(|id| Claim::find(&mut app.conn(), *id).unwrap().unwrap()).collect()
 }
 
-fn institution_of(app: &TestApp, username: &str) -> i64 {
-    users::table
-        .filter(users::username.eq(username))
-        .select(users::institution_id)
-        .first::<Option<i64>>(&mut *app.conn())
-        .unwrap()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_demo_has_a_claim_in_every_state_with_its_files_stored() {
     let app = demo();
     app.run_jobs().await;
     let all = claims(&app);
-    for status in [
-        ClaimStatus::Submitted,
-        ClaimStatus::Returned,
-        ClaimStatus::Approved,
-        ClaimStatus::PartlyApproved,
-        ClaimStatus::Rejected,
-        ClaimStatus::Paid,
-    ] {
+    for status in ClaimStatus::ALL {
         assert!(all.iter().any(|c| c.status == status), "a claim {}", status.label());
     }
     for claim in all.iter().filter(|c| matches!(c.status, ClaimStatus::Returned | ClaimStatus::Rejected)) {
