@@ -102,7 +102,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             blocking(|s| {
                 let mut conn = s.db.get()?;
                 db::migrate(&mut conn)?;
-                seed::demo(&mut conn, s.clock.now(), &s.config.base_url)
+                seed::demo(&mut conn, s.clock.now(), (&s.config.base_url, &s.config.data_dir))
             })
             .await??;
         }
@@ -213,7 +213,8 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
         move || -> anyhow::Result<(bool, bool)> {
             let mut conn = state.db.get()?;
             db::migrate(&mut conn)?;
-            let seeded = seed::on_start(&mut conn, demo, state.clock.now(), &state.config.base_url)?;
+            let seeded =
+                seed::on_start(&mut conn, demo, state.clock.now(), (&state.config.base_url, &state.config.data_dir))?;
             db::refresh_statistics(&mut conn)?;
             Ok((seeded, xinyidai::models::setting::is_demo(&mut conn)?))
         }

@@ -1,5 +1,6 @@
 //! The demo city 云海市: six districts, about 200 enterprises across industries,
-//! five institutions with branches and officers, and the sixteen demo accounts.
+//! five institutions with branches and officers, the sixteen demo accounts,
+//! and their loans, the risk compensation fund with its claims, and 贴息.
 //! Generated from a fixed seed, so every start shows the same city.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -7,6 +8,7 @@ use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashSet;
+use std::path::Path;
 
 use crate::auth::password;
 use crate::db::{DbConn, write_tx};
@@ -124,7 +126,9 @@ fn demo_uscc(rng: &mut StdRng, prefix: &str, region: &str) -> String {
     Uscc::with_check_character(&format!("{prefix}{region}{body}")).expect("valid characters").to_string()
 }
 
-pub fn demo(conn: &mut DbConn, now: NaiveDateTime, base_url: &str) -> anyhow::Result<()> {
+/// Loads the demo city; its emails link to `base_url`, its claims' dossier
+/// files are stored under `data_dir`.
+pub fn demo(conn: &mut DbConn, now: NaiveDateTime, (base_url, data_dir): (&str, &Path)) -> anyhow::Result<()> {
     let hash = password::hash(DEMO_PASSWORD)?;
     let mut rng = StdRng::seed_from_u64(20261122);
     let demo_enterprise = write_tx(conn, |conn| {
@@ -218,9 +222,11 @@ pub fn demo(conn: &mut DbConn, now: NaiveDateTime, base_url: &str) -> anyhow::Re
     // Needs are made through the market's own transactions, one step at a time.
     super::needs::add(conn, &mut rng, demo_enterprise, now, base_url)?;
     // The fund first, so that the demo drawdowns are registered in it as they are recorded.
-    super::fund::add(conn, now, base_url)?;
+    let fund = super::fund::add(conn, now, base_url)?;
     // Loans on approvals of months ago, lived through the loans' own actions.
-    super::loans::add(conn, &mut rng, demo_enterprise, now, base_url)?;
+    let loans = super::loans::add(conn, &mut rng, demo_enterprise, now, base_url)?;
+    // Claims on the fund in every state, for the loans written off.
+    super::fund_claims::add(conn, (fund, &loans), now, (base_url, data_dir))?;
     // 贴息 on the interest those loans paid in the latest ended quarter.
     super::subsidy::add(conn, now, base_url)?;
     tracing::info!("demo city loaded");

@@ -5,7 +5,8 @@
 //! (`loan_life`). Four banks; 首贷 and credit-only loans, guaranteed,
 //! mortgaged and pledged ones; one running with several drawdowns, one
 //! overdue, one settled early and one at maturity with its renewal (续贷),
-//! one written off as 损失; and the demo enterprise's loan with a drawdown
+//! one written off as 损失 (and those the demo claims need, in
+//! `claim_loans`); and the demo enterprise's loan with a drawdown
 //! awaiting its 确认到账.
 
 use chrono::{Days, Duration, Months, NaiveDate, NaiveDateTime};
@@ -27,22 +28,28 @@ use crate::schema::{credit_evaluations, enterprises, needs, offers};
 
 /// A demo loan: who lends, how much, when it was approved (days before
 /// today), its term and guarantees, and what happened to it after.
-struct Plan {
-    officers: &'static [&'static str],
-    wan: i64,
-    approved: i64,
-    months: i32,
-    method: RepaymentMethod,
-    guarantees: &'static [Guarantee],
-    first_loan: bool,
+pub(super) struct Plan {
+    pub(super) officers: &'static [&'static str],
+    pub(super) wan: i64,
+    pub(super) approved: i64,
+    pub(super) months: i32,
+    pub(super) method: RepaymentMethod,
+    pub(super) guarantees: &'static [Guarantee],
+    pub(super) first_loan: bool,
     /// Renews the loan of this earlier plan (same enterprise, same bank).
-    renews: Option<usize>,
-    steps: &'static [(i64, Step)],
+    pub(super) renews: Option<usize>,
+    pub(super) steps: &'static [(i64, Step)],
     /// Instalments due this many days ago or later are left unpaid.
-    unpaid_from: Option<i64>,
+    pub(super) unpaid_from: Option<i64>,
 }
 
 use Guarantee::{Credit, Guarantee as Guarantor, Mortgage, Pledge};
+
+/// The plan written off as 损失 (东岳银行云海分行's), claimed by the demo claims.
+pub(super) const WRITTEN_OFF: usize = 5;
+
+/// How many plans come before `claim_loans::PLANS`.
+pub(super) const PLANS_LEN: usize = PLANS.len();
 
 const PLANS: [Plan; 7] = [
     // Several drawdowns over months, repaid on schedule.
@@ -209,14 +216,15 @@ fn approval(
 }
 
 /// Adds the demo loans, then lets the clock catch up (reminders of
-/// instalments due in the next days go out).
+/// instalments due in the next days go out); the loans' ids in the order of
+/// `PLANS` followed by `claim_loans::PLANS`.
 pub fn add(
     conn: &mut DbConn,
     rng: &mut StdRng,
     demo_enterprise: i64,
     now: NaiveDateTime,
     base_url: &str,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<i64>> {
     let today = beijing(now).date_naive();
     let all = officers(conn)?;
     let named = |names: &[&str]| -> Vec<(String, i64, i64)> {
@@ -265,7 +273,7 @@ pub fn add(
     live(conn, (now, base_url), &life, &demo_steps)?;
 
     let mut made: Vec<(i64, (String, i64, i64), i64)> = Vec::new();
-    for (k, plan) in PLANS.iter().enumerate() {
+    for (k, plan) in PLANS.iter().chain(&super::claim_loans::PLANS).enumerate() {
         let (enterprise, officer, won) = match plan.renews.and_then(|i| made.get(i)) {
             Some((enterprise, officer, _)) => {
                 let mut one = std::iter::once(*enterprise);
@@ -292,5 +300,5 @@ pub fn add(
         made.push((enterprise, officer, loan));
     }
     deadlines::sweep(conn, base_url, now)?;
-    Ok(())
+    Ok(made.into_iter().map(|m| m.2).collect())
 }

@@ -1,14 +1,18 @@
 //! Data sets: the demo city (for a first start and for trying the platform) and
 //! the first credit-office administrator of a real deployment.
 
+mod claim_loans;
 mod demo;
 mod fund;
+mod fund_claims;
 mod loan_life;
 mod loans;
 mod needs;
 mod products;
 mod records;
 mod subsidy;
+
+use std::path::Path;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -25,22 +29,32 @@ pub use demo::{DEMO_ACCOUNTS, DEMO_PASSWORD, demo};
 /// What `serve` loads at start: the demo city only when asked for (`--demo`
 /// or XINYIDAI_DEMO=1) and the database is empty; otherwise nothing, so a
 /// production database never gets an account it did not create itself. The
-/// demo's emails link to `base_url` (BASE_URL).
-pub fn on_start(conn: &mut DbConn, demo_requested: bool, now: NaiveDateTime, base_url: &str) -> anyhow::Result<bool> {
+/// demo's emails link to `base_url` (BASE_URL); its claims' files are stored
+/// under `data_dir` (DATA_DIR).
+pub fn on_start(
+    conn: &mut DbConn,
+    demo_requested: bool,
+    now: NaiveDateTime,
+    (base_url, data_dir): (&str, &Path),
+) -> anyhow::Result<bool> {
     if !demo_requested {
         return Ok(false);
     }
-    demo_if_empty(conn, now, base_url)
+    demo_if_empty(conn, now, (base_url, data_dir))
 }
 
 /// Loads the demo city when the database holds no enterprises and no accounts.
-pub fn demo_if_empty(conn: &mut DbConn, now: NaiveDateTime, base_url: &str) -> anyhow::Result<bool> {
+pub fn demo_if_empty(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    (base_url, data_dir): (&str, &Path),
+) -> anyhow::Result<bool> {
     let enterprises: i64 = enterprises::table.count().get_result(conn)?;
     let accounts: i64 = users::table.count().get_result(conn)?;
     if enterprises > 0 || accounts > 0 {
         return Ok(false);
     }
-    demo(conn, now, base_url)?;
+    demo(conn, now, (base_url, data_dir))?;
     Ok(true)
 }
 

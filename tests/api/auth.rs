@@ -181,9 +181,21 @@ async fn create_admin_gives_a_one_time_password_that_must_be_changed() {
 #[tokio::test]
 async fn the_demo_city_lets_every_role_sign_in() {
     let app = TestApp::new();
-    assert!(xinyidai::seed::demo_if_empty(&mut app.conn(), crate::helpers::start(), crate::helpers::BASE_URL).unwrap());
     assert!(
-        !xinyidai::seed::demo_if_empty(&mut app.conn(), crate::helpers::start(), crate::helpers::BASE_URL).unwrap(),
+        xinyidai::seed::demo_if_empty(
+            &mut app.conn(),
+            crate::helpers::start(),
+            (crate::helpers::BASE_URL, app.db.dir.path())
+        )
+        .unwrap()
+    );
+    assert!(
+        !xinyidai::seed::demo_if_empty(
+            &mut app.conn(),
+            crate::helpers::start(),
+            (crate::helpers::BASE_URL, app.db.dir.path())
+        )
+        .unwrap(),
         "loaded once"
     );
     for (username, home, heading) in [

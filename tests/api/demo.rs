@@ -21,7 +21,10 @@ fn accounts(app: &TestApp) -> BTreeSet<String> {
 #[tokio::test]
 async fn a_start_without_the_demo_flag_loads_nothing_and_shows_no_banner() {
     let app = TestApp::new();
-    assert!(!xinyidai::seed::on_start(&mut app.conn(), false, start(), crate::helpers::BASE_URL).unwrap());
+    assert!(
+        !xinyidai::seed::on_start(&mut app.conn(), false, start(), (crate::helpers::BASE_URL, app.db.dir.path()))
+            .unwrap()
+    );
     assert!(accounts(&app).is_empty());
     let count: i64 = enterprises::table.count().get_result(&mut *app.conn()).unwrap();
     assert_eq!(count, 0);
@@ -33,9 +36,13 @@ async fn a_start_without_the_demo_flag_loads_nothing_and_shows_no_banner() {
 #[tokio::test]
 async fn the_demo_start_creates_the_accounts_the_readme_lists_and_every_page_says_so() {
     let app = TestApp::new();
-    assert!(xinyidai::seed::on_start(&mut app.conn(), true, start(), crate::helpers::BASE_URL).unwrap());
     assert!(
-        !xinyidai::seed::on_start(&mut app.conn(), true, start(), crate::helpers::BASE_URL).unwrap(),
+        xinyidai::seed::on_start(&mut app.conn(), true, start(), (crate::helpers::BASE_URL, app.db.dir.path()))
+            .unwrap()
+    );
+    assert!(
+        !xinyidai::seed::on_start(&mut app.conn(), true, start(), (crate::helpers::BASE_URL, app.db.dir.path()))
+            .unwrap(),
         "loaded into an empty database only"
     );
     let listed: BTreeSet<String> = xinyidai::seed::DEMO_ACCOUNTS.iter().map(|(name, _)| name.to_string()).collect();
@@ -121,7 +128,10 @@ async fn the_demo_has_loans_at_every_status_and_their_figures_add_up() {
     use xinyidai::schema::loans;
 
     let app = TestApp::new();
-    assert!(xinyidai::seed::on_start(&mut app.conn(), true, start(), crate::helpers::BASE_URL).unwrap());
+    assert!(
+        xinyidai::seed::on_start(&mut app.conn(), true, start(), (crate::helpers::BASE_URL, app.db.dir.path()))
+            .unwrap()
+    );
     app.run_jobs().await;
     let ids: Vec<i64> = loans::table.select(loans::id).order(loans::id).load(&mut *app.conn()).unwrap();
     let all: Vec<Loan> = ids.iter().map(|id| Loan::find(&mut app.conn(), *id).unwrap().unwrap()).collect();

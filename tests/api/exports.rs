@@ -119,7 +119,7 @@ async fn the_directory_export_holds_every_row_of_the_filtered_pages_and_no_formu
 #[tokio::test]
 async fn the_market_disputes_institutions_and_imports_export_what_their_pages_list() {
     let app = TestApp::new();
-    xinyidai::seed::demo(&mut app.conn(), start(), crate::helpers::BASE_URL).unwrap();
+    xinyidai::seed::demo(&mut app.conn(), start(), (crate::helpers::BASE_URL, app.db.dir.path())).unwrap();
     app.user(Role::CreditOffice, "clerk");
     let office = app.client();
     office.login("clerk", PASSWORD).await;

@@ -24,7 +24,10 @@ fn beijing(month: u32, day: u32, hour: u32, minute: u32) -> NaiveDateTime {
 
 fn demo_app() -> TestApp {
     let app = TestApp::new();
-    assert!(xinyidai::seed::on_start(&mut app.conn(), true, start(), crate::helpers::BASE_URL).unwrap());
+    assert!(
+        xinyidai::seed::on_start(&mut app.conn(), true, start(), (crate::helpers::BASE_URL, app.db.dir.path()))
+            .unwrap()
+    );
     app
 }
 

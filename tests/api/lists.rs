@@ -14,7 +14,7 @@ fn members(app: &TestApp) -> Vec<String> {
 #[tokio::test]
 async fn the_lists_follow_the_rule_the_records_and_the_manual_decisions() {
     let app = TestApp::new();
-    xinyidai::seed::demo(&mut app.conn(), start(), crate::helpers::BASE_URL).unwrap();
+    xinyidai::seed::demo(&mut app.conn(), start(), (crate::helpers::BASE_URL, app.db.dir.path())).unwrap();
     app.user(Role::CreditOffice, "clerk");
     let office = app.client();
     office.login("clerk", PASSWORD).await;
@@ -93,7 +93,7 @@ async fn the_lists_follow_the_rule_the_records_and_the_manual_decisions() {
 #[tokio::test]
 async fn the_directory_finds_enterprises_by_name_or_code_and_pages() {
     let app = TestApp::new();
-    xinyidai::seed::demo(&mut app.conn(), start(), crate::helpers::BASE_URL).unwrap();
+    xinyidai::seed::demo(&mut app.conn(), start(), (crate::helpers::BASE_URL, app.db.dir.path())).unwrap();
     app.user(Role::CreditOffice, "clerk");
     let office = app.client();
     office.login("clerk", PASSWORD).await;

@@ -10,6 +10,7 @@ mod confirmations;
 mod contact;
 mod deadlines;
 mod demo;
+mod demo_claims;
 mod disputes;
 mod enterprise_loans;
 mod error_pages;

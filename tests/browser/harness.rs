@@ -35,8 +35,12 @@ impl Browser {
             common::state(&db, Arc::new(xinyidai::clock::SystemClock), xinyidai::email::Mailer::memory(), &base_url);
         let seed_state = state.clone();
         tokio::task::spawn_blocking(move || {
-            xinyidai::seed::demo(&mut seed_state.db.get().unwrap(), seed_state.clock.now(), &seed_state.config.base_url)
-                .unwrap()
+            xinyidai::seed::demo(
+                &mut seed_state.db.get().unwrap(),
+                seed_state.clock.now(),
+                (&seed_state.config.base_url, &seed_state.config.data_dir),
+            )
+            .unwrap()
         })
         .await
         .unwrap();
