@@ -19,7 +19,7 @@ use crate::handlers::funds;
 use crate::handlers::scoreboard;
 use crate::handlers::subsidies::{self, batch as subsidy_batch};
 use crate::handlers::{
-    account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
+    account, api, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
     exports, hall, health, home, imports, invitations, lists, loan_edits, loans, mail, market, messages, needs, offers,
     open_data, password_reset, portfolio, portrait, products, profile, register, report, schedules, statistics,
     subscriptions, terms,
@@ -240,6 +240,16 @@ fn pages() -> Vec<Group> {
     vec![public, signed_in, claimant, enterprise, portraits, offer_sides, officer, bank_admin, credit_office]
 }
 
+/// The bank API: bearer tokens, no session, no cookie (`handlers::api`).
+fn api() -> Vec<Group> {
+    let open = Group::new(Audience::Public)
+        .route("/api/v1/token", post(api::token::token))
+        .route("/api/v1/openapi.json", get(api::openapi::document))
+        .route("/api/docs", get(api::docs));
+    let clients = Group::new(Audience::ApiClient).route("/api/v1/hall", get(api::hall::hall));
+    vec![open, clients]
+}
+
 /// What answers without a session: the probe and the compiled-in files.
 fn bare() -> Group {
     Group::new(Audience::Public).route("/healthz", get(health::healthz)).route("/static/{name}", get(web::static_file))
@@ -247,7 +257,7 @@ fn bare() -> Group {
 
 /// Every route of the router: each method of each path, with its audience.
 pub fn routes() -> Vec<Route> {
-    pages().iter().chain([&bare()]).flat_map(|group| group.routes.iter().copied()).collect()
+    pages().into_iter().chain([bare()]).chain(api()).flat_map(|group| group.routes).collect()
 }
 
 pub fn router(state: AppState) -> Router {
@@ -261,6 +271,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .merge(bare().into_router())
+        .merge(
+            api()
+                .into_iter()
+                .fold(Router::new(), |api, group| api.merge(group.into_router()))
+                .layer(from_fn_with_state(state.clone(), api::layer)),
+        )
         .layer(RequestBodyLimitLayer::new(imports::UPLOAD_LIMIT + 64 * 1024))
         .layer(from_fn(crate::error::framework_rejections))
         .layer(from_fn_with_state((state.clone(), web::DemoFlag::default()), web::demo_site))

@@ -2,6 +2,7 @@
 //! (`crate::actions`) or loads a page, and responds.
 
 pub mod account;
+pub mod api;
 pub mod auth;
 pub mod authorizations;
 pub mod bank_admin;
