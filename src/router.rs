@@ -19,10 +19,10 @@ use crate::handlers::funds;
 use crate::handlers::scoreboard;
 use crate::handlers::subsidies::{self, batch as subsidy_batch};
 use crate::handlers::{
-    account, api, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
-    exports, hall, health, home, imports, invitations, lists, loan_edits, loans, mail, market, messages, needs, offers,
-    open_data, password_reset, portfolio, portrait, products, profile, register, report, schedules, statistics,
-    subscriptions, terms,
+    account, api, api_clients, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office,
+    dashboard, disputes, exports, hall, health, home, imports, invitations, lists, loan_edits, loans, mail, market,
+    messages, needs, offers, open_data, password_reset, portfolio, portrait, products, profile, register, report,
+    schedules, statistics, subscriptions, terms,
 };
 use crate::state::AppState;
 use crate::web;
@@ -158,7 +158,11 @@ fn pages() -> Vec<Group> {
         .route("/bank-admin/loans", get(portfolio::bank_admin_loans))
         .route("/bank-admin/loans.csv", get(portfolio::bank_admin_loans_csv))
         // 风险补偿 · 入库贷款: the bank's registered drawdowns (handlers::funds::coverage).
-        .route("/bank/fund", get(funds::coverage::coverage));
+        .route("/bank/fund", get(funds::coverage::coverage))
+        // 系统对接: the bank API's clients (handlers::api_clients).
+        .route("/bank/api-clients", get(api_clients::list))
+        .route("/bank/api-clients/new", get(api_clients::new_form).post(api_clients::create))
+        .route("/bank/api-clients/{id}/revoke", get(api_clients::confirm_revoke).post(api_clients::revoke));
     let credit_office = Group::new(Audience::CreditOffice)
         .route("/credit-office", get(credit_office::credit_office_home))
         .route("/credit-office/institutions", get(credit_office::institutions).post(credit_office::create_institution))

@@ -72,13 +72,7 @@ fn object(client_id: &str) -> String {
 
 /// Creates the client for the acting bank admin's institution, with the
 /// credentials of `new_credentials` (the secret already hashed); returns its id.
-pub fn create(
-    conn: &mut DbConn,
-    ctx: &Ctx,
-    client: &NewClient,
-    client_id: &str,
-    secret_hash: &str,
-) -> Outcome<i64> {
+pub fn create(conn: &mut DbConn, ctx: &Ctx, client: &NewClient, client_id: &str, secret_hash: &str) -> Outcome<i64> {
     let (Some(institution), Some(user)) = (ctx.actor.institution_id, ctx.actor.user_id) else {
         return Ok(Err(Refusal::NotFound("机构")));
     };
@@ -151,7 +145,13 @@ fn client_actor(client: &ApiClient, ip: Option<&str>) -> Actor {
 }
 
 /// Audits a refused use of `client` and refuses with `code`, keeping the audit row.
-fn refused<T>(c: &mut DbConn, ctx: &Ctx, client: &ApiClient, event: &str, code: &'static str) -> Result<Result<T, Refusal>, Stop> {
+fn refused<T>(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    client: &ApiClient,
+    event: &str,
+    code: &'static str,
+) -> Result<Result<T, Refusal>, Stop> {
     let actor = client_actor(client, ctx.actor.ip.as_deref());
     crate::models::audit::record(c, &actor, event, Some(&object(&client.client_id)), code, ctx.now)?;
     Ok(Err(refusal(code)))
@@ -232,4 +232,3 @@ pub fn authenticate(conn: &mut DbConn, ctx: &Ctx, call: &Call) -> Outcome<Caller
         Ok(Ok(Caller { client, ctx }))
     })
 }
-

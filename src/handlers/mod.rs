@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod api;
+pub mod api_clients;
 pub mod auth;
 pub mod authorizations;
 pub mod bank_admin;

@@ -114,7 +114,10 @@ fn read(query: Option<String>) -> Result<(Option<(NaiveDateTime, i64)>, i64), Pr
         .map_err(|_| Problem::new("invalid_request", "查询参数无法解析"))?;
     let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => None,
-        Some(cursor) => Some(position(cursor).ok_or_else(|| Problem::invalid_field("cursor", "游标无效，请使用上一页返回的 next_cursor"))?),
+        Some(cursor) => Some(
+            position(cursor)
+                .ok_or_else(|| Problem::invalid_field("cursor", "游标无效，请使用上一页返回的 next_cursor"))?,
+        ),
     };
     let limit = match query.limit.as_deref().filter(|l| !l.is_empty()) {
         None => DEFAULT_LIMIT,
@@ -144,7 +147,11 @@ fn read(query: Option<String>) -> Result<(Option<(NaiveDateTime, i64)>, i64), Pr
         (status = 429, description = "请求过于频繁（见 Retry-After）", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn hall(State(state): State<AppState>, bearer: Bearer, RawQuery(query): RawQuery) -> Result<Json<HallPage>, Problem> {
+pub async fn hall(
+    State(state): State<AppState>,
+    bearer: Bearer,
+    RawQuery(query): RawQuery,
+) -> Result<Json<HallPage>, Problem> {
     let caller = bearer.admit(&state, Scope::HallRead).await?;
     let (after, limit) = read(query)?;
     let institution = caller.client.institution_id;

@@ -71,8 +71,8 @@ fn client_credentials(headers: &HeaderMap, body: &[u8]) -> Result<(String, Strin
     if !form_type {
         return Err(Problem::new("invalid_request", "请求体应为 application/x-www-form-urlencoded"));
     }
-    let form: TokenRequest = serde_urlencoded::from_bytes(body)
-        .map_err(|_| Problem::new("invalid_request", "请求体无法解析为表单"))?;
+    let form: TokenRequest =
+        serde_urlencoded::from_bytes(body).map_err(|_| Problem::new("invalid_request", "请求体无法解析为表单"))?;
     if form.grant_type != "client_credentials" {
         return Err(Problem::new("unsupported_grant_type", "grant_type 只支持 client_credentials"));
     }
@@ -80,7 +80,9 @@ fn client_credentials(headers: &HeaderMap, body: &[u8]) -> Result<(String, Strin
     match (basic(headers), in_body) {
         (Some(_), Some(_)) => Err(Problem::new("invalid_request", "客户端凭据只能用一种方式提交")),
         (Some(pair), None) | (None, Some(pair)) => Ok(pair),
-        (None, None) => Err(Problem::new("invalid_client", "请用 HTTP Basic 或表单字段提交 client_id 和 client_secret")),
+        (None, None) => {
+            Err(Problem::new("invalid_client", "请用 HTTP Basic 或表单字段提交 client_id 和 client_secret"))
+        }
     }
 }
 
