@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::bearer::Bearer;
-use super::problem::Problem;
+use super::problem::{Problem, ProblemBody};
 use crate::domain::api::Scope;
 use crate::models::hall::{HallLine, hall_after};
 use crate::state::AppState;
@@ -141,10 +141,10 @@ fn read(query: Option<String>) -> Result<(Option<(NaiveDateTime, i64)>, i64), Pr
     security(("bearer" = ["hall:read"])),
     responses(
         (status = 200, description = "一页需求", body = HallPage),
-        (status = 400, description = "参数有误", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "缺少或无效的访问令牌", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "权限不足或 IP 不在允许范围内", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "请求过于频繁（见 Retry-After）", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "参数有误", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "缺少或无效的访问令牌", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "权限不足或 IP 不在允许范围内", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 429, description = "请求过于频繁（见 Retry-After）", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 pub async fn hall(

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::hall::{HallNeed, HallPage};
-use super::problem::{FieldError, Problem};
+use super::problem::{FieldError, ProblemBody};
 use super::token::{TokenRequest, TokenResponse};
 
 #[derive(OpenApi)]
@@ -18,7 +18,7 @@ use super::token::{TokenRequest, TokenResponse};
         description = "银行等金融机构的系统对接接口。用机构管理员在“系统对接”页面创建的客户端编号和密钥获取访问令牌，再以 Bearer 令牌调用各项操作。错误以 application/problem+json（RFC 9457）返回，code 为稳定的机器代码。"
     ),
     paths(super::token::token, super::hall::hall),
-    components(schemas(TokenRequest, TokenResponse, HallPage, HallNeed, Problem, FieldError)),
+    components(schemas(TokenRequest, TokenResponse, HallPage, HallNeed, ProblemBody, FieldError)),
     modifiers(&BearerScheme),
     tags((name = "认证", description = "客户端凭据与访问令牌"), (name = "抢单大厅", description = "开放的融资需求"))
 )]

@@ -17,9 +17,14 @@ use crate::db::DbError;
 /// Where the problem types are named; `type` is this and the code.
 pub const TYPE_BASE: &str = "https://xinyidai.example/problems/";
 
+/// A problem document (RFC 9457), boxed: handlers return it as their error.
+#[derive(Debug, Clone)]
+pub struct Problem(pub Box<ProblemBody>);
+
 /// A problem document (RFC 9457).
 #[derive(Serialize, ToSchema, Debug, Clone)]
-pub struct Problem {
+#[schema(as = Problem)]
+pub struct ProblemBody {
     /// A stable URI naming the kind of problem.
     #[serde(rename = "type")]
     #[schema(example = "https://xinyidai.example/problems/invalid_token")]
@@ -75,7 +80,7 @@ impl Problem {
     /// The problem of `code`, with its status and title, and `detail`.
     pub fn new(code: &str, detail: impl Into<String>) -> Problem {
         let (status, title) = status_and_title(code);
-        Problem {
+        Problem(Box::new(ProblemBody {
             kind: format!("{TYPE_BASE}{code}"),
             title: title.into(),
             status: status.as_u16(),
@@ -83,20 +88,15 @@ impl Problem {
             detail: detail.into(),
             errors: Vec::new(),
             retry_after: None,
-        }
+        }))
     }
 
     /// A request the API cannot read, naming the field.
     pub fn invalid_field(field: &str, message: impl Into<String>) -> Problem {
         let message = message.into();
-        Problem {
-            errors: vec![FieldError { field: field.into(), message: message.clone() }],
-            ..Problem::new("invalid_request", message)
-        }
-    }
-
-    fn status(&self) -> StatusCode {
-        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        let mut problem = Problem::new("invalid_request", message.clone());
+        problem.0.errors = vec![FieldError { field: field.into(), message }];
+        problem
     }
 }
 
@@ -109,9 +109,9 @@ impl From<Refusal> for Problem {
         };
         let mut problem = Problem::new(code, detail);
         match refusal {
-            Refusal::TooMany { retry_after_secs } => problem.retry_after = Some(retry_after_secs.max(1)),
+            Refusal::TooMany { retry_after_secs } => problem.0.retry_after = Some(retry_after_secs.max(1)),
             Refusal::Fields(fields) => {
-                problem.errors =
+                problem.0.errors =
                     fields.into_iter().map(|f| FieldError { field: f.field.into(), message: f.message }).collect();
             }
             _ => {}
@@ -138,15 +138,16 @@ impl From<DbError> for Problem {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
-        let status = self.status();
-        let retry_after = self.retry_after;
+        let body = *self.0;
+        let status = StatusCode::from_u16(body.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after = body.retry_after;
         let unauthorized = status == StatusCode::UNAUTHORIZED;
-        let challenge = match self.code.as_str() {
+        let challenge = match body.code.as_str() {
             INVALID_CLIENT => "Basic realm=\"xinyidai\"".to_string(),
             "missing_token" => "Bearer realm=\"xinyidai\"".to_string(),
             code => format!("Bearer realm=\"xinyidai\", error=\"{}\"", challenge_error(code)),
         };
-        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let body = serde_json::to_vec(&body).unwrap_or_default();
         let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response();
         let headers = response.headers_mut();
         if unauthorized && let Ok(value) = HeaderValue::from_str(&challenge) {

@@ -13,7 +13,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::problem::Problem;
+use super::problem::{Problem, ProblemBody};
 use crate::actions::Ctx;
 use crate::actions::api_client;
 use crate::auth::password::verify_async;
@@ -96,9 +96,9 @@ fn client_credentials(headers: &HeaderMap, body: &[u8]) -> Result<(String, Strin
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "访问令牌", body = TokenResponse),
-        (status = 400, description = "请求格式不正确", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "客户端认证失败或已停用", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "IP 地址不在允许范围内", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "请求格式不正确", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "客户端认证失败或已停用", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "IP 地址不在允许范围内", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 pub async fn token(
