@@ -38,17 +38,19 @@ async fn the_api_hall_is_the_officers_hall_page_after_page() {
     let institution = bank_with_product(&app, "officer");
     let admin = app.user(Role::BankAdmin, "admin");
     let (_, enterprise) = app.enterprise_on_record("云海测试制造有限公司", "李四");
+    // Published at a time with nanoseconds, as SQLite keeps them: the cursor must not cut them.
+    let at = start() + chrono::Duration::nanoseconds(123_456_789);
     {
         let conn = &mut *app.conn();
         // 27 needs the product fits, most closing at the same hour as others (ties broken by id),
         // one too large for it and one directed to another bank: neither in either hall.
         for n in 0..27 {
-            Need::publish(conn, enterprise, &new_need(100 + n, [72, 24, 168][n as usize % 3]), start()).unwrap();
+            Need::publish(conn, enterprise, &new_need(100 + n, [72, 24, 168][n as usize % 3]), at).unwrap();
         }
-        Need::publish(conn, enterprise, &new_need(5_000, 24), start()).unwrap();
+        Need::publish(conn, enterprise, &new_need(5_000, 24), at).unwrap();
         let (other, _) = app.institution("别家银行");
         let directed = NewNeed { institution_id: Some(other), ..new_need(300, 24) };
-        Need::publish(conn, enterprise, &directed, start()).unwrap();
+        Need::publish(conn, enterprise, &directed, at).unwrap();
     }
     let web = web_hall(&app).await;
     assert_eq!(web.len(), 27, "two pages of the web hall");

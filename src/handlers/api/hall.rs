@@ -95,16 +95,18 @@ impl From<HallLine> for HallNeed {
     }
 }
 
-/// The position after a line, opaque to the client: "v1:<deadline µs>:<id>" in base64url.
+/// The position after a line, opaque to the client: "v1:<deadline ns>:<id>" in
+/// base64url. Nanoseconds, as SQLite keeps them: a cut deadline would read as
+/// before the need's own and bring the need back on the next page.
 fn cursor_of(line: &HallLine) -> Option<String> {
-    let deadline = line.deadline?.and_utc().timestamp_micros();
+    let deadline = line.deadline?.and_utc().timestamp_nanos_opt()?;
     Some(URL_SAFE_NO_PAD.encode(format!("v1:{deadline}:{}", line.id)))
 }
 
 fn position(cursor: &str) -> Option<(NaiveDateTime, i64)> {
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
     let mut parts = text.strip_prefix("v1:")?.split(':');
-    let deadline = DateTime::from_timestamp_micros(parts.next()?.parse().ok()?)?.naive_utc();
+    let deadline = DateTime::from_timestamp_nanos(parts.next()?.parse().ok()?).naive_utc();
     let id = parts.next()?.parse().ok()?;
     parts.next().is_none().then_some((deadline, id))
 }
