@@ -51,6 +51,12 @@ pub async fn token_from(app: &TestApp, ip: &str, client_id: &str, secret: &str) 
     json_of(&page)["access_token"].as_str().unwrap().to_string()
 }
 
+/// A bank's system: a client of `institution` with `scopes`, calling with a fresh token.
+pub async fn system<'a>(app: &'a TestApp, admin: i64, institution: i64, scopes: &str) -> Client<'a> {
+    let (id, secret) = api_client(app, admin, institution, scopes, "");
+    app.client().with_bearer(&token_from(app, "198.51.100.7", &id, &secret).await)
+}
+
 pub fn json_of(page: &Page) -> Value {
     serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", page.body))
 }

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use xinyidai::domain::Role;
 use xinyidai::schema::audit_log;
 
-use crate::api_setup::{api_client, conforms, json_of, problem, token_from, token_request};
+use crate::api_setup::{api_client, conforms, json_of, problem, system, token_from, token_request};
 use crate::helpers::{PASSWORD, TestApp};
 use crate::market_setup::bank_with_product;
 
@@ -134,8 +134,7 @@ async fn a_call_from_outside_the_allowed_ranges_is_refused() {
 async fn a_token_lives_two_hours() {
     let app = TestApp::new();
     let (institution, admin) = bank(&app);
-    let (id, secret) = api_client(&app, admin, institution, "hall:read", "");
-    let system = app.client().with_bearer(&token_from(&app, "198.51.100.7", &id, &secret).await);
+    let system = system(&app, admin, institution, "hall:read").await;
     app.clock.advance(chrono::Duration::seconds(7199));
     assert_eq!(system.get(HALL).await.status, StatusCode::OK);
     app.clock.advance(chrono::Duration::seconds(1));
@@ -163,8 +162,7 @@ async fn a_call_without_a_token_or_with_a_session_only_is_refused() {
 async fn a_client_without_the_operations_scope_is_refused() {
     let app = TestApp::new();
     let (institution, admin) = bank(&app);
-    let (id, secret) = api_client(&app, admin, institution, "offers:write loans:write", "");
-    let system = app.client().with_bearer(&token_from(&app, "198.51.100.7", &id, &secret).await);
+    let system = system(&app, admin, institution, "offers:write loans:write").await;
     let page = system.get(HALL).await;
     assert_eq!(problem("get", HALL, &page, StatusCode::FORBIDDEN), "insufficient_scope");
     let refused: i64 = audit_log::table
@@ -180,8 +178,7 @@ async fn a_client_without_the_operations_scope_is_refused() {
 async fn a_client_past_its_rate_limit_is_told_when_to_come_back() {
     let app = TestApp::new();
     let (institution, admin) = bank(&app);
-    let (id, secret) = api_client(&app, admin, institution, "hall:read", "");
-    let system = app.client().with_bearer(&token_from(&app, "198.51.100.7", &id, &secret).await);
+    let system = system(&app, admin, institution, "hall:read").await;
     // The window is one minute from the minute's start; the test clock stands at 01:30:00.
     for n in 0..120 {
         assert_eq!(system.get(HALL).await.status, StatusCode::OK, "call {n}");

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use xinyidai::domain::Role;
 use xinyidai::models::need::{Need, NewNeed};
 
-use crate::api_setup::{api_client, conforms, json_of, problem, token_from};
+use crate::api_setup::{conforms, json_of, problem, system};
 use crate::helpers::{PASSWORD, TestApp, start};
 use crate::market_setup::{bank_with_product, new_need};
 
@@ -55,8 +55,7 @@ async fn the_api_hall_is_the_officers_hall_page_after_page() {
     let web = web_hall(&app).await;
     assert_eq!(web.len(), 27, "two pages of the web hall");
 
-    let (id, secret) = api_client(&app, admin, institution, "hall:read", "");
-    let system = app.client().with_bearer(&token_from(&app, "198.51.100.7", &id, &secret).await);
+    let system = system(&app, admin, institution, "hall:read").await;
     let (mut ids, mut cursor, mut pages) = (Vec::new(), String::new(), 0);
     loop {
         let page = system.get(&format!("{HALL}?limit=8&cursor={cursor}")).await;
@@ -87,8 +86,7 @@ async fn a_cursor_or_limit_the_api_did_not_give_is_refused_by_field() {
     let app = TestApp::new();
     let institution = bank_with_product(&app, "officer");
     let admin = app.user(Role::BankAdmin, "admin");
-    let (id, secret) = api_client(&app, admin, institution, "hall:read", "");
-    let system = app.client().with_bearer(&token_from(&app, "198.51.100.7", &id, &secret).await);
+    let system = system(&app, admin, institution, "hall:read").await;
     for (query, field) in [("cursor=bm90LWEtY3Vyc29y", "cursor"), ("limit=0", "limit"), ("limit=101", "limit")] {
         let page = system.get(&format!("{HALL}?{query}")).await;
         assert_eq!(problem("get", HALL, &page, StatusCode::BAD_REQUEST), "invalid_request", "{query}");
