@@ -21,10 +21,10 @@ use crate::handlers::funds;
 use crate::handlers::scoreboard;
 use crate::handlers::subsidies::{self, batch as subsidy_batch};
 use crate::handlers::{
-    account, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office, dashboard, disputes,
-    exports, hall, health, home, imports, invitations, lists, loan_edits, loans, mail, market, messages, needs, offers,
-    open_data, password_reset, portfolio, portrait, products, profile, register, report, schedules, statistics,
-    subscriptions, terms,
+    account, api, api_clients, auth, authorizations, bank_admin, catalogue, choice, claim, claims, credit_office,
+    dashboard, disputes, exports, hall, health, home, imports, invitations, lists, loan_edits, loans, mail, market,
+    messages, needs, offers, open_data, password_reset, portfolio, portrait, products, profile, register, report,
+    schedules, statistics, subscriptions, terms,
 };
 use crate::state::AppState;
 use crate::web;
@@ -173,7 +173,11 @@ fn pages() -> Vec<Group> {
         .route("/bank/claims/{id}/files/{file}", get(bank_claims::download))
         .route("/bank/claims/{id}/resubmit", post(bank_claims::after::resubmit_claim))
         .route("/bank/claims/{id}/recoveries/confirm", post(bank_claims::after::confirm_recovery))
-        .route("/bank/claims/{id}/recoveries", post(bank_claims::after::record_recovery));
+        .route("/bank/claims/{id}/recoveries", post(bank_claims::after::record_recovery))
+        // 系统对接: the bank API's clients (handlers::api_clients).
+        .route("/bank/api-clients", get(api_clients::list))
+        .route("/bank/api-clients/new", get(api_clients::new_form).post(api_clients::create))
+        .route("/bank/api-clients/{id}/revoke", get(api_clients::confirm_revoke).post(api_clients::revoke));
     let credit_office = Group::new(Audience::CreditOffice)
         .route("/credit-office", get(credit_office::credit_office_home))
         .route("/credit-office/institutions", get(credit_office::institutions).post(credit_office::create_institution))
@@ -264,6 +268,16 @@ fn pages() -> Vec<Group> {
     vec![public, signed_in, claimant, enterprise, portraits, offer_sides, officer, bank_admin, credit_office]
 }
 
+/// The bank API: bearer tokens, no session, no cookie (`handlers::api`).
+fn api() -> Vec<Group> {
+    let open = Group::new(Audience::Public)
+        .route("/api/v1/token", post(api::token::token))
+        .route("/api/v1/openapi.json", get(api::openapi::document))
+        .route("/api/docs", get(api::docs));
+    let clients = Group::new(Audience::ApiClient).route("/api/v1/hall", get(api::hall::hall));
+    vec![open, clients]
+}
+
 /// What answers without a session: the probe and the compiled-in files.
 fn bare() -> Group {
     Group::new(Audience::Public).route("/healthz", get(health::healthz)).route("/static/{name}", get(web::static_file))
@@ -271,7 +285,7 @@ fn bare() -> Group {
 
 /// Every route of the router: each method of each path, with its audience.
 pub fn routes() -> Vec<Route> {
-    pages().iter().chain([&bare()]).flat_map(|group| group.routes.iter().copied()).collect()
+    pages().into_iter().chain([bare()]).chain(api()).flat_map(|group| group.routes).collect()
 }
 
 pub fn router(state: AppState) -> Router {
@@ -285,6 +299,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .merge(bare().into_router())
+        .merge(
+            api()
+                .into_iter()
+                .fold(Router::new(), |api, group| api.merge(group.into_router()))
+                .layer(from_fn_with_state(state.clone(), api::layer)),
+        )
         .layer(RequestBodyLimitLayer::new(imports::UPLOAD_LIMIT + 64 * 1024))
         .layer(from_fn(crate::error::framework_rejections))
         .layer(from_fn_with_state((state.clone(), web::DemoFlag::default()), web::demo_site))

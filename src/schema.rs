@@ -876,7 +876,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_clients (id) {
+        id -> BigInt,
+        institution_id -> BigInt,
+        client_id -> Text,
+        secret_hash -> Text,
+        name -> Text,
+        scopes -> Text,
+        allowed_ips -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        api_client_id -> BigInt,
+        token_sha256 -> Text,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    api_clients,
+    api_tokens,
     loans,
     drawdowns,
     instalments,
@@ -975,3 +1003,5 @@ diesel::joinable!(fund_budgets -> funds (fund_id));
 diesel::joinable!(subsidy_batches -> subsidy_programmes (programme_id));
 diesel::joinable!(subsidy_lines -> subsidy_batches (batch_id));
 diesel::joinable!(subsidy_lines -> loans (loan_id));
+diesel::joinable!(api_tokens -> api_clients (api_client_id));
+diesel::joinable!(api_clients -> institutions (institution_id));

@@ -276,6 +276,7 @@ pub fn notice(key: Option<&str>) -> Option<&'static str> {
         "whitelist_rule" => "白名单规则已更新，名单已按新规则重新生成。",
         "whitelist_changed" => "白名单已调整，理由已记录。",
         "mail_resent" => "邮件已重新排队，将立即发送。",
+        "api_client_revoked" => "接口客户端已停用，其访问令牌已立即失效。",
         _ => return None,
     })
 }

@@ -10,6 +10,7 @@
 //! here names `AppState`, `AppError`, `web`, `handlers` or `auth`.
 
 pub mod account;
+pub mod api_client;
 pub mod authorization;
 pub mod bulletin;
 pub mod claim;

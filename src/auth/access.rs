@@ -32,10 +32,13 @@ pub enum Audience {
     EnterpriseOrBank,
     /// The credit office, or a bank's officer or admin (under an authorization).
     CreditOfficeOrBank,
+    /// A bank's system calling the JSON API with a bearer token
+    /// (`handlers::api::bearer`); no session role is admitted.
+    ApiClient,
 }
 
 impl Audience {
-    pub const ALL: [Audience; 9] = [
+    pub const ALL: [Audience; 10] = [
         Audience::Public,
         Audience::SignedIn,
         Audience::Enterprise,
@@ -45,6 +48,7 @@ impl Audience {
         Audience::CreditOffice,
         Audience::EnterpriseOrBank,
         Audience::CreditOfficeOrBank,
+        Audience::ApiClient,
     ];
 
     /// The name `docs/routes.md` uses.
@@ -59,6 +63,7 @@ impl Audience {
             Audience::CreditOffice => "credit office",
             Audience::EnterpriseOrBank => "enterprise or bank",
             Audience::CreditOfficeOrBank => "credit office or bank",
+            Audience::ApiClient => "api client",
         }
     }
 
@@ -72,6 +77,7 @@ impl Audience {
             Audience::CreditOffice => &[Role::CreditOffice],
             Audience::EnterpriseOrBank => &[Role::Enterprise, Role::Officer, Role::BankAdmin],
             Audience::CreditOfficeOrBank => &[Role::CreditOffice, Role::Officer, Role::BankAdmin],
+            Audience::ApiClient => &[],
         }
     }
 
@@ -95,9 +101,10 @@ impl Audience {
 }
 
 /// The layer in front of each group of routes: lets the request through only
-/// for the group's audience.
+/// for the group's audience. An API route checks its bearer token in the
+/// handler, with the scope the operation needs (`handlers::api::bearer`).
 pub async fn guard(State(audience): State<Audience>, request: Request, next: Next) -> Response {
-    if audience == Audience::Public {
+    if matches!(audience, Audience::Public | Audience::ApiClient) {
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();

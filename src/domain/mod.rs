@@ -1,5 +1,6 @@
 //! Pure types and rules, no I/O: parsed values and the platform's vocabulary.
 
+pub mod api;
 pub mod authorization;
 pub mod calendar;
 pub mod claim;

@@ -2,6 +2,8 @@
 //! (`crate::actions`) or loads a page, and responds.
 
 pub mod account;
+pub mod api;
+pub mod api_clients;
 pub mod auth;
 pub mod authorizations;
 pub mod bank_admin;

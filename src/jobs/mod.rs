@@ -99,7 +99,7 @@ pub async fn run_due_in(state: &AppState, worker: &str, lane: queue::Lane) -> Re
     Ok(ran)
 }
 
-/// Deletes what has expired (sessions, old rate-limit windows) and refreshes the
+/// Deletes what has expired (sessions, old rate-limit windows, API tokens) and refreshes the
 /// planner's statistics. Safe on every instance at once.
 pub async fn housekeeping(state: &AppState) -> Result<(), DbError> {
     let now = state.clock.now();
@@ -108,6 +108,7 @@ pub async fn housekeeping(state: &AppState) -> Result<(), DbError> {
         .query(move |conn| {
             write_tx(conn, |conn| {
                 SessionRow::purge_expired(conn, now)?;
+                crate::models::api_client::token::purge(conn, now)?;
                 rate_limit::purge(conn, now).map(drop)
             })?;
             crate::db::refresh_statistics(conn)

@@ -199,6 +199,14 @@ fn not_offered_by<QS: 'static>(institution: i64) -> Condition<QS> {
     )
 }
 
+/// Which lines of the hall: a numbered page (the officer's), or the lines
+/// after a position in the default order, closing soonest first (the API's
+/// cursor: a need published meanwhile never shifts a page into a repeat).
+enum Window {
+    Page(Option<i64>),
+    After { after: Option<(NaiveDateTime, i64)>, limit: i64 },
+}
+
 /// One page of the hall for `institution`, at `now`.
 pub fn hall(
     conn: &mut DbConn,
@@ -206,6 +214,31 @@ pub fn hall(
     filter: &HallFilter,
     now: NaiveDateTime,
 ) -> QueryResult<(Vec<HallLine>, Pager)> {
+    let (lines, pager) = lines(conn, institution, filter, now, Window::Page(filter.page))?;
+    Ok((lines, pager.unwrap_or_else(|| Pager::new(None, PER_PAGE, 0))))
+}
+
+/// Up to `limit` lines of the hall for `institution` in its default order
+/// (deadline, then id), after the need at `after` (its deadline and id):
+/// the same query and fit as the officer's page, keyed by position.
+pub fn hall_after(
+    conn: &mut DbConn,
+    institution: i64,
+    after: Option<(NaiveDateTime, i64)>,
+    limit: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<HallLine>> {
+    let window = Window::After { after, limit };
+    Ok(lines(conn, institution, &HallFilter::default(), now, window)?.0)
+}
+
+fn lines(
+    conn: &mut DbConn,
+    institution: i64,
+    filter: &HallFilter,
+    now: NaiveDateTime,
+    window: Window,
+) -> QueryResult<(Vec<HallLine>, Option<Pager>)> {
     let sqlite = matches!(conn, DbConn::Sqlite(_));
     // On SQLite the amount is written `+needs.amount_fen`, which keeps the
     // planner from choosing the amount index for a range that covers nearly
@@ -252,17 +285,29 @@ pub fn hall(
         }
         query
     };
+    let page = match window {
+        Window::Page(page) => page,
+        Window::After { after, limit } => {
+            let mut after_query = query();
+            if let Some((deadline, id)) = after {
+                after_query = after_query
+                    .filter(needs::deadline.gt(deadline).or(needs::deadline.eq(deadline).and(needs::id.gt(id))));
+            }
+            let sorted = after_query.order((needs::deadline, needs::id)).limit(limit);
+            return Ok((sorted.select(HallLine::as_select()).load(conn)?, None));
+        }
+    };
     // Counting every open need on each view costs more than the page itself;
     // past COUNT_CAP the hall says "1000+" and the officer narrows the filters.
     let seen = query().select(needs::id).limit(COUNT_CAP + 1).load::<i64>(conn)?.len() as i64;
-    let pager = Pager::capped(filter.page, PER_PAGE, seen, COUNT_CAP);
+    let pager = Pager::capped(page, PER_PAGE, seen, COUNT_CAP);
     let sorted = match filter.sort.as_str() {
         "newest" => query().order((needs::published_at.desc(), needs::id.desc())),
         "amount" => query().order((needs::amount_fen.desc(), needs::id)),
         _ => query().order((needs::deadline, needs::id)),
     };
     let lines = sorted.offset(pager.offset()).limit(pager.per_page).select(HallLine::as_select()).load(conn)?;
-    Ok((lines, pager))
+    Ok((lines, Some(pager)))
 }
 
 /// One need as the hall describes it, whatever its status (the grab page).

@@ -1,5 +1,6 @@
 //! One file per table or aggregate: row structs and the queries on them.
 
+pub mod api_client;
 pub mod audit;
 pub mod authorization;
 pub mod bulletin;

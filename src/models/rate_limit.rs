@@ -23,6 +23,8 @@ pub const PASSWORD_RESET_ACCOUNT: Limit = Limit { max: 3, window: Duration::minu
 /// Sessions started (sign-ins) from one address: enough for an office behind one
 /// address, and a ceiling on session rows whatever else is mistuned.
 pub const SESSION: Limit = Limit { max: 60, window: Duration::minutes(60) };
+/// Calls of the bank API by one client (429 with Retry-After beyond it).
+pub const API_CALLS: Limit = Limit { max: 120, window: Duration::minutes(1) };
 
 /// Counts one hit; Err(seconds to wait) once the window's allowance is spent.
 /// Must run inside a write transaction.

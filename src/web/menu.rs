@@ -107,6 +107,7 @@ impl Layout {
                 ("/bank-admin/loans", "贷款管理"),
                 ("/bank-admin/products", "信贷产品"),
                 ("/bank/fund", "风险补偿"),
+                ("/bank/api-clients", "系统对接"),
                 ("/products", "金融超市"),
                 ("/account/password", "修改密码"),
             ],

@@ -74,7 +74,7 @@ impl TestApp {
 
     /// A client whose requests come from `ip` (the app trusts X-Forwarded-For in tests).
     pub fn client_from(&self, ip: &str) -> Client<'_> {
-        Client { app: self, cookies: Mutex::new(BTreeMap::new()), ip: ip.to_string() }
+        Client { app: self, cookies: Mutex::new(BTreeMap::new()), ip: ip.to_string(), bearer: None }
     }
 
     pub fn sent_emails(&self) -> Vec<Email> {
@@ -241,6 +241,8 @@ pub struct Client<'a> {
     /// Cookie name -> value, as a browser keeps them.
     cookies: Mutex<BTreeMap<String, String>>,
     ip: String,
+    /// Sent as `Authorization: Bearer …` with every request (a bank's system).
+    bearer: Option<String>,
 }
 
 impl Client<'_> {
@@ -306,8 +308,21 @@ impl Client<'_> {
         cookies.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("; ")
     }
 
+    /// The address its requests come from.
+    pub fn ip(&self) -> &str {
+        &self.ip
+    }
+
+    /// This client with a bearer token on every request.
+    pub fn with_bearer(self, token: &str) -> Self {
+        Client { bearer: Some(token.to_string()), ..self }
+    }
+
     fn request(&self, method: &str, path: &str) -> axum::http::request::Builder {
-        let builder = Request::builder().method(method).uri(path).header("x-forwarded-for", &self.ip);
+        let mut builder = Request::builder().method(method).uri(path).header("x-forwarded-for", &self.ip);
+        if let Some(token) = &self.bearer {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
         match self.cookie() {
             cookie if cookie.is_empty() => builder,
             cookie => builder.header(header::COOKIE, cookie),

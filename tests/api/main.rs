@@ -2,6 +2,10 @@
 //! on SQLite by default or on PostgreSQL when TEST_DATABASE_URL is set.
 
 mod access;
+mod api_clients;
+mod api_setup;
+mod api_v1;
+mod api_v1_hall;
 mod auth;
 mod bank_claims;
 mod bulletins;

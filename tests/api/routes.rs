@@ -13,6 +13,7 @@ use xinyidai::models::need::Need;
 use xinyidai::router::{Route, routes};
 use xinyidai::schema::{audit_log, users};
 
+use crate::api_setup::{api_client, token_from};
 use crate::helpers::{Client, PASSWORD, Page, TestApp, start};
 use crate::market_setup::{bank_with_product, grab, new_need, offer_id};
 use crate::portrait::enterprise_with_records;
@@ -23,8 +24,15 @@ const TABLE: &str = include_str!("../../docs/routes.md");
 const NO_SUCH_ID: i64 = 999_999;
 
 /// The visitors the table has a column for, in its order.
-const KINDS: [&str; 6] =
-    ["anonymous", "enterprise", "enterprise, control not proven", "officer", "bank admin", "credit office"];
+const KINDS: [&str; 7] = [
+    "anonymous",
+    "enterprise",
+    "enterprise, control not proven",
+    "officer",
+    "bank admin",
+    "credit office",
+    "API client",
+];
 
 /// The body rows of the markdown table whose header row starts with `header`.
 fn rows(header: &str) -> Vec<Vec<String>> {
@@ -104,6 +112,11 @@ async fn world(app: &TestApp) -> (World, Vec<Client<'_>>) {
         clients.push(client);
     }
     let offer = offer_id(&grab(&clients[3], need).await);
+    // A bank's system: a bearer token of a client with every scope, no session.
+    let (client_id, secret) =
+        api_client(app, admin, institution, "hall:read offers:write loans:write claims:write", "");
+    let token = token_from(app, "203.0.113.8", &client_id, &secret).await;
+    clients.push(app.client_from("203.0.113.8").with_bearer(&token));
     (World { enterprise, need, offer }, clients)
 }
 
@@ -143,6 +156,7 @@ fn verdict(page: &Page) -> &'static str {
         (StatusCode::FORBIDDEN, _) if page.body.contains("无权访问") => "403",
         (StatusCode::FORBIDDEN, _) => "403 of another kind (a failed CSRF check?)",
         (StatusCode::NOT_FOUND, _) => "404",
+        (StatusCode::UNAUTHORIZED, _) if page.body.contains("\"code\":\"missing_token\"") => "401",
         _ => "✓",
     }
 }
@@ -163,9 +177,10 @@ async fn every_route_answers_each_kind_of_visitor_as_the_table_says() {
     let app = TestApp::new();
     let (world, clients) = world(&app).await;
     let mut tokens = vec![clients[0].get("/login").await.csrf()];
-    for client in &clients[1..] {
+    for client in &clients[1..6] {
         tokens.push(client.get("/account/password").await.csrf());
     }
+    tokens.push(clients[6].get("/login").await.csrf());
     // Signing out ends the session the other routes are tried with: last.
     let mut all = routes();
     all.sort_by_key(|r| (r.method, r.path) == ("POST", "/logout"));

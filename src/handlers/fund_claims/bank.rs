@@ -106,10 +106,8 @@ pub async fn list(State(state): State<AppState>, signed: SignedIn, Query(q): Que
     let institution = institution(&signed)?;
     let status = q.status.as_deref().and_then(ClaimStatus::parse);
     let filter = Filter { institution: Some(institution), status, fund: q.fund, ..Filter::default() };
-    let (funds, (rows, pager)) = state
-        .db
-        .query(move |c| Ok((Fund::all(c)?, Claim::page(c, &filter, q.page, PER_PAGE)?)))
-        .await?;
+    let (funds, (rows, pager)) =
+        state.db.query(move |c| Ok((Fund::all(c)?, Claim::page(c, &filter, q.page, PER_PAGE)?))).await?;
     Ok(ListPage {
         layout: signed.layout(),
         notice: notice_text(q.notice.as_deref()),
