@@ -222,6 +222,8 @@ pub fn resubmit(conn: &mut DbConn, ctx: &Ctx, institution: i64, at: (i64, i32), 
             return refuse(Refusal::Changed("补偿申请"));
         }
         Claim::set_totals(c, claim.id, loss, payout)?;
+        // The return's reason stays in the history; the claim now awaits a decision of its own.
+        Claim::set_reason(c, claim.id, None)?;
         Event::insert(c, claim.id, ClaimStatus::Submitted, (None, Some(payout)), by, ctx.now)?;
         ctx.audit(c, "fund_claim_resubmitted", &format!("claim:{}", claim.id))?;
         Ok(())

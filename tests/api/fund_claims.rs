@@ -112,7 +112,9 @@ async fn a_claim_lives_from_submission_to_recovery_and_a_rejected_one_frees_its_
     dossier(&app, &bank_ctx, a.institution, id, dir.path());
     // Submitted again with a smaller loss: 1.5万 × 45 % = 6,750 元.
     resubmit(&mut app.conn(), &bank_ctx, a.institution, (id, 2), &[(reg, 1_500_000)]).unwrap().unwrap();
-    assert_eq!((claim(&app, id).status, claim(&app, id).payout_fen), (ClaimStatus::Submitted, 675_000));
+    let resubmitted = claim(&app, id);
+    assert_eq!((resubmitted.status, resubmitted.payout_fen), (ClaimStatus::Submitted, 675_000));
+    assert_eq!(resubmitted.reason, None, "the return's reason is history once the claim is submitted again");
     let too_much = decide(&mut app.conn(), &office_ctx, (id, 3), &Decision::Partly(675_000, "x".into())).unwrap();
     assert!(too_much.is_err(), "a part is below the payout");
     decide(&mut app.conn(), &office_ctx, (id, 3), &Decision::Partly(600_000, "部分材料不实".into())).unwrap().unwrap();

@@ -6,6 +6,7 @@
 mod bulletins;
 #[path = "../common/mod.rs"]
 mod common;
+mod fund;
 mod harness;
 mod market;
 
